@@ -1,0 +1,35 @@
+package dev.sluice.cli;
+
+import dev.sluice.cli.local.LocalCommand;
+import dev.sluice.cli.reconcile.ReconcileCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code sluice} command: one entry point for every Sluice service and tool. */
+@Command(name = "sluice", mixinStandardHelpOptions = true, version = "sluice 0.1.0",
+        description = "Streaming CDC from PostgreSQL through Kafka into your warehouse.",
+        subcommands = {LocalCommand.class, ReconcileCommand.class})
+public final class SluiceCommand implements Runnable {
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with Sluice's error handling: a failure is its one-sentence message, not a stack trace. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new SluiceCommand());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("sluice: " + UserFacingError.message(e));
+            if (System.getenv("SLUICE_DEBUG") != null) {
+                e.printStackTrace(commandLine.getErr());
+            }
+            return 2;
+        });
+        return cli;
+    }
+}

@@ -1,0 +1,230 @@
+package dev.sluice.cli.local;
+
+import dev.sluice.cli.demo.DemoSchema;
+import dev.sluice.cli.demo.LoadGenerator;
+import dev.sluice.cli.reconcile.Reconciler;
+import dev.sluice.cli.reconcile.TableComparison;
+import dev.sluice.cli.source.SourceUrl;
+import dev.sluice.cli.status.ConsumerLag;
+import dev.sluice.cli.status.PipelineCounters;
+import dev.sluice.cli.status.StatusLine;
+import dev.sluice.embedded.LocalKafkaBroker;
+import dev.sluice.embedded.PostgresServer;
+import dev.sluice.schemas.registry.EmbeddedSchemaRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code sluice local}: the whole pipeline in one JVM on embedded defaults, under {@code ./.sluice/}.
+ * Everything it keeps (broker log, demo database, stream state, warehouse) survives a restart, so
+ * running it again resumes where it stopped.
+ */
+@Command(name = "local", mixinStandardHelpOptions = true,
+        description = {"Run the whole pipeline locally: Kafka, PostgreSQL with a demo shop and load (or your own database),",
+                "schema registry, cdc-ingest, stream-transforms and a Connect worker writing into DuckDB."})
+public final class LocalCommand implements Callable<Integer> {
+
+    @Option(names = "--source-url", paramLabel = "postgresql://USER@HOST:PORT/DB",
+            description = "Replicate this PostgreSQL database instead of the demo (password from PGPASSWORD).")
+    String sourceUrl;
+
+    @Option(names = "--tables", split = ",", paramLabel = "SCHEMA.TABLE",
+            description = "Tables to replicate (default: every table with a primary key).")
+    List<String> tables = new ArrayList<>();
+
+    @Option(names = "--warehouse", paramLabel = "JDBC_URL",
+            description = "jdbc:duckdb:FILE or jdbc:postgresql://HOST:PORT/DB (default: DuckDB at <home>/warehouse.duckdb).")
+    String warehouse;
+
+    @Option(names = "--exit-after", paramLabel = "DURATION", converter = DurationOption.class,
+            description = "Stop the load after this long (e.g. 90s), let the pipeline drain, then exit.")
+    Duration exitAfter;
+
+    @Option(names = "--reconcile", description = "After draining, compare every replicated table between source and warehouse.")
+    boolean reconcile;
+
+    @Option(names = "--home", defaultValue = ".sluice", description = "Where local mode keeps its state (default: ${DEFAULT-VALUE}).")
+    Path home;
+
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka listener port (default: ${DEFAULT-VALUE}).")
+    int kafkaPort;
+
+    @Option(names = "--registry-port", defaultValue = "8081", description = "Schema registry port (default: ${DEFAULT-VALUE}).")
+    int registryPort;
+
+    @Option(names = "--postgres-port", defaultValue = "5433",
+            description = "Port of the demo PostgreSQL (default: ${DEFAULT-VALUE}, beside a server you may run on 5432).")
+    int postgresPort;
+
+    @Option(names = "--rate", defaultValue = "200", description = "Demo load in changes per second (default: ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(names = "--status-interval", defaultValue = "5s", converter = DurationOption.class,
+            description = "How often to print the status line (default: ${DEFAULT-VALUE}).")
+    Duration statusInterval;
+
+    private final PrintStream out = System.out;
+
+    @Override
+    public Integer call() throws Exception {
+        Files.createDirectories(home);
+        WarehouseTarget target = WarehouseTarget.parse(warehouse, home.resolve("warehouse.duckdb"));
+        target.check();
+        SourceUrl sourceForUser = sourceUrl == null ? null : SourceUrl.parse(sourceUrl);
+        Metrics.addRegistry(new SimpleMeterRegistry());
+
+        List<AutoCloseable> running = new ArrayList<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            out.println("Stopping Sluice ...");
+            closeAll(running);
+            stopped.countDown();
+        }, "sluice-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            SourceUrl source = sourceForUser;
+            PostgresServer demoDatabase = null;
+            if (source == null) {
+                demoDatabase = PostgresServer.startPersistent(home.resolve("postgres"), postgresPort);
+                running.add(demoDatabase);
+                demoDatabase.createDatabase("shop");
+                try (Connection c = demoDatabase.connect("shop")) {
+                    DemoSchema.create(c);
+                }
+                source = new SourceUrl(demoDatabase.host(), demoDatabase.port(), "shop", demoDatabase.user(), demoDatabase.password());
+                if (tables.isEmpty()) {
+                    tables = DemoSchema.TABLES;
+                }
+            }
+            LocalKafkaBroker broker = LocalKafkaBroker.start(home.resolve("kafka"), kafkaPort);
+            running.add(broker);
+            EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers(), registryPort);
+            running.add(registry);
+
+            ReplicationPipeline pipeline = ReplicationPipeline.start(new ReplicationPipeline.Settings(
+                    broker.bootstrapServers(), registry.url(), source, tables, List.of(target), home.toAbsolutePath(), 1));
+            running.add(pipeline);
+
+            LoadGenerator load = null;
+            if (demoDatabase != null) {
+                load = new LoadGenerator(demoDatabase.connect("shop"), rate, System.nanoTime());
+                running.add(load);
+            }
+            printWhereEverythingIs(broker, registry, source, target, pipeline, load != null);
+            if (load != null) {
+                load.start();
+            }
+            int code = runUntilDone(pipeline, broker, load, stopped, source, target, running);
+            Runtime.getRuntime().removeShutdownHook(hook);
+            return code;
+        } catch (RuntimeException e) {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            closeAll(running);
+            throw e;
+        }
+    }
+
+    private int runUntilDone(ReplicationPipeline pipeline, LocalKafkaBroker broker, LoadGenerator load,
+                             CountDownLatch stopped, SourceUrl source, WarehouseTarget target,
+                             List<AutoCloseable> running) throws Exception {
+        long deadline = exitAfter == null ? Long.MAX_VALUE : System.nanoTime() + exitAfter.toNanos();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            ConsumerLag lag = new ConsumerLag(admin);
+            PipelineCounters before = PipelineCounters.read(Metrics.globalRegistry);
+            long beforeAt = System.nanoTime();
+            while (System.nanoTime() < deadline) {
+                long wait = Math.min(statusInterval.toMillis(), Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                if (stopped.await(wait, TimeUnit.MILLISECONDS)) {
+                    return 0;
+                }
+                pipeline.throwIfFailed();
+                PipelineCounters now = PipelineCounters.read(Metrics.globalRegistry);
+                out.println(StatusLine.format(now, before, (System.nanoTime() - beforeAt) / 1e9,
+                        load == null ? -1 : load.changes(), lag.of(pipeline.consumerGroups())));
+                before = now;
+                beforeAt = System.nanoTime();
+            }
+            if (load != null) {
+                load.close();
+                out.printf("Load generator stopped after %,d changes; draining the pipeline ...%n", load.changes());
+            } else {
+                out.println("Draining the pipeline ...");
+            }
+            boolean drained = pipeline.awaitQuiet(Duration.ofSeconds(8), Duration.ofMinutes(5));
+            PipelineCounters last = PipelineCounters.read(Metrics.globalRegistry);
+            out.println(StatusLine.format(last, before, (System.nanoTime() - beforeAt) / 1e9,
+                    load == null ? -1 : load.changes(), lag.of(pipeline.consumerGroups())));
+            if (!drained) {
+                out.println("The pipeline was still moving after 5 minutes of draining.");
+            }
+        }
+        List<String> replicated = pipeline.tables();
+        // The warehouse must be closed by the sink before it can be read (DuckDB: one process, one writer).
+        pipeline.close();
+        running.remove(pipeline);
+        int code = 0;
+        if (reconcile) {
+            out.println("Reconciling source and warehouse:");
+            List<TableComparison> results = new Reconciler(source.jdbcUrl(), source.user(), source.password(),
+                    target.jdbcUrl(), target.user(), target.password()).compare(replicated);
+            results.forEach(r -> out.println("  " + r.line()));
+            boolean ok = Reconciler.allMatch(results);
+            out.println(ok ? "Reconcile: source and warehouse are equal." : "Reconcile: source and warehouse DIFFER.");
+            code = ok ? 0 : 1;
+        }
+        closeAll(running);
+        return code;
+    }
+
+    private void printWhereEverythingIs(LocalKafkaBroker broker, EmbeddedSchemaRegistry registry, SourceUrl source,
+                                        WarehouseTarget target, ReplicationPipeline pipeline, boolean demo) {
+        out.println("Sluice is running locally. Attach your own tools:");
+        out.println("  Kafka bootstrap   " + broker.bootstrapServers() + "   (change topics sluice.<schema>.<table>, rows "
+                + ReplicationPipeline.PIPELINE + ".<schema>.<table>)");
+        out.println("  Schema registry   " + registry.url());
+        out.println("  Source            " + source.display() + (demo ? "   (demo shop with a load generator, " + rate + " changes/s)" : ""));
+        out.println("  Kafka Connect     " + pipeline.connectRestUrl());
+        out.println("  Warehouse         " + target.jdbcUrl());
+        if (target.isDuckDb()) {
+            String file = target.jdbcUrl().substring("jdbc:duckdb:".length());
+            out.println("                    DuckDB allows one process per file: query it after Ctrl-C, e.g.");
+            out.println("                    duckdb -readonly " + file + " \"SELECT count(*) FROM orders WHERE NOT __deleted\"");
+        }
+        out.println("  Tables            " + String.join(", ", pipeline.tables()));
+        if (!pipeline.skippedTables().isEmpty()) {
+            out.println("  Skipped           " + String.join(", ", pipeline.skippedTables())
+                    + " (no primary key: add one to replicate them)");
+        }
+        out.println("Press Ctrl-C to stop; run the same command again to resume.");
+    }
+
+    /** Stops in reverse start order; safe to call from the shutdown hook and the main thread at once. */
+    private static void closeAll(List<AutoCloseable> running) {
+        synchronized (running) {
+            for (int i = running.size() - 1; i >= 0; i--) {
+                try {
+                    running.get(i).close();
+                } catch (Exception e) {
+                    System.err.println("while stopping: " + e.getMessage());
+                }
+            }
+            running.clear();
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package dev.sluice.cli.local;
+
+import dev.sluice.cli.source.SourceUrl;
+import dev.sluice.cli.status.PipelineCounters;
+import dev.sluice.embedded.ConnectWorker;
+import dev.sluice.ingest.IngestService;
+import dev.sluice.ingest.IngestSettings;
+import dev.sluice.ingest.source.ResolvedTables;
+import dev.sluice.ingest.source.TableId;
+import dev.sluice.transforms.replicate.ReplicationSpec;
+import dev.sluice.transforms.runtime.TransformConfig;
+import dev.sluice.transforms.runtime.TransformService;
+import io.micrometer.core.instrument.Metrics;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The three services wired into one replication path, against brokers, registry, source and
+ * warehouses that someone else runs: cdc-ingest (Debezium into change topics), stream-transforms
+ * (unwrap and dedupe into row topics) and a Connect worker running one sink connector per warehouse.
+ * Local mode and the end-to-end tests both build it; they differ only in what they run around it.
+ */
+public final class ReplicationPipeline implements AutoCloseable {
+
+    public static final String PIPELINE = ReplicationSpec.DEFAULT_PIPELINE;
+    private static final String SINK_CONNECTOR = "dev.sluice.sink.WarehouseSinkConnector";
+    private static final String AVRO_CONVERTER = "dev.sluice.schemas.connect.AvroConverter";
+
+    /**
+     * @param tables     schema.table names to replicate; empty = every table with a primary key
+     * @param warehouses one sink connector is started per warehouse
+     * @param workDir    state of Kafka Streams and of the Connect worker
+     */
+    public record Settings(String bootstrapServers, String registryUrl, SourceUrl source, List<String> tables,
+                           List<WarehouseTarget> warehouses, Path workDir, int topicPartitions) {
+    }
+
+    private final Settings settings;
+    private final List<String> connectorNames = new ArrayList<>();
+    private IngestService ingest;
+    private TransformService transforms;
+    private ConnectWorker connect;
+    private ResolvedTables tables;
+
+    private ReplicationPipeline(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** The ingest settings this pipeline runs with (for preflight checks before start). */
+    public static IngestSettings ingestSettings(Settings s) {
+        return IngestSettings.builder()
+                .sourceHost(s.source().host())
+                .sourcePort(s.source().port())
+                .database(s.source().database())
+                .user(s.source().user())
+                .password(s.source().password())
+                .tables(s.tables())
+                .bootstrapServers(s.bootstrapServers())
+                .schemaRegistryUrl(s.registryUrl())
+                .topicPartitions(s.topicPartitions())
+                .build();
+    }
+
+    /**
+     * Starts ingest (which checks the source first and fails with one sentence on bad setup),
+     * then transforms, then the sink connectors.
+     */
+    public static ReplicationPipeline start(Settings settings) {
+        ReplicationPipeline pipeline = new ReplicationPipeline(settings);
+        try {
+            pipeline.startServices();
+            return pipeline;
+        } catch (RuntimeException e) {
+            pipeline.close();
+            throw e;
+        }
+    }
+
+    private void startServices() {
+        ingest = new IngestService(ingestSettings(settings));
+        tables = ingest.start();
+        transforms = new TransformService(TransformConfig.of(settings.bootstrapServers(), settings.registryUrl())
+                .withStateDir(settings.workDir().resolve("streams")));
+        transforms.start();
+        connect = ConnectWorker.start(settings.bootstrapServers(), settings.workDir().resolve("connect"), Map.of());
+        for (int i = 0; i < settings.warehouses().size(); i++) {
+            String name = "sluice-warehouse" + (i == 0 ? "" : "-" + (i + 1));
+            connect.createConnector(name, sinkConfig(settings.warehouses().get(i)));
+            connectorNames.add(name);
+        }
+    }
+
+    private Map<String, String> sinkConfig(WarehouseTarget warehouse) {
+        Map<String, String> c = new HashMap<>();
+        c.put("connector.class", SINK_CONNECTOR);
+        c.put("tasks.max", "1");
+        c.put("topics.regex", PIPELINE + "\\.[^.]+\\.[^.]+");
+        c.put("connection.url", warehouse.jdbcUrl());
+        if (warehouse.user() != null) {
+            c.put("connection.user", warehouse.user());
+            c.put("connection.password", warehouse.password());
+        }
+        c.put("key.converter", AVRO_CONVERTER);
+        c.put("key.converter.schema.registry.url", settings.registryUrl());
+        c.put("value.converter", AVRO_CONVERTER);
+        c.put("value.converter.schema.registry.url", settings.registryUrl());
+        // row topics of tables added later are found within seconds, not the default five minutes
+        c.put("consumer.override.metadata.max.age.ms", "2000");
+        c.put("consumer.override.max.poll.records", "5000");
+        return c;
+    }
+
+    /** The tables being replicated, as the source preflight resolved them. */
+    public List<String> tables() {
+        return tables.captured().stream().map(TableId::toString).toList();
+    }
+
+    /** Tables left out because they have no primary key. */
+    public List<String> skippedTables() {
+        return tables.skippedWithoutKey().stream().map(TableId::toString).toList();
+    }
+
+    public List<String> consumerGroups() {
+        List<String> groups = new ArrayList<>();
+        groups.add(transforms.config().applicationId());
+        connectorNames.forEach(n -> groups.add("connect-" + n));
+        return groups;
+    }
+
+    public String connectRestUrl() {
+        return connect.restUrl();
+    }
+
+    /** A failure of a service that stopped on its own, if any. */
+    public void throwIfFailed() {
+        ingest.failure().ifPresent(t -> {
+            throw new IllegalStateException("cdc-ingest stopped: " + t.getMessage(), t);
+        });
+    }
+
+    /**
+     * Waits until no stage has moved for {@code quiet}: once the source stopped writing, that means
+     * every change has reached the warehouse. Gives up after {@code max} and says so.
+     */
+    public boolean awaitQuiet(Duration quiet, Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        PipelineCounters last = PipelineCounters.read(Metrics.globalRegistry);
+        long stableSince = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            throwIfFailed();
+            PipelineCounters now = PipelineCounters.read(Metrics.globalRegistry);
+            if (!now.sameProgressAs(last)) {
+                last = now;
+                stableSince = System.nanoTime();
+            } else if (System.nanoTime() - stableSince >= quiet.toNanos()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Stops the sink first, then transforms, then ingest, so each stops with its input idle. */
+    @Override
+    public void close() {
+        if (connect != null) {
+            connect.close();
+        }
+        if (transforms != null) {
+            transforms.close();
+        }
+        if (ingest != null) {
+            ingest.close();
+        }
+    }
+}

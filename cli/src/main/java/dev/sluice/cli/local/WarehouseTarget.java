@@ -1,0 +1,73 @@
+package dev.sluice.cli.local;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/**
+ * Where replicated rows land: a JDBC URL ({@code jdbc:duckdb:FILE} or {@code jdbc:postgresql://...}),
+ * checked by opening it before anything else starts, so a typo costs one sentence, not a half-run pipeline.
+ */
+public record WarehouseTarget(String jdbcUrl, String user, String password) {
+
+    public static WarehouseTarget parse(String url, Path defaultDuckDbFile) {
+        String jdbc = url == null ? "jdbc:duckdb:" + defaultDuckDbFile.toAbsolutePath() : url.trim();
+        if (jdbc.startsWith("postgresql://") || jdbc.startsWith("postgres://")) {
+            jdbc = "jdbc:" + jdbc.replaceFirst("^postgres://", "postgresql://");
+        }
+        if (!jdbc.startsWith("jdbc:duckdb:") && !jdbc.startsWith("jdbc:postgresql://")) {
+            throw new IllegalArgumentException("--warehouse '" + url + "' is neither jdbc:duckdb:FILE nor "
+                    + "jdbc:postgresql://HOST:PORT/DB; pass one of those.");
+        }
+        String user = null;
+        String password = null;
+        if (jdbc.startsWith("jdbc:postgresql://")) {
+            // user and password may be given as URL parameters; else the usual defaults
+            user = System.getenv().getOrDefault("PGUSER", "postgres");
+            password = System.getenv().getOrDefault("PGPASSWORD", "");
+        }
+        return new WarehouseTarget(jdbc, user, password);
+    }
+
+    public boolean isDuckDb() {
+        return jdbcUrl.startsWith("jdbc:duckdb:");
+    }
+
+    /** Opens and closes a connection; a failure is one sentence naming the URL and the reason. */
+    public void check() {
+        if (isDuckDb()) {
+            Path file = Path.of(jdbcUrl.substring("jdbc:duckdb:".length()));
+            Path parent = file.toAbsolutePath().getParent();
+            try {
+                Files.createDirectories(parent);
+            } catch (Exception e) {
+                throw new IllegalArgumentException("the warehouse " + jdbcUrl + " cannot be opened: directory "
+                        + parent + " cannot be created (" + e.getMessage() + "); pass a writable path.");
+            }
+        }
+        try (Connection ignored = open()) {
+            // reachable
+        } catch (SQLException e) {
+            throw new IllegalArgumentException("the warehouse " + jdbcUrl + " cannot be opened: "
+                    + firstLine(e.getMessage()) + "; check the URL, that the database exists, and PGUSER/PGPASSWORD.");
+        }
+    }
+
+    public Connection open() throws SQLException {
+        Properties props = new Properties();
+        if (user != null && !jdbcUrl.contains("user=")) {
+            props.setProperty("user", user);
+        }
+        if (password != null && !jdbcUrl.contains("password=")) {
+            props.setProperty("password", password);
+        }
+        return DriverManager.getConnection(jdbcUrl, props);
+    }
+
+    private static String firstLine(String s) {
+        return s == null ? "unknown error" : s.lines().findFirst().orElse(s);
+    }
+}

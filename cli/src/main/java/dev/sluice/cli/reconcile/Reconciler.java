@@ -1,0 +1,147 @@
+package dev.sluice.cli.reconcile;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+
+/**
+ * Compares replicated tables between the source and the warehouse, row by row and value by value.
+ * Rows are matched by primary key; soft-deleted warehouse rows ({@code __deleted}) count as absent.
+ * The source is read in one REPEATABLE READ transaction so every table is compared at one moment.
+ */
+public final class Reconciler {
+
+    private final String sourceJdbcUrl;
+    private final Properties sourceProps;
+    private final String warehouseJdbcUrl;
+    private final Properties warehouseProps;
+
+    public Reconciler(String sourceJdbcUrl, String sourceUser, String sourcePassword,
+                      String warehouseJdbcUrl, String warehouseUser, String warehousePassword) {
+        this.sourceJdbcUrl = sourceJdbcUrl;
+        this.sourceProps = credentials(sourceUser, sourcePassword);
+        this.warehouseJdbcUrl = warehouseJdbcUrl;
+        this.warehouseProps = credentials(warehouseUser, warehousePassword);
+    }
+
+    public List<TableComparison> compare(List<String> tables) throws SQLException {
+        List<TableComparison> results = new ArrayList<>();
+        try (Connection source = DriverManager.getConnection(sourceJdbcUrl, sourceProps);
+             Connection warehouse = DriverManager.getConnection(warehouseJdbcUrl, warehouseProps)) {
+            source.setAutoCommit(false);
+            source.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            for (String table : tables) {
+                results.add(compareTable(source, warehouse, TableShape.read(source, table)));
+            }
+            source.rollback();
+        }
+        return results;
+    }
+
+    private TableComparison compareTable(Connection source, Connection warehouse, TableShape shape) throws SQLException {
+        String name = shape.schema() + "." + shape.table();
+        Map<List<Object>, List<Object>> warehouseRows = readWarehouse(warehouse, shape);
+        long warehouseCount = warehouseRows.size();
+        long sourceCount = 0;
+        long missing = 0;
+        long different = 0;
+        String example = null;
+        try (Statement s = source.createStatement()) {
+            s.setFetchSize(5_000);
+            try (ResultSet rs = s.executeQuery("SELECT " + shape.selectList() + " FROM "
+                    + TableShape.quote(shape.schema()) + "." + TableShape.quote(shape.table()))) {
+                while (rs.next()) {
+                    sourceCount++;
+                    List<Object> row = readRow(rs, shape);
+                    List<Object> key = keyOf(row, shape);
+                    List<Object> stored = warehouseRows.remove(key);
+                    if (stored == null) {
+                        missing++;
+                        example = example == null ? "missing key " + key : example;
+                    } else if (!stored.equals(row)) {
+                        different++;
+                        example = example == null ? "key " + key + " source " + row + " warehouse " + stored : example;
+                    }
+                }
+            }
+        }
+        long extra = warehouseRows.size();
+        if (example == null && extra > 0) {
+            example = "extra key " + warehouseRows.keySet().iterator().next();
+        }
+        return new TableComparison(name, sourceCount, warehouseCount, missing, extra, different, example);
+    }
+
+    private Map<List<Object>, List<Object>> readWarehouse(Connection warehouse, TableShape shape) throws SQLException {
+        Map<List<Object>, List<Object>> rows = new HashMap<>();
+        String target = TableShape.quote(shape.table());
+        boolean softDeletes;
+        try (Statement s = warehouse.createStatement()) {
+            try (ResultSet probe = s.executeQuery("SELECT * FROM " + target + " WHERE 1 = 0")) {
+                softDeletes = hasColumn(probe, "__deleted");
+            }
+        } catch (SQLException tableMissing) {
+            return rows;
+        }
+        String where = softDeletes ? " WHERE \"__deleted\" IS NOT TRUE" : "";
+        try (Statement s = warehouse.createStatement()) {
+            s.setFetchSize(5_000);
+            try (ResultSet rs = s.executeQuery("SELECT " + shape.selectList() + " FROM " + target + where)) {
+                while (rs.next()) {
+                    List<Object> row = readRow(rs, shape);
+                    rows.put(keyOf(row, shape), row);
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static boolean hasColumn(ResultSet rs, String column) throws SQLException {
+        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+            if (rs.getMetaData().getColumnName(i).equalsIgnoreCase(column)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<Object> readRow(ResultSet rs, TableShape shape) throws SQLException {
+        List<Object> row = new ArrayList<>(shape.columns().size());
+        for (int i = 0; i < shape.columns().size(); i++) {
+            row.add(ValueNormalizer.read(rs, i + 1, shape.sourceTypes().get(i)));
+        }
+        return row;
+    }
+
+    private static List<Object> keyOf(List<Object> row, TableShape shape) {
+        List<Object> key = new ArrayList<>(shape.keyColumns().size());
+        for (String column : shape.keyColumns()) {
+            key.add(row.get(shape.columns().indexOf(column)));
+        }
+        return key;
+    }
+
+    private static Properties credentials(String user, String password) {
+        Properties p = new Properties();
+        if (user != null) {
+            p.setProperty("user", user);
+        }
+        if (password != null) {
+            p.setProperty("password", password);
+        }
+        return p;
+    }
+
+    /** True when every comparison matched. */
+    public static boolean allMatch(List<TableComparison> results) {
+        return results.stream().allMatch(TableComparison::matches) && results.stream().noneMatch(Objects::isNull);
+    }
+}

@@ -1,0 +1,30 @@
+package dev.sluice.cli.status;
+
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+
+/** Formats one status line: what each stage has done, the rate since the last line, lag and freshness. */
+public final class StatusLine {
+
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    private StatusLine() {
+    }
+
+    public static String format(PipelineCounters now, PipelineCounters before, double seconds, long sourceChanges, long lag) {
+        double rate = seconds <= 0 ? 0 : (now.written() - before.written()) / seconds;
+        String freshness = now.freshnessSamples() == 0 ? "n/a"
+                : String.format("p50 %s max %s", millis(now.freshnessP50Ms()), millis(now.freshnessMaxMs()));
+        String generated = sourceChanges < 0 ? "" : String.format("source changes %,d | ", sourceChanges);
+        return String.format("[%s] %scaptured %,d | transformed %,d | written %,d (%,.0f/s) | lag %s | freshness %s",
+                LocalTime.now().format(CLOCK), generated, now.captured(), now.transformed(), now.written(), rate,
+                lag < 0 ? "?" : String.format("%,d", lag), freshness);
+    }
+
+    private static String millis(double ms) {
+        if (Double.isNaN(ms)) {
+            return "n/a";
+        }
+        return ms >= 1000 ? String.format("%.1fs", ms / 1000) : String.format("%.0fms", ms);
+    }
+}
