@@ -1,0 +1,163 @@
+package dev.sluice.transforms.runtime;
+
+import dev.sluice.schemas.serde.GenericAvroSerde;
+import dev.sluice.transforms.replicate.ReplicationTopology;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the replication pipeline as a Kafka Streams application: exactly-once v2, application id
+ * {@code sluice-<pipeline>} (unless configured), Avro through the Schema Registry.
+ *
+ * <p>{@link #start()} first creates the row topic of every existing change topic (same partition count),
+ * then starts Streams, then checks every {@link TransformConfig#topicPollInterval()} for change topics of new
+ * tables and creates their row topics. {@link #close()} stops everything cleanly (commits, closes state).
+ *
+ * <p>Undeserializable records are logged and skipped ({@link LogAndSkipDeserializationHandler}); an
+ * envelope that breaks the change-topic contract stops the application (state {@code ERROR}) rather than
+ * be dropped silently. Counters go to Micrometer's global registry.
+ */
+public final class TransformService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TransformService.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final TransformConfig config;
+    private final GenericAvroSerde keySerde = new GenericAvroSerde();
+    private final GenericAvroSerde valueSerde = new GenericAvroSerde();
+    private final Admin admin;
+    private final OutputTopics outputTopics;
+    private final KafkaStreams streams;
+    private final ScheduledExecutorService topicPoller;
+
+    public TransformService(TransformConfig config) {
+        this.config = config;
+        Map<String, Object> registry = Map.of("schema.registry.url", config.schemaRegistryUrl());
+        keySerde.configure(registry, true);
+        valueSerde.configure(registry, false);
+        Topology topology = ReplicationTopology.build(config.spec(), keySerde, valueSerde);
+        this.admin = Admin.create(adminConfig());
+        this.outputTopics = new OutputTopics(admin, config.spec(), config.replicationFactor());
+        this.streams = new KafkaStreams(topology, streamsConfig());
+        streams.setStateListener((now, before) -> LOG.info("Pipeline {}: {} -> {}", config.spec().pipeline(), before, now));
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("Pipeline {} stops: {}", config.spec().pipeline(), e.toString(), e);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        this.topicPoller = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "sluice-transforms-topics-" + config.spec().pipeline());
+            thread.setDaemon(true);
+            return thread;
+        });
+        LOG.debug("Pipeline {} topology:\n{}", config.spec().pipeline(), topology.describe());
+    }
+
+    /**
+     * Creates the missing row topics, then starts processing. Fails with {@link IllegalStateException} when
+     * the row topics cannot be created (Kafka unreachable, not authorised).
+     */
+    public void start() {
+        try {
+            outputTopics.createMissing();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating the row topics of pipeline "
+                    + config.spec().pipeline() + ".", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot create the row topics of pipeline " + config.spec().pipeline()
+                    + " at " + config.bootstrapServers() + " (" + e.getMessage()
+                    + "); check that Kafka is reachable and that the service may create topics.", e);
+        }
+        streams.start();
+        long poll = config.topicPollInterval().toMillis();
+        topicPoller.scheduleWithFixedDelay(this::createMissingOutputTopics, poll, poll, TimeUnit.MILLISECONDS);
+    }
+
+    /** The Kafka Streams state ({@code CREATED} before {@link #start()}, {@code RUNNING}, {@code ERROR}, ...). */
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public TransformConfig config() {
+        return config;
+    }
+
+    /** Stops polling, closes Streams (committing and flushing state), then the admin client and serdes. */
+    @Override
+    public void close() {
+        topicPoller.shutdownNow();
+        if (!streams.close(CLOSE_TIMEOUT)) {
+            LOG.warn("Pipeline {} did not stop within {}", config.spec().pipeline(), CLOSE_TIMEOUT);
+        }
+        admin.close(CLOSE_TIMEOUT);
+        keySerde.close();
+        valueSerde.close();
+    }
+
+    private void createMissingOutputTopics() {
+        try {
+            List<String> created = outputTopics.createMissing();
+            if (!created.isEmpty()) {
+                LOG.info("Pipeline {}: created row topics {} for new tables", config.spec().pipeline(), created);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // retried at the next poll; the producer waits up to max.block.ms for a missing topic meanwhile
+            LOG.warn("Pipeline {}: cannot check or create row topics: {}", config.spec().pipeline(), e.toString());
+        }
+    }
+
+    private Properties streamsConfig() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndSkipDeserializationHandler.class);
+        // refuse to start with a generated store/topic name: renaming one would orphan its state on upgrade
+        props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        // no global tables here; opting in now only silences the notice of Kafka 5.0's default
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // pattern subscriptions see new topics on metadata refresh; the default 5 minutes is too slow for a new table
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG),
+                (int) Math.max(config.topicPollInterval().toMillis() * 2, 10_000));
+        if (config.stateDir() != null) {
+            props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        }
+        props.putAll(config.kafkaOverrides());
+        return props;
+    }
+
+    private Map<String, Object> adminConfig() {
+        Map<String, Object> props = new HashMap<>();
+        // pass security and other client settings on, but not Streams-only ones the admin client would warn about
+        config.kafkaOverrides().forEach((key, value) -> {
+            if (!key.startsWith("consumer.") && !key.startsWith("producer.") && !key.startsWith("main.consumer.")
+                    && !key.startsWith("restore.consumer.") && !key.startsWith("global.consumer.")) {
+                props.put(key.startsWith("admin.") ? key.substring("admin.".length()) : key, value);
+            }
+        });
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        props.put(CommonClientConfigs.CLIENT_ID_CONFIG, config.applicationId() + "-topics");
+        return props;
+    }
+}

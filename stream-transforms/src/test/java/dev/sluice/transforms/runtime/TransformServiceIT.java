@@ -1,0 +1,273 @@
+package dev.sluice.transforms.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sluice.embedded.KafkaTestCluster;
+import dev.sluice.schemas.registry.EmbeddedSchemaRegistry;
+import dev.sluice.schemas.serde.AvroSerializer;
+import dev.sluice.schemas.serde.GenericAvroSerde;
+import dev.sluice.transforms.metrics.TransformMetrics;
+import dev.sluice.transforms.replicate.ReplicationSpec;
+import dev.sluice.transforms.testkit.Envelopes;
+import dev.sluice.transforms.unwrap.ChangeUnwrapper;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The replication pipeline against a real KRaft broker and the embedded Schema Registry: Debezium-shaped
+ * envelopes with duplicates and a poison pill in, each change exactly once out (read_committed), the same
+ * output under a second application id, and a table created while running gets its row topic.
+ */
+class TransformServiceIT {
+
+    private static final String ORDERS = "sluice.public.orders";
+    private static final int PARTITIONS = 3;
+
+    private static KafkaTestCluster kafka;
+    private static EmbeddedSchemaRegistry registry;
+    private static SimpleMeterRegistry meters;
+
+    private static final Envelopes orders = Envelopes.forTable("public", "orders");
+    private static final long T0 = System.currentTimeMillis() - Duration.ofMinutes(10).toMillis();
+    /** Every distinct change produced, in production order. */
+    private static final List<GenericRecord> changes = new ArrayList<>();
+    private static int duplicatesProduced;
+
+    @TempDir
+    static Path stateDir;
+
+    @BeforeAll
+    static void startInfrastructureAndProduceChanges() {
+        meters = new SimpleMeterRegistry();
+        Metrics.addRegistry(meters);
+        kafka = KafkaTestCluster.start();
+        registry = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), 0);
+        kafka.createTopic(ORDERS, PARTITIONS);
+
+        long lsn = 1000;
+        long ts = T0;
+        for (int id = 1; id <= 12; id++) {
+            changes.add(orders.insert(id, id + ".00", lsn += 8, ts += 10));
+        }
+        for (int id = 1; id <= 12; id += 2) {
+            changes.add(orders.update(id, id + ".00", id + ".50", lsn += 8, ts += 10));
+        }
+        for (int id = 1; id <= 12; id += 3) {
+            changes.add(orders.delete(id, id + ".50", lsn += 8, ts += 10));
+        }
+        List<GenericRecord> withDuplicates = new ArrayList<>(changes);
+        // redelivered changes (an ingest retry): a late copy of an insert, an update and a delete
+        withDuplicates.add(changes.get(0));
+        withDuplicates.add(changes.get(13));
+        withDuplicates.add(changes.get(changes.size() - 1));
+        withDuplicates.add(changes.get(5));
+        duplicatesProduced = withDuplicates.size() - changes.size();
+        produce(orders, withDuplicates);
+        produceGarbage(ORDERS);
+    }
+
+    @AfterAll
+    static void stopInfrastructure() {
+        if (registry != null) {
+            registry.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        Metrics.removeRegistry(meters);
+    }
+
+    @Test
+    void eachChangeArrivesExactlyOnceAndRerunUnderAnotherApplicationIdIsIdentical() {
+        Map<Integer, List<String>> first;
+        try (TransformService service = new TransformService(config(ReplicationSpec.defaults(), "first"))) {
+            service.start();
+            List<ConsumerRecord<GenericRecord, GenericRecord>> rows = readExactly("replica.public.orders", changes.size());
+
+            assertThat(service.state()).isEqualTo(KafkaStreams.State.RUNNING);
+            assertThat(rows).extracting(r -> r.value().get(ChangeUnwrapper.VERSION))
+                    .containsExactlyInAnyOrderElementsOf(changes.stream()
+                            .map(c -> ((GenericRecord) c.get("source")).get("lsn")).toList());
+            for (ConsumerRecord<GenericRecord, GenericRecord> row : rows) {
+                GenericRecord change = changeWithVersion((Long) row.value().get(ChangeUnwrapper.VERSION));
+                boolean delete = "d".equals(change.get("op").toString());
+                GenericRecord image = (GenericRecord) change.get(delete ? "before" : "after");
+                assertThat(row.key().get("id")).isEqualTo(image.get("id"));
+                assertThat(row.value().get("id")).isEqualTo(image.get("id"));
+                assertThat(row.value().get("amount")).isEqualTo(image.get("amount"));
+                assertThat(String.valueOf(row.value().get("note"))).isEqualTo(String.valueOf(image.get("note")));
+                assertThat(row.value().get(ChangeUnwrapper.DELETED)).isEqualTo(delete);
+                long sourceTs = (Long) ((GenericRecord) change.get("source")).get("ts_ms");
+                assertThat(row.value().get(ChangeUnwrapper.SOURCE_TS)).isEqualTo(sourceTs);
+                assertThat(row.timestamp()).isEqualTo(sourceTs);
+            }
+            assertThat(rows.get(0).value().getSchema().getField("amount").schema().getProp("connect.name"))
+                    .isEqualTo("org.apache.kafka.connect.data.Decimal");
+            // the copies come last in their partitions, so they may still be in flight
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> counter(TransformMetrics.DUPLICATES, "replica") == duplicatesProduced);
+            assertThat(counter(TransformMetrics.RECORDS_OUT, "replica")).isEqualTo(changes.size());
+            // the poison pill is skipped, not fatal
+            await().atMost(Duration.ofSeconds(30)).until(() -> meters.find(LogAndSkipDeserializationHandler.ERRORS)
+                    .tag("application", "sluice-replica").counters().stream().mapToDouble(c -> c.count()).sum() == 1.0);
+            assertThat(service.state()).isEqualTo(KafkaStreams.State.RUNNING);
+            first = rowsPerKey(rows);
+
+            newTableGetsItsRowTopicWhileRunning();
+        }
+
+        ReplicationSpec rerun = ReplicationSpec.defaults().withPipeline("rerun");
+        try (TransformService service = new TransformService(config(rerun, "second"))) {
+            assertThat(service.config().applicationId()).isEqualTo("sluice-rerun");
+            service.start();
+            Map<Integer, List<String>> second = rowsPerKey(readExactly("rerun.public.orders", changes.size()));
+
+            assertThat(second).isEqualTo(first);
+        }
+    }
+
+    /** Runs inside the first service: a table created after start is subscribed and gets its row topic. */
+    private void newTableGetsItsRowTopicWhileRunning() {
+        Envelopes customers = Envelopes.forTable("public", "customers");
+        kafka.createTopic(customers.topic("sluice"), 2);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> topicExists("replica.public.customers"));
+        produce(customers, List.of(customers.insert(1, "3.00", 5000L, T0 + 5000)));
+        List<ConsumerRecord<GenericRecord, GenericRecord>> rows = readExactly("replica.public.customers", 1);
+
+        assertThat(rows.get(0).value().getSchema().getFullName()).isEqualTo("sluice.public.customers.Row");
+        assertThat(partitionsOf("replica.public.customers")).isEqualTo(2);
+    }
+
+    private TransformConfig config(ReplicationSpec spec, String stateSubDir) {
+        return TransformConfig.of(kafka.bootstrapServers(), registry.url())
+                .withSpec(spec)
+                .withStateDir(stateDir.resolve(stateSubDir))
+                .withTopicPollInterval(Duration.ofMillis(500))
+                // find the new table's topic quickly (the service's floor is 10 s)
+                .withKafkaOverrides(Map.of("consumer." + ConsumerConfig.METADATA_MAX_AGE_CONFIG, 1000));
+    }
+
+    private static void produce(Envelopes table, List<GenericRecord> envelopes) {
+        String topic = table.topic("sluice");
+        Map<String, Object> props = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                "schema.registry.url", registry.url());
+        try (KafkaProducer<Object, Object> producer =
+                     new KafkaProducer<>(props, serializer(true), serializer(false))) {
+            for (GenericRecord envelope : envelopes) {
+                GenericRecord after = (GenericRecord) (envelope.get("after") != null ? envelope.get("after")
+                        : envelope.get("before"));
+                GenericRecord key = table.key((Integer) after.get("id"));
+                long ts = (Long) ((GenericRecord) envelope.get("source")).get("ts_ms");
+                producer.send(new ProducerRecord<>(topic, null, ts, key, envelope));
+            }
+            producer.flush();
+        }
+    }
+
+    /** A poison pill: bytes that are not in the registry wire format. */
+    private static void produceGarbage(String topic) {
+        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> producer =
+                     new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, 0, T0, "not avro".getBytes(), "not avro either".getBytes()));
+            producer.flush();
+        }
+    }
+
+    private static AvroSerializer serializer(boolean isKey) {
+        AvroSerializer serializer = new AvroSerializer();
+        serializer.configure(Map.of("schema.registry.url", registry.url()), isKey);
+        return serializer;
+    }
+
+    /** Reads the topic with read_committed until {@code count} records arrived, then checks none follow. */
+    private static List<ConsumerRecord<GenericRecord, GenericRecord>> readExactly(String topic, int count) {
+        List<ConsumerRecord<GenericRecord, GenericRecord>> rows = new ArrayList<>();
+        Map<String, Object> props = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<GenericRecord, GenericRecord> consumer =
+                     new KafkaConsumer<>(props, deserializer(true), deserializer(false))) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            await().atMost(Duration.ofSeconds(90)).pollInSameThread().until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(rows::add);
+                return rows.size() >= count;
+            });
+            // exactly once: nothing more shows up after the expected records
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).pollInSameThread().until(() -> {
+                consumer.poll(Duration.ofMillis(100)).forEach(rows::add);
+                return rows.size() == count;
+            });
+        }
+        return rows;
+    }
+
+    private static Deserializer<GenericRecord> deserializer(boolean isKey) {
+        GenericAvroSerde serde = new GenericAvroSerde();
+        serde.configure(Map.of("schema.registry.url", registry.url()), isKey);
+        return serde.deserializer();
+    }
+
+    /** Per key (id), the rows in topic order with their timestamps: what a per-key ordered reader sees. */
+    private static Map<Integer, List<String>> rowsPerKey(List<ConsumerRecord<GenericRecord, GenericRecord>> rows) {
+        Map<Integer, List<String>> perKey = new TreeMap<>();
+        for (ConsumerRecord<GenericRecord, GenericRecord> row : rows) {
+            perKey.computeIfAbsent((Integer) row.key().get("id"), k -> new ArrayList<>())
+                    .add(row.timestamp() + " " + row.value());
+        }
+        return perKey;
+    }
+
+    private static GenericRecord changeWithVersion(long lsn) {
+        return changes.stream()
+                .filter(c -> ((Long) ((GenericRecord) c.get("source")).get("lsn")) == lsn)
+                .findFirst().orElseThrow();
+    }
+
+    private static boolean topicExists(String topic) throws Exception {
+        try (Admin admin = kafka.admin()) {
+            return admin.listTopics().names().get().contains(topic);
+        }
+    }
+
+    private static int partitionsOf(String topic) {
+        try (Admin admin = kafka.admin()) {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static double counter(String name, String pipeline) {
+        return meters.get(name).tag("pipeline", pipeline).counter().count();
+    }
+}
