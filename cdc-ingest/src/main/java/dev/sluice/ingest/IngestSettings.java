@@ -1,0 +1,254 @@
+package dev.sluice.ingest;
+
+import dev.sluice.ingest.source.TableId;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Everything the ingest service needs, typed and immutable. Built fluently with {@link #builder()};
+ * {@link Builder#build()} rejects a missing or malformed setting with one sentence naming it, so
+ * the rest of the service receives only valid values.
+ */
+public final class IngestSettings {
+
+    public static final String DEFAULT_TOPIC_PREFIX = "sluice";
+    public static final String DEFAULT_SLOT_NAME = "sluice";
+    public static final String DEFAULT_PUBLICATION_NAME = "sluice";
+    public static final String DEFAULT_SNAPSHOT_MODE = "initial";
+    public static final int DEFAULT_SOURCE_PORT = 5432;
+    public static final int DEFAULT_TOPIC_PARTITIONS = 1;
+    public static final short DEFAULT_REPLICATION_FACTOR = 1;
+    public static final Duration DEFAULT_OFFSET_FLUSH_INTERVAL = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_KAFKA_TIMEOUT = Duration.ofSeconds(10);
+
+    // PostgreSQL accepts only these characters in replication slot names.
+    private static final Pattern SLOT_NAME = Pattern.compile("[a-z0-9_]{1,63}");
+    private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,200}");
+
+    private final String sourceHost;
+    private final int sourcePort;
+    private final String database;
+    private final String user;
+    private final String password;
+    private final List<TableId> tables;
+    private final String topicPrefix;
+    private final String slotName;
+    private final String publicationName;
+    private final String bootstrapServers;
+    private final String schemaRegistryUrl;
+    private final int topicPartitions;
+    private final short replicationFactor;
+    private final String snapshotMode;
+    private final String offsetsTopic;
+    private final Duration offsetFlushInterval;
+    private final Duration heartbeatInterval;
+    private final Duration kafkaTimeout;
+    private final Map<String, String> debeziumProperties;
+
+    private IngestSettings(Builder b) {
+        this.sourceHost = b.sourceHost;
+        this.sourcePort = b.sourcePort;
+        this.database = b.database;
+        this.user = b.user;
+        this.password = b.password;
+        this.tables = List.copyOf(b.tables);
+        this.topicPrefix = b.topicPrefix;
+        this.slotName = b.slotName;
+        this.publicationName = b.publicationName;
+        this.bootstrapServers = b.bootstrapServers;
+        this.schemaRegistryUrl = b.schemaRegistryUrl;
+        this.topicPartitions = b.topicPartitions;
+        this.replicationFactor = b.replicationFactor;
+        this.snapshotMode = b.snapshotMode;
+        this.offsetsTopic = b.offsetsTopic != null ? b.offsetsTopic : b.topicPrefix + "-offsets";
+        this.offsetFlushInterval = b.offsetFlushInterval;
+        this.heartbeatInterval = b.heartbeatInterval;
+        this.kafkaTimeout = b.kafkaTimeout;
+        this.debeziumProperties = Map.copyOf(b.debeziumProperties);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this object's values, to derive a variant. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.sourceHost = sourceHost;
+        b.sourcePort = sourcePort;
+        b.database = database;
+        b.user = user;
+        b.password = password;
+        b.tables = new ArrayList<>(tables);
+        b.topicPrefix = topicPrefix;
+        b.slotName = slotName;
+        b.publicationName = publicationName;
+        b.bootstrapServers = bootstrapServers;
+        b.schemaRegistryUrl = schemaRegistryUrl;
+        b.topicPartitions = topicPartitions;
+        b.replicationFactor = replicationFactor;
+        b.snapshotMode = snapshotMode;
+        b.offsetsTopic = offsetsTopic;
+        b.offsetFlushInterval = offsetFlushInterval;
+        b.heartbeatInterval = heartbeatInterval;
+        b.kafkaTimeout = kafkaTimeout;
+        b.debeziumProperties = new LinkedHashMap<>(debeziumProperties);
+        return b;
+    }
+
+    public String sourceHost() { return sourceHost; }
+    public int sourcePort() { return sourcePort; }
+    public String database() { return database; }
+    public String user() { return user; }
+    public String password() { return password; }
+    /** The tables to capture; empty means every table with a primary key outside the system schemas. */
+    public List<TableId> tables() { return tables; }
+    public String topicPrefix() { return topicPrefix; }
+    public String slotName() { return slotName; }
+    public String publicationName() { return publicationName; }
+    public String bootstrapServers() { return bootstrapServers; }
+    public String schemaRegistryUrl() { return schemaRegistryUrl; }
+    public int topicPartitions() { return topicPartitions; }
+    public short replicationFactor() { return replicationFactor; }
+    /** Debezium's {@code snapshot.mode}: {@code initial}, {@code no_data}, {@code never}, ... */
+    public String snapshotMode() { return snapshotMode; }
+    /** The compacted topic holding the source offsets (Debezium's {@code offset.storage.topic}). */
+    public String offsetsTopic() { return offsetsTopic; }
+    public Duration offsetFlushInterval() { return offsetFlushInterval; }
+    public Duration heartbeatInterval() { return heartbeatInterval; }
+    /** How long a Kafka admin call (reachability, topic creation) may take before it counts as failed. */
+    public Duration kafkaTimeout() { return kafkaTimeout; }
+    /** Extra Debezium connector/engine properties, applied last (they override ours). */
+    public Map<String, String> debeziumProperties() { return debeziumProperties; }
+
+    /** Looks up a pass-through Debezium property. */
+    public Optional<String> debeziumProperty(String key) {
+        return Optional.ofNullable(debeziumProperties.get(Objects.requireNonNull(key)));
+    }
+
+    /** {@code host:port/database}, as shown in messages. */
+    public String sourceAddress() {
+        return sourceHost + ":" + sourcePort + "/" + database;
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://" + sourceHost + ":" + sourcePort + "/" + database;
+    }
+
+    @Override
+    public String toString() {
+        // never the password
+        return "IngestSettings{source=" + user + "@" + sourceAddress() + ", tables=" + tables
+                + ", topicPrefix=" + topicPrefix + ", slot=" + slotName + ", publication=" + publicationName
+                + ", kafka=" + bootstrapServers + ", registry=" + schemaRegistryUrl
+                + ", partitions=" + topicPartitions + ", replicationFactor=" + replicationFactor
+                + ", snapshotMode=" + snapshotMode + ", offsetsTopic=" + offsetsTopic + "}";
+    }
+
+    /** Fluent builder; {@link #build()} validates. */
+    public static final class Builder {
+        private String sourceHost;
+        private int sourcePort = DEFAULT_SOURCE_PORT;
+        private String database;
+        private String user;
+        private String password = "";
+        private List<TableId> tables = new ArrayList<>();
+        private String topicPrefix = DEFAULT_TOPIC_PREFIX;
+        private String slotName = DEFAULT_SLOT_NAME;
+        private String publicationName = DEFAULT_PUBLICATION_NAME;
+        private String bootstrapServers;
+        private String schemaRegistryUrl;
+        private int topicPartitions = DEFAULT_TOPIC_PARTITIONS;
+        private short replicationFactor = DEFAULT_REPLICATION_FACTOR;
+        private String snapshotMode = DEFAULT_SNAPSHOT_MODE;
+        private String offsetsTopic;
+        private Duration offsetFlushInterval = DEFAULT_OFFSET_FLUSH_INTERVAL;
+        private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+        private Duration kafkaTimeout = DEFAULT_KAFKA_TIMEOUT;
+        private Map<String, String> debeziumProperties = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        public Builder sourceHost(String host) { this.sourceHost = host; return this; }
+        public Builder sourcePort(int port) { this.sourcePort = port; return this; }
+        public Builder database(String database) { this.database = database; return this; }
+        public Builder user(String user) { this.user = user; return this; }
+        public Builder password(String password) { this.password = password == null ? "" : password; return this; }
+
+        /** Replaces the table list; each entry is {@code schema.table}. Empty = all tables with a key. */
+        public Builder tables(List<String> qualifiedNames) {
+            List<TableId> parsed = new ArrayList<>();
+            for (String name : qualifiedNames) {
+                if (!name.isBlank()) {
+                    parsed.add(TableId.parse(name));
+                }
+            }
+            this.tables = parsed;
+            return this;
+        }
+
+        public Builder tables(String... qualifiedNames) { return tables(List.of(qualifiedNames)); }
+        public Builder topicPrefix(String prefix) { this.topicPrefix = prefix; return this; }
+        public Builder slotName(String slotName) { this.slotName = slotName; return this; }
+        public Builder publicationName(String name) { this.publicationName = name; return this; }
+        public Builder bootstrapServers(String servers) { this.bootstrapServers = servers; return this; }
+        public Builder schemaRegistryUrl(String url) { this.schemaRegistryUrl = url; return this; }
+        public Builder topicPartitions(int partitions) { this.topicPartitions = partitions; return this; }
+        public Builder replicationFactor(int factor) { this.replicationFactor = (short) factor; return this; }
+        public Builder snapshotMode(String mode) { this.snapshotMode = mode; return this; }
+        /** Overrides the default {@code <prefix>-offsets}. */
+        public Builder offsetsTopic(String topic) { this.offsetsTopic = topic; return this; }
+        public Builder offsetFlushInterval(Duration interval) { this.offsetFlushInterval = interval; return this; }
+        public Builder heartbeatInterval(Duration interval) { this.heartbeatInterval = interval; return this; }
+        public Builder kafkaTimeout(Duration timeout) { this.kafkaTimeout = timeout; return this; }
+        public Builder debeziumProperty(String key, String value) { this.debeziumProperties.put(key, value); return this; }
+        public Builder debeziumProperties(Map<String, String> properties) { this.debeziumProperties.putAll(properties); return this; }
+
+        /** Validates and freezes; throws {@link IllegalArgumentException} naming the bad setting. */
+        public IngestSettings build() {
+            require(sourceHost, "source host", "--source-host");
+            require(database, "source database", "--database");
+            require(user, "source user", "--user");
+            require(bootstrapServers, "Kafka bootstrap servers", "--bootstrap-servers");
+            require(schemaRegistryUrl, "schema registry URL", "--schema-registry-url");
+            check(sourcePort > 0 && sourcePort < 65536, "Source port " + sourcePort + " is not a TCP port; use 1-65535.");
+            check(topicPartitions >= 1, "Topic partitions must be at least 1, got " + topicPartitions + ".");
+            check(replicationFactor >= 1, "Replication factor must be at least 1, got " + replicationFactor + ".");
+            check(topicPrefix != null && TOPIC_NAME.matcher(topicPrefix).matches(),
+                    "Topic prefix '" + topicPrefix + "' is not a valid Kafka topic name part; use letters, digits, '.', '_' or '-'.");
+            check(offsetsTopic == null || TOPIC_NAME.matcher(offsetsTopic).matches(),
+                    "Offsets topic '" + offsetsTopic + "' is not a valid Kafka topic name; use letters, digits, '.', '_' or '-'.");
+            check(slotName != null && SLOT_NAME.matcher(slotName).matches(),
+                    "Slot name '" + slotName + "' is not a valid replication slot name; use lower-case letters, digits and '_' (at most 63).");
+            check(publicationName != null && !publicationName.isBlank(), "Publication name must not be empty.");
+            check(snapshotMode != null && !snapshotMode.isBlank(), "Snapshot mode must not be empty; the default is initial.");
+            checkPositive(offsetFlushInterval, "Offset flush interval");
+            checkPositive(heartbeatInterval, "Heartbeat interval");
+            checkPositive(kafkaTimeout, "Kafka timeout");
+            return new IngestSettings(this);
+        }
+
+        private static void require(String value, String what, String option) {
+            check(value != null && !value.isBlank(), "The " + what + " is missing; set it with " + option + ".");
+        }
+
+        private static void checkPositive(Duration d, String what) {
+            check(d != null && !d.isNegative() && !d.isZero(), what + " must be positive, got " + d + ".");
+        }
+
+        private static void check(boolean ok, String message) {
+            if (!ok) {
+                throw new IllegalArgumentException(message);
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.sluice.ingest.engine;
+
+import dev.sluice.ingest.IngestSettings;
+import dev.sluice.ingest.source.TableId;
+
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Collectors;
+
+/**
+ * Translates {@link IngestSettings} into the properties of Debezium's embedded engine running the
+ * PostgreSQL connector (pgoutput) with source offsets in a Kafka topic. This is the one place
+ * that knows Debezium's setting names; pass-through properties are applied last.
+ */
+public final class EngineProperties {
+
+    /** The engine name is part of every stored offset's key: changing it forgets the offsets. */
+    public static final String ENGINE_NAME = "sluice-ingest";
+
+    private EngineProperties() {
+    }
+
+    public static Properties of(IngestSettings settings, List<TableId> tables) {
+        Properties p = new Properties();
+        p.setProperty("name", ENGINE_NAME);
+        p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+        p.setProperty("tasks.max", "1");
+
+        p.setProperty("database.hostname", settings.sourceHost());
+        p.setProperty("database.port", Integer.toString(settings.sourcePort()));
+        p.setProperty("database.dbname", settings.database());
+        p.setProperty("database.user", settings.user());
+        p.setProperty("database.password", settings.password());
+
+        p.setProperty("plugin.name", "pgoutput");
+        p.setProperty("slot.name", settings.slotName());
+        p.setProperty("publication.name", settings.publicationName());
+        // filtered: the publication holds exactly the captured tables (created or altered at start)
+        p.setProperty("publication.autocreate.mode", "filtered");
+        p.setProperty("table.include.list", tables.stream().map(TableId::includeListPattern).collect(Collectors.joining(",")));
+        p.setProperty("topic.prefix", settings.topicPrefix());
+        p.setProperty("snapshot.mode", settings.snapshotMode());
+        // the change topics use cleanup.policy=delete and the contract says: no tombstones
+        p.setProperty("tombstones.on.delete", "false");
+        // heartbeats let the slot advance while the captured tables are idle, so WAL is not pinned
+        p.setProperty("heartbeat.interval.ms", Long.toString(settings.heartbeatInterval().toMillis()));
+
+        // a KafkaOffsetBackingStore that closes its admin client on stop (the stock one leaks it)
+        p.setProperty("offset.storage", KafkaOffsetStore.class.getName());
+        p.setProperty("offset.storage.topic", settings.offsetsTopic());
+        p.setProperty("offset.storage.partitions", "1");
+        p.setProperty("offset.storage.replication.factor", Short.toString(settings.replicationFactor()));
+        p.setProperty("offset.flush.interval.ms", Long.toString(settings.offsetFlushInterval().toMillis()));
+        p.setProperty("bootstrap.servers", settings.bootstrapServers());
+
+        settings.debeziumProperties().forEach(p::setProperty);
+        return p;
+    }
+}

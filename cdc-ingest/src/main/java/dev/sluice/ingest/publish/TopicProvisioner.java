@@ -1,0 +1,79 @@
+package dev.sluice.ingest.publish;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Creates the topics ingestion writes to, when they are missing: change topics with
+ * {@code cleanup.policy=delete} (a change stream is a history, not a table) and the offsets topic
+ * compacted (only the latest offset per source partition matters). Existing topics are left as
+ * they are.
+ */
+public final class TopicProvisioner {
+
+    private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
+
+    private final Admin admin;
+    private final Duration timeout;
+
+    public TopicProvisioner(Admin admin, Duration timeout) {
+        this.admin = admin;
+        this.timeout = timeout;
+    }
+
+    public void ensureChangeTopics(Collection<String> topics, int partitions, short replicationFactor) {
+        List<NewTopic> wanted = new ArrayList<>();
+        for (String topic : topics) {
+            wanted.add(new NewTopic(topic, partitions, replicationFactor)
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE)));
+        }
+        createMissing(wanted);
+    }
+
+    public void ensureOffsetsTopic(String topic, short replicationFactor) {
+        createMissing(List.of(new NewTopic(topic, 1, replicationFactor)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))));
+    }
+
+    private void createMissing(List<NewTopic> wanted) {
+        try {
+            Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+            for (var entry : admin.createTopics(missing).values().entrySet()) {
+                try {
+                    entry.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    log.info("Created topic {}", entry.getKey());
+                } catch (ExecutionException e) {
+                    // another ingest instance (or a user) created it between list and create: fine
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("Could not create topic " + entry.getKey() + " ("
+                                + e.getCause().getMessage() + "); check the broker's limits and this client's ACLs.", e.getCause());
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating topics.", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Could not list Kafka topics within " + timeout.toMillis()
+                    + " ms; check that the brokers are up.", e);
+        }
+    }
+}

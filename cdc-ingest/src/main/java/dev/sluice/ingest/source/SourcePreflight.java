@@ -1,0 +1,203 @@
+package dev.sluice.ingest.source;
+
+import dev.sluice.ingest.IngestSettings;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Checks, before anything is written anywhere, that the source and Kafka can carry ingestion:
+ * PostgreSQL reachable, {@code wal_level = logical}, the user may replicate, an existing slot of
+ * our name is usable, every listed table exists and has a primary key, and Kafka answers.
+ * The first failed check throws {@link SourceSetupException} with one sentence naming the fix.
+ */
+public final class SourcePreflight {
+
+    private static final Logger log = LoggerFactory.getLogger(SourcePreflight.class);
+
+    private static final String TABLE_QUERY = """
+            SELECT n.nspname, c.relname,
+                   EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary) AS has_key
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind = 'r'
+            """;
+    private static final String USER_SCHEMAS = """
+              AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+              AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'
+            ORDER BY n.nspname, c.relname
+            """;
+    private static final String ONE_TABLE = " AND n.nspname = ? AND c.relname = ?";
+
+    private final IngestSettings settings;
+
+    public SourcePreflight(IngestSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Runs every check; returns the tables to capture. */
+    public ResolvedTables check() {
+        ResolvedTables tables;
+        try (Connection connection = connect()) {
+            checkWalLevel(connection);
+            checkReplicationRight(connection);
+            checkExistingSlot(connection);
+            tables = resolveTables(connection);
+        } catch (SQLException e) {
+            throw new SourceSetupException("Reading the catalog of PostgreSQL at " + settings.sourceAddress()
+                    + " failed (" + e.getMessage() + "); check that user " + settings.user() + " may read pg_catalog.", e);
+        }
+        checkKafka();
+        return tables;
+    }
+
+    /**
+     * The tables to capture: the listed ones (each must exist and have a primary key), or, when none
+     * are listed, every table with a primary key outside the system schemas; keyless ones are
+     * reported as skipped.
+     */
+    public ResolvedTables resolveTables() {
+        try (Connection connection = connect()) {
+            return resolveTables(connection);
+        } catch (SQLException e) {
+            throw new SourceSetupException("Listing the tables of " + settings.sourceAddress() + " failed ("
+                    + e.getMessage() + "); check that user " + settings.user() + " may read pg_catalog.", e);
+        }
+    }
+
+    private Connection connect() {
+        Properties props = new Properties();
+        props.setProperty("user", settings.user());
+        props.setProperty("password", settings.password());
+        props.setProperty("connectTimeout", "10");
+        props.setProperty("loginTimeout", "10");
+        props.setProperty("ApplicationName", "sluice-ingest-preflight");
+        try {
+            return DriverManager.getConnection(settings.jdbcUrl(), props);
+        } catch (SQLException e) {
+            throw new SourceSetupException(SourceRequirements.sourceUnreachable(settings.sourceAddress(), e.getMessage()), e);
+        }
+    }
+
+    private void checkWalLevel(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SHOW wal_level")) {
+            rs.next();
+            fail(SourceRequirements.walLevel(settings.sourceAddress(), rs.getString(1)).orElse(null));
+        }
+    }
+
+    private void checkReplicationRight(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT rolname, rolreplication, rolsuper FROM pg_roles WHERE rolname = current_user")) {
+            rs.next();
+            fail(SourceRequirements.replicationRight(rs.getString(1), rs.getBoolean(2), rs.getBoolean(3)).orElse(null));
+        }
+    }
+
+    private void checkExistingSlot(Connection connection) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement(
+                "SELECT plugin, database FROM pg_replication_slots WHERE slot_name = ?")) {
+            s.setString(1, settings.slotName());
+            try (ResultSet rs = s.executeQuery()) {
+                if (rs.next()) {
+                    fail(SourceRequirements.existingSlot(settings.slotName(), rs.getString(1), rs.getString(2),
+                            settings.database()).orElse(null));
+                }
+            }
+        }
+    }
+
+    private ResolvedTables resolveTables(Connection connection) throws SQLException {
+        if (settings.tables().isEmpty()) {
+            return allTablesWithKey(connection);
+        }
+        for (TableId table : settings.tables()) {
+            try (PreparedStatement s = connection.prepareStatement(TABLE_QUERY + ONE_TABLE)) {
+                s.setString(1, table.schema());
+                s.setString(2, table.table());
+                try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new SourceSetupException(SourceRequirements.tableMissing(table, settings.database()));
+                    }
+                    if (!rs.getBoolean("has_key")) {
+                        throw new SourceSetupException(SourceRequirements.tableWithoutKey(table));
+                    }
+                }
+            }
+        }
+        return new ResolvedTables(settings.tables(), List.of());
+    }
+
+    private ResolvedTables allTablesWithKey(Connection connection) throws SQLException {
+        List<TableId> captured = new ArrayList<>();
+        List<TableId> skipped = new ArrayList<>();
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(TABLE_QUERY + USER_SCHEMAS)) {
+            while (rs.next()) {
+                TableId table = new TableId(rs.getString(1), rs.getString(2));
+                (rs.getBoolean(3) ? captured : skipped).add(table);
+            }
+        }
+        if (captured.isEmpty()) {
+            throw new SourceSetupException(SourceRequirements.noTables(settings.database()));
+        }
+        if (!skipped.isEmpty()) {
+            log.warn("Not capturing {} table(s) without a primary key: {} (add a primary key to capture them)",
+                    skipped.size(), skipped);
+        }
+        return new ResolvedTables(captured, skipped);
+    }
+
+    private void checkKafka() {
+        Duration timeout = settings.kafkaTimeout();
+        int timeoutMs = (int) timeout.toMillis();
+        Map<String, Object> config = Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs,
+                AdminClientConfig.CLIENT_ID_CONFIG, "sluice-ingest-preflight");
+        Admin admin;
+        try {
+            admin = Admin.create(config);
+        } catch (RuntimeException e) {
+            throw new SourceSetupException(SourceRequirements.kafkaUnreachable(settings.bootstrapServers(), timeoutMs, e.getMessage()), e);
+        }
+        try {
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs))
+                    .clusterId().get(timeoutMs + 1000L, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SourceSetupException("Interrupted while checking that Kafka at " + settings.bootstrapServers() + " answers.", e);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            throw new SourceSetupException(SourceRequirements.kafkaUnreachable(
+                    settings.bootstrapServers(), timeoutMs, describe(cause)), cause);
+        } finally {
+            admin.close(Duration.ZERO);
+        }
+    }
+
+    private static String describe(Throwable t) {
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    }
+
+    private static void fail(String problem) {
+        if (problem != null) {
+            throw new SourceSetupException(problem);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.sluice.ingest.source;
+
+import java.util.Optional;
+
+/**
+ * The rules a source must meet, as pure decisions: given what the catalog says, the problem (one
+ * sentence with its fix) or empty when the rule holds. {@link SourcePreflight} gathers the facts;
+ * keeping the decisions here lets them be tested without a database.
+ */
+public final class SourceRequirements {
+
+    private SourceRequirements() {
+    }
+
+    /** Logical decoding (pgoutput) needs {@code wal_level = logical}; replica or minimal is not enough. */
+    public static Optional<String> walLevel(String address, String walLevel) {
+        if ("logical".equalsIgnoreCase(walLevel)) {
+            return Optional.empty();
+        }
+        return Optional.of("PostgreSQL at " + address + " has wal_level = " + walLevel
+                + "; set wal_level = logical in postgresql.conf and restart PostgreSQL.");
+    }
+
+    /** Streaming replication needs the REPLICATION attribute, which a superuser has implicitly. */
+    public static Optional<String> replicationRight(String role, boolean canReplicate, boolean superuser) {
+        if (canReplicate || superuser) {
+            return Optional.empty();
+        }
+        return Optional.of("Role " + role + " may not start replication; run ALTER ROLE " + quoteIdent(role)
+                + " WITH REPLICATION as a superuser.");
+    }
+
+    public static String tableMissing(TableId table, String database) {
+        return "Table " + table + " does not exist in database " + database
+                + "; check the name (schema.table, case-sensitive) or leave it out of --tables.";
+    }
+
+    public static String tableWithoutKey(TableId table) {
+        return "Table " + table + " has no primary key; add a primary key, or leave it out of --tables"
+                + " (REPLICA IDENTITY FULL is not supported yet).";
+    }
+
+    public static String noTables(String database) {
+        return "Database " + database + " has no table with a primary key outside the system schemas;"
+                + " create one, or list the tables to capture with --tables.";
+    }
+
+    /** A slot of the right name but another plugin or database cannot be reused by this service. */
+    public static Optional<String> existingSlot(String slot, String plugin, String slotDatabase, String database) {
+        if (plugin == null) {
+            return Optional.empty();
+        }
+        if (!"pgoutput".equals(plugin) || !database.equals(slotDatabase)) {
+            return Optional.of("Replication slot " + slot + " already exists for plugin " + plugin + " in database "
+                    + slotDatabase + "; drop it with SELECT pg_drop_replication_slot('" + slot
+                    + "') or choose another slot name with --slot.");
+        }
+        return Optional.empty();
+    }
+
+    public static String sourceUnreachable(String address, String cause) {
+        return "Cannot connect to PostgreSQL at " + address + " (" + cause
+                + "); check that it is running and that host, port, database, user and password are right.";
+    }
+
+    public static String kafkaUnreachable(String bootstrapServers, long timeoutMs, String cause) {
+        return "Cannot reach Kafka at " + bootstrapServers + " within " + timeoutMs + " ms (" + cause
+                + "); check --bootstrap-servers and that the brokers are up.";
+    }
+
+    static String quoteIdent(String role) {
+        // lower-case plain names need no quotes; anything else must be quoted to name the same role
+        return role.matches("[a-z_][a-z0-9_$]*") ? role : "\"" + role.replace("\"", "\"\"") + "\"";
+    }
+}

@@ -1,0 +1,54 @@
+package dev.sluice.ingest.engine;
+
+import dev.sluice.ingest.IngestSettings;
+import dev.sluice.ingest.source.TableId;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EnginePropertiesTest {
+
+    private final IngestSettings settings = IngestSettings.builder()
+            .sourceHost("db").sourcePort(5433).database("shop").user("app").password("pw")
+            .bootstrapServers("kafka:9092").schemaRegistryUrl("http://registry:8081")
+            .topicPrefix("shop").slotName("shop_slot").publicationName("shop_pub")
+            .debeziumProperty("snapshot.fetch.size", "512")
+            .debeziumProperty("heartbeat.interval.ms", "0")
+            .build();
+
+    @Test
+    void configuresPgoutputWithOurSlotPublicationAndTables() {
+        Properties p = EngineProperties.of(settings, List.of(new TableId("public", "orders"), new TableId("sales", "items")));
+        assertThat(p).containsEntry("connector.class", "io.debezium.connector.postgresql.PostgresConnector")
+                .containsEntry("plugin.name", "pgoutput")
+                .containsEntry("slot.name", "shop_slot")
+                .containsEntry("publication.name", "shop_pub")
+                .containsEntry("publication.autocreate.mode", "filtered")
+                .containsEntry("table.include.list", "public\\.orders,sales\\.items")
+                .containsEntry("topic.prefix", "shop")
+                .containsEntry("tombstones.on.delete", "false")
+                .containsEntry("snapshot.mode", "initial")
+                .containsEntry("database.hostname", "db")
+                .containsEntry("database.port", "5433")
+                .containsEntry("database.dbname", "shop");
+    }
+
+    @Test
+    void storesOffsetsInTheCompactedKafkaTopic() {
+        Properties p = EngineProperties.of(settings, List.of(new TableId("public", "orders")));
+        assertThat(p).containsEntry("offset.storage", KafkaOffsetStore.class.getName())
+                .containsEntry("offset.storage.topic", "shop-offsets")
+                .containsEntry("offset.storage.partitions", "1")
+                .containsEntry("offset.storage.replication.factor", "1")
+                .containsEntry("bootstrap.servers", "kafka:9092");
+    }
+
+    @Test
+    void passThroughPropertiesWinOverOurs() {
+        Properties p = EngineProperties.of(settings, List.of(new TableId("public", "orders")));
+        assertThat(p).containsEntry("snapshot.fetch.size", "512").containsEntry("heartbeat.interval.ms", "0");
+    }
+}
