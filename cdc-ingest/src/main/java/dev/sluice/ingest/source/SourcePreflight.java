@@ -52,6 +52,16 @@ public final class SourcePreflight {
 
     /** Runs every check; returns the tables to capture. */
     public ResolvedTables check() {
+        ResolvedTables tables = checkSource();
+        checkKafka();
+        return tables;
+    }
+
+    /**
+     * The source-side checks only, for callers that must judge the source before Kafka exists
+     * (local mode starts its broker after the user's database has been found fit).
+     */
+    public ResolvedTables checkSource() {
         ResolvedTables tables;
         try (Connection connection = connect()) {
             checkWalLevel(connection);
@@ -62,7 +72,6 @@ public final class SourcePreflight {
             throw new SourceSetupException("Reading the catalog of PostgreSQL at " + settings.sourceAddress()
                     + " failed (" + e.getMessage() + "); check that user " + settings.user() + " may read pg_catalog.", e);
         }
-        checkKafka();
         return tables;
     }
 

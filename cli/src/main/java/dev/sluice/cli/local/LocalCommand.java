@@ -10,6 +10,7 @@ import dev.sluice.cli.status.PipelineCounters;
 import dev.sluice.cli.status.StatusLine;
 import dev.sluice.embedded.LocalKafkaBroker;
 import dev.sluice.embedded.PostgresServer;
+import dev.sluice.ingest.source.SourcePreflight;
 import dev.sluice.schemas.registry.EmbeddedSchemaRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -83,11 +84,17 @@ public final class LocalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Files.createDirectories(home);
         WarehouseTarget target = WarehouseTarget.parse(warehouse, home.resolve("warehouse.duckdb"));
         target.check();
         SourceUrl sourceForUser = sourceUrl == null ? null : SourceUrl.parse(sourceUrl);
         Metrics.addRegistry(new SimpleMeterRegistry());
+        if (sourceForUser != null) {
+            // Judge the user's database before anything is started or written.
+            new SourcePreflight(ReplicationPipeline.ingestSettings(new ReplicationPipeline.Settings(
+                    "localhost:" + kafkaPort, "http://localhost:" + registryPort, sourceForUser, tables,
+                    List.of(target), home, 1))).checkSource();
+        }
+        Files.createDirectories(home);
 
         List<AutoCloseable> running = new ArrayList<>();
         CountDownLatch stopped = new CountDownLatch(1);

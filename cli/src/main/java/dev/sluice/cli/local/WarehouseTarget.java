@@ -36,16 +36,21 @@ public record WarehouseTarget(String jdbcUrl, String user, String password) {
         return jdbcUrl.startsWith("jdbc:duckdb:");
     }
 
-    /** Opens and closes a connection; a failure is one sentence naming the URL and the reason. */
+    /**
+     * Checks that the warehouse can be opened, without creating anything: a PostgreSQL warehouse is
+     * connected to; a DuckDB file that does not exist yet only needs a writable directory.
+     * A failure is one sentence naming the URL, the reason and the fix.
+     */
     public void check() {
         if (isDuckDb()) {
-            Path file = Path.of(jdbcUrl.substring("jdbc:duckdb:".length()));
-            Path parent = file.toAbsolutePath().getParent();
-            try {
-                Files.createDirectories(parent);
-            } catch (Exception e) {
-                throw new IllegalArgumentException("the warehouse " + jdbcUrl + " cannot be opened: directory "
-                        + parent + " cannot be created (" + e.getMessage() + "); pass a writable path.");
+            Path file = Path.of(jdbcUrl.substring("jdbc:duckdb:".length())).toAbsolutePath();
+            if (!Files.exists(file)) {
+                Path dir = existingAncestor(file.getParent());
+                if (dir == null || !Files.isWritable(dir)) {
+                    throw new IllegalArgumentException("the warehouse " + jdbcUrl + " cannot be opened: "
+                            + file.getParent() + " is not writable; pass a writable path.");
+                }
+                return;
             }
         }
         try (Connection ignored = open()) {
@@ -54,6 +59,14 @@ public record WarehouseTarget(String jdbcUrl, String user, String password) {
             throw new IllegalArgumentException("the warehouse " + jdbcUrl + " cannot be opened: "
                     + firstLine(e.getMessage()) + "; check the URL, that the database exists, and PGUSER/PGPASSWORD.");
         }
+    }
+
+    private static Path existingAncestor(Path dir) {
+        Path p = dir;
+        while (p != null && !Files.exists(p)) {
+            p = p.getParent();
+        }
+        return p;
     }
 
     public Connection open() throws SQLException {

@@ -1,0 +1,106 @@
+package dev.sluice.schemas.connect;
+
+import java.util.Map;
+
+import dev.sluice.schemas.registry.SchemaRegistryClient;
+import dev.sluice.schemas.registry.SchemaRegistryConfig;
+import dev.sluice.schemas.registry.SchemaRegistryException;
+import dev.sluice.schemas.serde.AvroDeserializer;
+import dev.sluice.schemas.serde.AvroSerializer;
+import dev.sluice.schemas.wire.WireFormat;
+import org.apache.avro.Schema;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.storage.Converter;
+
+/**
+ * Kafka Connect converter between Connect data and Avro in the Schema Registry wire format.
+ * Writing registers the Avro form of the record's Connect schema under {@code <topic>-key} or
+ * {@code <topic>-value} (cached, so only a new schema costs a registry call); reading fetches the
+ * writer schema by id and restores an equal Connect schema (names, versions, parameters and
+ * Debezium's semantic types survive, see {@link ConnectToAvroSchema}). Null values map to null
+ * bytes and back to {@link SchemaAndValue#NULL}. Failures are {@link DataException}s.
+ *
+ * <p>Config: {@value SchemaRegistryConfig#SCHEMA_REGISTRY_URL} (required).
+ */
+public class AvroConverter implements Converter {
+
+    private static final ConfigDef CONFIG = new ConfigDef().define(SchemaRegistryConfig.SCHEMA_REGISTRY_URL,
+            ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, ConfigDef.Importance.HIGH,
+            "Base URL of the Schema Registry REST API, e.g. http://localhost:8081.");
+
+    private final ConnectToAvroSchema toAvro = new ConnectToAvroSchema();
+    private final AvroToConnectSchema toConnect = new AvroToConnectSchema();
+    private SchemaRegistryClient client;
+    private boolean isKey;
+
+    /** For Connect's reflective construction; {@link #configure} must follow. */
+    public AvroConverter() {
+    }
+
+    /** A converter on a given client; {@link #configure} then only sets isKey. */
+    public AvroConverter(SchemaRegistryClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        this.isKey = isKey;
+        if (client == null || configs.containsKey(SchemaRegistryConfig.SCHEMA_REGISTRY_URL)) {
+            client = SchemaRegistryConfig.clientFrom(configs);
+        }
+    }
+
+    @Override
+    public ConfigDef config() {
+        return CONFIG;
+    }
+
+    @Override
+    public byte[] fromConnectData(String topic, org.apache.kafka.connect.data.Schema schema, Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (schema == null) {
+            throw new DataException("AvroConverter needs a Connect schema to write a value to topic " + topic
+                    + "; the source produced schemaless data (use a JSON converter for it)");
+        }
+        requireConfigured();
+        Schema avro = toAvro.convert(schema);
+        String subject = AvroSerializer.subject(topic, isKey);
+        try {
+            int id = client.register(subject, avro);
+            return WireFormat.encode(id, avro, ConnectToAvroValue.convert(schema, avro, value));
+        } catch (SchemaRegistryException | SerializationException e) {
+            throw new DataException("cannot convert a record for topic " + topic + " (subject " + subject + "): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public SchemaAndValue toConnectData(String topic, byte[] value) {
+        if (value == null) {
+            return SchemaAndValue.NULL;
+        }
+        requireConfigured();
+        try {
+            int id = WireFormat.schemaId(value);
+            Schema writer = AvroDeserializer.writerSchema(client, id, topic);
+            org.apache.kafka.connect.data.Schema schema = toConnect.convert(writer);
+            Object datum = WireFormat.decode(value, writer, writer);
+            return new SchemaAndValue(schema, AvroToConnectValue.convert(writer, schema, datum));
+        } catch (SerializationException e) {
+            throw new DataException("cannot read a " + (isKey ? "key" : "value") + " of topic " + topic + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private void requireConfigured() {
+        if (client == null) {
+            throw new DataException("AvroConverter is not configured; set " + SchemaRegistryConfig.SCHEMA_REGISTRY_URL
+                    + " in the converter's config");
+        }
+    }
+}
