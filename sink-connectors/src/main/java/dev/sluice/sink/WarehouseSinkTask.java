@@ -1,0 +1,222 @@
+package dev.sluice.sink;
+
+import dev.sluice.sink.config.DeleteMode;
+import dev.sluice.sink.config.WarehouseSinkConfig;
+import dev.sluice.sink.dialect.Dialect;
+import dev.sluice.sink.dialect.Dialects;
+import dev.sluice.sink.dialect.WarehouseConnection;
+import dev.sluice.sink.metrics.SinkMetrics;
+import dev.sluice.sink.table.TableManager;
+import dev.sluice.sink.write.BatchWriter;
+import dev.sluice.sink.write.LatestVersionBatch;
+import dev.sluice.sink.write.OffsetStore;
+import dev.sluice.sink.write.RowRecord;
+import dev.sluice.sink.write.RowRecordParser;
+import dev.sluice.sink.write.UpsertSql;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Buffers row records, keeps the newest version per key, and writes them with their offsets in one database
+ * transaction when {@code batch.size} records are buffered or the worker commits offsets. On partition
+ * assignment it seeks to the offsets stored in the warehouse, and it drops any record below them, so a change
+ * is applied once even when Connect's own committed offsets lag behind the warehouse. A record that breaks the
+ * row-topic contract goes to the connector's dead-letter queue when one is configured ({@code errors.tolerance=all},
+ * {@code errors.deadletterqueue.topic.name}) and the rest of the batch still lands; otherwise the task fails.
+ * A failed write is retried a few times with backoff (reconnecting when the connection broke) before the task fails.
+ */
+public class WarehouseSinkTask extends SinkTask {
+    private static final Logger LOG = LoggerFactory.getLogger(WarehouseSinkTask.class);
+    private static final AtomicInteger TASK_IDS = new AtomicInteger();
+    private static final int WRITE_ATTEMPTS = 4;
+    private static final long FIRST_BACKOFF_MS = 500;
+
+    private final LatestVersionBatch batch = new LatestVersionBatch();
+    /** Next offset per owned partition as stored in the warehouse. */
+    private final Map<TopicPartition, Long> stored = new HashMap<>();
+    private WarehouseSinkConfig config;
+    private Dialect dialect;
+    private WarehouseConnection connection;
+    private RowRecordParser parser;
+    private OffsetStore offsets;
+    private BatchWriter writer;
+    private DeadLetters deadLetters;
+    private RuntimeException failure;
+
+    @Override
+    public String version() {
+        return SinkVersion.get();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        config = new WarehouseSinkConfig(props);
+        dialect = Dialects.forUrl(config.connectionUrl());
+        offsets = new OffsetStore(props.getOrDefault("name", "warehouse-sink"));
+        parser = new RowRecordParser(config.tableNameFormat());
+        deadLetters = new DeadLetters(context);
+        TableManager tables = new TableManager(new UpsertSql(dialect), config.autoCreate(), config.autoEvolve());
+        writer = new BatchWriter(dialect, tables, offsets, config.deleteMode(), new SinkMetrics(),
+                "sluice_stage_" + TASK_IDS.incrementAndGet() + "_");
+        try {
+            connect();
+        } catch (SQLException e) {
+            throw new ConnectException("Cannot open the " + dialect.name() + " warehouse at " + config.connectionUrl()
+                    + ": " + e.getMessage() + "; check connection.url, connection.user and connection.password.", e);
+        }
+    }
+
+    private void connect() throws SQLException {
+        connection = dialect.connect(config.connectionUrl(), config.user(), config.password());
+        connection.writeLock().lock();
+        try {
+            offsets.createTables(connection);
+        } catch (SQLException first) {
+            offsets.createTables(connection); // a sibling task may have raced us to CREATE TABLE IF NOT EXISTS
+        } finally {
+            connection.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public void open(Collection<TopicPartition> partitions) {
+        try {
+            Map<TopicPartition, Long> positions = offsets.read(connection, partitions);
+            stored.putAll(positions);
+            if (!positions.isEmpty()) {
+                context.offset(positions);
+                LOG.info("Seeking to the offsets stored in the warehouse: {}", positions);
+            }
+        } catch (SQLException e) {
+            throw new ConnectException("Cannot read " + OffsetStore.OFFSETS_TABLE + " from the warehouse: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void put(Collection<SinkRecord> records) {
+        if (failure != null) {
+            throw failure;
+        }
+        for (SinkRecord record : records) {
+            TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
+            Long next = stored.get(tp);
+            if (next != null && record.kafkaOffset() < next) {
+                continue; // already in the warehouse: delivered again before the seek took effect
+            }
+            RowRecord row;
+            try {
+                row = parser.parse(record);
+            } catch (DataException e) {
+                deadLetters.report(record, e); // rethrows when no dead-letter queue is configured
+                batch.consumed(tp, record.kafkaOffset());
+                continue;
+            }
+            if (row == null || (row.deleted() && config.deleteMode() == DeleteMode.NONE)) {
+                batch.consumed(tp, record.kafkaOffset());
+            } else {
+                batch.add(row);
+            }
+        }
+        if (batch.size() >= config.batchSize()) {
+            write();
+        }
+    }
+
+    @Override
+    public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        try {
+            write();
+        } catch (RuntimeException e) {
+            failure = e; // fail the task on the next put(): Connect only logs exceptions thrown here
+            throw e;
+        }
+        Map<TopicPartition, OffsetAndMetadata> result = new HashMap<>();
+        stored.forEach((tp, next) -> {
+            if (currentOffsets.containsKey(tp)) {
+                result.put(tp, new OffsetAndMetadata(next));
+            }
+        });
+        return result;
+    }
+
+    private void write() {
+        if (batch.isEmpty()) {
+            return;
+        }
+        deadLetters.awaitReported(); // a skipped record's offset may commit only once it sits in the DLQ
+        for (int attempt = 1; ; attempt++) {
+            try {
+                stored.putAll(writer.write(connection, batch));
+                batch.clear();
+                return;
+            } catch (SQLException e) {
+                if (attempt == WRITE_ATTEMPTS) {
+                    throw new ConnectException("Writing " + batch.size() + " records to " + config.connectionUrl() + " failed "
+                            + WRITE_ATTEMPTS + " times: " + e.getMessage(), e);
+                }
+                LOG.warn("Writing to {} failed (attempt {} of {}), retrying: {}", config.connectionUrl(), attempt,
+                        WRITE_ATTEMPTS, e.getMessage());
+                backOff(attempt);
+                reconnectIfBroken();
+            }
+        }
+    }
+
+    private static void backOff(int attempt) {
+        try {
+            Thread.sleep(FIRST_BACKOFF_MS << (attempt - 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectException("Interrupted while waiting to retry a warehouse write", e);
+        }
+    }
+
+    private void reconnectIfBroken() {
+        try {
+            if (connection.jdbc().isValid(5)) {
+                return;
+            }
+        } catch (SQLException e) {
+            // treat as broken
+        }
+        closeConnection();
+        try {
+            connect();
+        } catch (SQLException e) {
+            LOG.warn("Reconnecting to {} failed: {}", config.connectionUrl(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void close(Collection<TopicPartition> partitions) {
+        batch.drop(partitions);
+        stored.keySet().removeAll(partitions);
+    }
+
+    @Override
+    public void stop() {
+        closeConnection();
+    }
+
+    private void closeConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                LOG.warn("Closing the warehouse connection failed: {}", e.getMessage());
+            }
+            connection = null;
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.sluice.sink.dialect;
+
+import dev.sluice.sink.dialect.ColumnType.Kind;
+import java.util.Map;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.errors.DataException;
+
+/**
+ * Maps a Connect field schema (type plus logical/semantic schema name) to a {@link ColumnType}.
+ * Names win over the physical type, so Debezium's {@code io.debezium.time.MicroTimestamp} (an int64) becomes a timestamp.
+ * Fails with a {@link DataException} for nested types (array, map, struct) the sink cannot store yet.
+ */
+public final class ColumnTypes {
+    public static final String CONNECT_DECIMAL = "org.apache.kafka.connect.data.Decimal";
+    public static final String CONNECT_DATE = "org.apache.kafka.connect.data.Date";
+    public static final String CONNECT_TIME = "org.apache.kafka.connect.data.Time";
+    public static final String CONNECT_TIMESTAMP = "org.apache.kafka.connect.data.Timestamp";
+    public static final String DBZ_DATE = "io.debezium.time.Date";
+    public static final String DBZ_TIMESTAMP = "io.debezium.time.Timestamp";
+    public static final String DBZ_MICRO_TIMESTAMP = "io.debezium.time.MicroTimestamp";
+    public static final String DBZ_NANO_TIMESTAMP = "io.debezium.time.NanoTimestamp";
+    public static final String DBZ_ZONED_TIMESTAMP = "io.debezium.time.ZonedTimestamp";
+    public static final String DBZ_TIME = "io.debezium.time.Time";
+    public static final String DBZ_MICRO_TIME = "io.debezium.time.MicroTime";
+    public static final String DBZ_NANO_TIME = "io.debezium.time.NanoTime";
+    public static final String DBZ_UUID = "io.debezium.data.Uuid";
+    public static final String DBZ_JSON = "io.debezium.data.Json";
+    public static final String DBZ_VARIABLE_SCALE_DECIMAL = "io.debezium.data.VariableScaleDecimal";
+    public static final String DECIMAL_PRECISION = "connect.decimal.precision";
+
+    private static final Map<String, Kind> BY_NAME = Map.ofEntries(
+            Map.entry(CONNECT_DATE, Kind.DATE), Map.entry(CONNECT_TIME, Kind.TIME),
+            Map.entry(CONNECT_TIMESTAMP, Kind.TIMESTAMP),
+            Map.entry(DBZ_DATE, Kind.DATE), Map.entry(DBZ_TIMESTAMP, Kind.TIMESTAMP),
+            Map.entry(DBZ_MICRO_TIMESTAMP, Kind.TIMESTAMP), Map.entry(DBZ_NANO_TIMESTAMP, Kind.TIMESTAMP),
+            Map.entry(DBZ_ZONED_TIMESTAMP, Kind.TIMESTAMPTZ), Map.entry(DBZ_TIME, Kind.TIME),
+            Map.entry(DBZ_MICRO_TIME, Kind.TIME), Map.entry(DBZ_NANO_TIME, Kind.TIME),
+            Map.entry(DBZ_UUID, Kind.UUID), Map.entry(DBZ_JSON, Kind.JSON),
+            Map.entry(DBZ_VARIABLE_SCALE_DECIMAL, Kind.VARIABLE_DECIMAL));
+
+    private ColumnTypes() {
+    }
+
+    public static ColumnType of(String column, Schema schema) {
+        String name = schema.name();
+        if (CONNECT_DECIMAL.equals(name)) {
+            Map<String, String> params = schema.parameters() == null ? Map.of() : schema.parameters();
+            int scale = Integer.parseInt(params.getOrDefault("scale", "0"));
+            int precision = Integer.parseInt(params.getOrDefault(DECIMAL_PRECISION, "0"));
+            return ColumnType.decimal(precision, scale);
+        }
+        if (name != null && BY_NAME.containsKey(name)) {
+            return ColumnType.of(BY_NAME.get(name));
+        }
+        return switch (schema.type()) {
+            case INT8, INT16 -> ColumnType.of(Kind.SMALLINT);
+            case INT32 -> ColumnType.of(Kind.INTEGER);
+            case INT64 -> ColumnType.of(Kind.BIGINT);
+            case FLOAT32 -> ColumnType.of(Kind.REAL);
+            case FLOAT64 -> ColumnType.of(Kind.DOUBLE);
+            case BOOLEAN -> ColumnType.of(Kind.BOOLEAN);
+            case STRING -> ColumnType.of(Kind.TEXT);
+            case BYTES -> ColumnType.of(Kind.BYTES);
+            default -> throw new DataException("Column '" + column + "' has Connect type " + schema.type()
+                    + (name == null ? "" : " (" + name + ")")
+                    + ", which the warehouse sink cannot store; flatten or drop it in the pipeline.");
+        };
+    }
+}

@@ -1,0 +1,140 @@
+package dev.sluice.sink.write;
+
+import dev.sluice.sink.config.DeleteMode;
+import dev.sluice.sink.dialect.Dialect;
+import dev.sluice.sink.dialect.WarehouseConnection;
+import dev.sluice.sink.metrics.SinkMetrics;
+import dev.sluice.sink.table.TableManager;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Writes one {@link LatestVersionBatch} in a single database transaction: per table, DDL if needed, the rows into a
+ * temporary staging table, then one version-guarded upsert (and one delete statement) from it; then the
+ * progress row per table and the next offsets. Either all of it commits or none of it does, so the stored
+ * offsets always describe exactly the rows applied. Holds the database's write lock for the whole transaction.
+ */
+public final class BatchWriter {
+    private final Dialect dialect;
+    private final UpsertSql sql;
+    private final TableManager tables;
+    private final OffsetStore offsets;
+    private final DeleteMode deleteMode;
+    private final SinkMetrics metrics;
+    private final String stagingPrefix;
+
+    public BatchWriter(Dialect dialect, TableManager tables, OffsetStore offsets, DeleteMode deleteMode, SinkMetrics metrics,
+                       String stagingPrefix) {
+        this.dialect = dialect;
+        this.sql = new UpsertSql(dialect);
+        this.tables = tables;
+        this.offsets = offsets;
+        this.deleteMode = deleteMode;
+        this.metrics = metrics;
+        this.stagingPrefix = stagingPrefix;
+    }
+
+    /** Commits the batch and returns the next offsets now stored; on failure everything is rolled back and rethrown. */
+    public Map<TopicPartition, Long> write(WarehouseConnection connection, LatestVersionBatch batch) throws SQLException {
+        long started = System.nanoTime();
+        Connection c = connection.jdbc();
+        List<Applied> applied = new ArrayList<>();
+        connection.writeLock().lock();
+        try {
+            c.setAutoCommit(false);
+            int n = 0;
+            for (Map.Entry<String, Collection<RowRecord>> e : batch.rowsByTable().entrySet()) {
+                applied.add(writeTable(connection, e.getKey(), e.getValue(), stagingPrefix + (n++)));
+            }
+            Map<TopicPartition, Long> next = batch.nextOffsets();
+            offsets.save(connection, next);
+            c.commit();
+            long committedAt = System.currentTimeMillis();
+            applied.forEach(a -> a.report(metrics, committedAt));
+            metrics.batchLatency(Duration.ofNanos(System.nanoTime() - started));
+            return next;
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(c, e);
+            tables.invalidate();
+            throw e;
+        } finally {
+            restoreAutoCommit(c);
+            connection.writeLock().unlock();
+        }
+    }
+
+    private Applied writeTable(WarehouseConnection connection, String table, Collection<RowRecord> rows, String staging)
+            throws SQLException {
+        TableShape shape = TableShape.of(rows);
+        tables.ensure(connection, table, shape);
+        execute(connection, sql.createStaging(staging, shape));
+        List<Object[]> values = new ArrayList<>(rows.size());
+        long maxVersion = Long.MIN_VALUE;
+        Long maxSourceTs = null;
+        for (RowRecord row : rows) {
+            values.add(shape.valuesOf(row));
+            maxVersion = Math.max(maxVersion, row.version());
+            if (row.sourceTs() != null) {
+                maxSourceTs = maxSourceTs == null ? row.sourceTs() : Math.max(maxSourceTs, row.sourceTs());
+            }
+        }
+        dialect.loadStaging(connection, staging, shape.columnNames(),
+                shape.columnTypes(), values);
+        long upserted = update(connection, sql.upsert(table, staging, shape));
+        long deleted = switch (deleteMode) {
+            case SOFT -> update(connection, sql.softDelete(table, staging, shape));
+            case HARD -> update(connection, sql.hardDelete(table, staging, shape));
+            case NONE -> 0;
+        };
+        execute(connection, sql.dropStaging(staging));
+        offsets.saveProgress(connection, table, maxSourceTs, maxVersion);
+        return new Applied(table, upserted, deleted, rows);
+    }
+
+    private static long update(WarehouseConnection connection, String statement) throws SQLException {
+        try (Statement s = connection.jdbc().createStatement()) {
+            return s.executeUpdate(statement);
+        }
+    }
+
+    private static void execute(WarehouseConnection connection, String statement) throws SQLException {
+        try (Statement s = connection.jdbc().createStatement()) {
+            s.execute(statement);
+        }
+    }
+
+    private static void restoreAutoCommit(Connection c) {
+        try {
+            c.setAutoCommit(true);
+        } catch (SQLException e) {
+            // a broken connection: the task reconnects before its next write
+        }
+    }
+
+    private static void rollbackQuietly(Connection c, Exception cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    private record Applied(String table, long upserted, long deleted, Collection<RowRecord> rows) {
+        void report(SinkMetrics metrics, long committedAt) {
+            metrics.upserted(table, upserted);
+            metrics.deleted(table, deleted);
+            for (RowRecord row : rows) {
+                if (row.sourceTs() != null) {
+                    metrics.freshness(table, Duration.ofMillis(committedAt - row.sourceTs()));
+                }
+            }
+        }
+    }
+}

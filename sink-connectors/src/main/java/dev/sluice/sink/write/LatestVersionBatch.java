@@ -1,0 +1,100 @@
+package dev.sluice.sink.write;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The records buffered since the last write: per table and key only the newest {@code __version} survives
+ * (on a tie the later record wins), since one statement may touch a row only once and older versions would be
+ * discarded by the version guard anyway. One exception: when the newest is a delete, the newest non-delete
+ * before it survives too, so that a row inserted and soft-deleted within one batch keeps its columns (the
+ * upsert and the delete are separate statements). Tracks the next offset per partition, skipped records included.
+ */
+public final class LatestVersionBatch {
+    private final Map<String, Map<List<Object>, Slot>> tables = new LinkedHashMap<>();
+
+    /** The newest live row and the newest delete of one key. */
+    private record Slot(RowRecord live, RowRecord delete) {
+        Slot with(RowRecord row) {
+            return row.deleted() ? new Slot(live, newer(delete, row)) : new Slot(newer(live, row), delete);
+        }
+
+        void addTo(List<RowRecord> out) {
+            boolean deleteWins = delete != null && (live == null || delete.version() >= live.version());
+            if (live != null) {
+                out.add(live);
+            }
+            if (deleteWins) {
+                out.add(delete);
+            }
+        }
+
+        private static RowRecord newer(RowRecord old, RowRecord incoming) {
+            return old == null || incoming.version() >= old.version() ? incoming : old;
+        }
+    }
+    private final Map<TopicPartition, Long> nextOffsets = new HashMap<>();
+    private int records;
+
+    public void add(RowRecord row) {
+        tables.computeIfAbsent(row.table(), t -> new LinkedHashMap<>())
+                .compute(row.keyIdentity(), (key, slot) -> (slot == null ? new Slot(null, null) : slot).with(row));
+        consumed(row.partition(), row.offset());
+    }
+
+    /** A record that writes nothing (tombstone, ignored delete) but still moves the partition's position. */
+    public void consumed(TopicPartition partition, long offset) {
+        nextOffsets.merge(partition, offset + 1, Math::max);
+        records++;
+    }
+
+    /** Records added since the last clear, before collapsing per key. */
+    public int size() {
+        return records;
+    }
+
+    public boolean isEmpty() {
+        return records == 0;
+    }
+
+    /** Table name to its surviving rows, in first-seen key order; a key has at most one live row and one delete. */
+    public Map<String, Collection<RowRecord>> rowsByTable() {
+        Map<String, Collection<RowRecord>> result = new LinkedHashMap<>();
+        tables.forEach((table, slots) -> {
+            List<RowRecord> rows = new ArrayList<>();
+            slots.values().forEach(slot -> slot.addTo(rows));
+            if (!rows.isEmpty()) {
+                result.put(table, rows);
+            }
+        });
+        return result;
+    }
+
+    public Map<TopicPartition, Long> nextOffsets() {
+        return Map.copyOf(nextOffsets);
+    }
+
+    /** Forgets what came from partitions this task no longer owns; their new owner re-reads them. */
+    public void drop(Collection<TopicPartition> partitions) {
+        Set<TopicPartition> gone = Set.copyOf(partitions);
+        // a key lives in one partition, so a slot's rows share it
+        tables.values().forEach(slots -> slots.values().removeIf(slot ->
+                gone.contains((slot.live() != null ? slot.live() : slot.delete()).partition())));
+        nextOffsets.keySet().removeAll(gone);
+        if (nextOffsets.isEmpty()) {
+            clear();
+        }
+    }
+
+    public void clear() {
+        tables.clear();
+        nextOffsets.clear();
+        records = 0;
+    }
+}

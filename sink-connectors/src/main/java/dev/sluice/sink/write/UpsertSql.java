@@ -1,0 +1,105 @@
+package dev.sluice.sink.write;
+
+import static dev.sluice.sink.dialect.Identifiers.quote;
+
+import dev.sluice.sink.dialect.ColumnType;
+import dev.sluice.sink.dialect.Dialect;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The SQL that moves a staged batch into its target table, shared by PostgreSQL and DuckDB. Every statement is
+ * version-guarded: a stored row changes only when the staged {@code __version} is greater, so replays and
+ * out-of-order delivery never move a row backwards. Identifiers are always quoted; values never appear in SQL.
+ */
+public final class UpsertSql {
+    private static final String TARGET = quote("__sluice_target");
+    private static final String VERSION = quote(RowRecord.VERSION);
+    private static final String DELETED = quote(RowRecord.DELETED);
+    /** What Debezium sends for a TOASTed column the change did not touch (its default unavailable.value.placeholder). */
+    public static final String UNAVAILABLE = "__debezium_unavailable_value";
+    private static final List<String> META = List.of(RowRecord.SOURCE_TS, RowRecord.VERSION, RowRecord.DELETED);
+
+    private final Dialect dialect;
+
+    public UpsertSql(Dialect dialect) {
+        this.dialect = dialect;
+    }
+
+    public String createTable(String table, TableShape shape) {
+        String columns = shape.columns().entrySet().stream()
+                .map(e -> quote(e.getKey()) + " " + dialect.sqlType(e.getValue())
+                        + (shape.keyColumns().contains(e.getKey()) ? " NOT NULL" : ""))
+                .collect(Collectors.joining(", "));
+        return "CREATE TABLE IF NOT EXISTS " + quote(table) + " (" + columns + ", PRIMARY KEY (" + list(shape.keyColumns()) + "))";
+    }
+
+    public String addColumn(String table, String column, TableShape shape) {
+        return "ALTER TABLE " + quote(table) + " ADD COLUMN IF NOT EXISTS " + quote(column) + " "
+                + dialect.sqlType(shape.columns().get(column));
+    }
+
+    public String createStaging(String staging, TableShape shape) {
+        String columns = shape.columns().entrySet().stream()
+                .map(e -> quote(e.getKey()) + " " + dialect.sqlType(e.getValue()))
+                .collect(Collectors.joining(", "));
+        return "CREATE TEMPORARY TABLE " + quote(staging) + " (" + columns + ")";
+    }
+
+    public String dropStaging(String staging) {
+        return "DROP TABLE IF EXISTS " + quote(staging);
+    }
+
+    /**
+     * Inserts or updates every staged row that is not a delete. A text column holding Debezium's placeholder for an
+     * unchanged TOASTed value keeps the stored value.
+     */
+    public String upsert(String table, String staging, TableShape shape) {
+        List<String> columns = shape.columnNames();
+        String set = columns.stream().filter(c -> !shape.keyColumns().contains(c))
+                .map(c -> quote(c) + " = " + newValue(c, shape.columns().get(c))).collect(Collectors.joining(", "));
+        return insertSelect(table, staging, columns, "NOT " + DELETED) + onConflict(shape, set);
+    }
+
+    /**
+     * Marks staged deletes: stored columns stay, version and flag move. A delete for a row never seen inserts the key
+     * alone with {@code __deleted = true}, so a replayed older insert cannot resurrect it.
+     */
+    public String softDelete(String table, String staging, TableShape shape) {
+        List<String> columns = new java.util.ArrayList<>(shape.keyColumns());
+        columns.addAll(META);
+        String set = META.stream().map(c -> quote(c) + " = EXCLUDED." + quote(c)).collect(Collectors.joining(", "));
+        return insertSelect(table, staging, columns, DELETED) + onConflict(shape, set);
+    }
+
+    /** Removes stored rows older than a staged delete of the same key. */
+    public String hardDelete(String table, String staging, TableShape shape) {
+        String keyMatch = shape.keyColumns().stream()
+                .map(k -> "s." + quote(k) + " = " + TARGET + "." + quote(k)).collect(Collectors.joining(" AND "));
+        return "DELETE FROM " + quote(table) + " AS " + TARGET + " WHERE EXISTS (SELECT 1 FROM " + quote(staging) + " AS s WHERE s."
+                + DELETED + " AND " + keyMatch + " AND (" + TARGET + "." + VERSION + " IS NULL OR " + TARGET + "." + VERSION
+                + " < s." + VERSION + "))";
+    }
+
+    private static String newValue(String column, ColumnType type) {
+        String incoming = "EXCLUDED." + quote(column);
+        if (type.kind() != ColumnType.Kind.TEXT) {
+            return incoming;
+        }
+        return "CASE WHEN " + incoming + " = '" + UNAVAILABLE + "' THEN " + TARGET + "." + quote(column) + " ELSE " + incoming + " END";
+    }
+
+    private static String insertSelect(String table, String staging, List<String> columns, String where) {
+        return "INSERT INTO " + quote(table) + " AS " + TARGET + " (" + list(columns) + ") SELECT " + list(columns)
+                + " FROM " + quote(staging) + " WHERE " + where;
+    }
+
+    private static String onConflict(TableShape shape, String set) {
+        return " ON CONFLICT (" + list(shape.keyColumns()) + ") DO UPDATE SET " + set
+                + " WHERE " + TARGET + "." + VERSION + " IS NULL OR " + TARGET + "." + VERSION + " < EXCLUDED." + VERSION;
+    }
+
+    private static String list(List<String> columns) {
+        return columns.stream().map(c -> quote(c)).collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,36 @@
+package dev.sluice.sink.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class TableNameFormatTest {
+    @Test
+    void defaultFormatTakesTheTopicsLastPart() {
+        assertThat(new TableNameFormat("${table}").tableFor("replica.public.orders")).isEqualTo("orders");
+    }
+
+    @Test
+    void schemaIsThePartBeforeTheTable() {
+        assertThat(new TableNameFormat("${schema}_${table}").tableFor("replica.public.orders")).isEqualTo("public_orders");
+    }
+
+    @Test
+    void topicIsTheWholeName() {
+        assertThat(new TableNameFormat("t_${topic}").tableFor("replica.public.orders")).isEqualTo("t_replica.public.orders");
+    }
+
+    @Test
+    void topicWithoutDotsHasAnEmptySchema() {
+        assertThat(new TableNameFormat("${schema}${table}").tableFor("orders")).isEqualTo("orders");
+    }
+
+    @Test
+    void emptyResultIsRejectedWithTheFix() {
+        assertThatThrownBy(() -> new TableNameFormat("${schema}").tableFor("orders"))
+                .hasMessageContaining("include ${table}");
+        assertThatThrownBy(() -> new TableNameFormat(" ")).isInstanceOf(ConfigException.class);
+    }
+}
