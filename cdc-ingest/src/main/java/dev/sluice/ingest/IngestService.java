@@ -29,8 +29,11 @@ import java.util.Optional;
  * service with the same settings resumes from the offsets stored in the offsets topic, without a
  * new snapshot.
  *
- * <p>Guarantee: at-least-once into Kafka (a crash may repeat the last batch; downstream drops
- * duplicates by event id). Exactly-once ingestion is future work.
+ * <p>Guarantee: exactly once into Kafka for read_committed consumers. Changes and the source
+ * offset after them are written in one Kafka transaction, committed only between source
+ * transactions; the replication slot advances only after that commit. After a crash at any point
+ * a restart resumes from the last committed offset: nothing lost, nothing written twice. (Limits
+ * in the module README.)
  */
 public final class IngestService implements AutoCloseable {
 
@@ -64,6 +67,8 @@ public final class IngestService implements AutoCloseable {
         }
         provisionTopics(tablesByTopic);
 
+        // the publisher first: initialising its transactional producer fences a predecessor and
+        // resolves the transaction it left open, so the engine then reads the final stored offset
         publisher = ChangePublisher.create(settings, tablesByTopic);
         engine = new CdcEngine();
         try {
@@ -103,7 +108,11 @@ public final class IngestService implements AutoCloseable {
         return e == null ? Optional.empty() : e.failure();
     }
 
-    /** Stops the engine (which commits the offsets of processed changes), then the producer. */
+    /**
+     * Stops the engine (which lets the slot advance to the last committed offset), then the
+     * producer, aborting a Kafka transaction still open: its source transaction is read again at
+     * the next start.
+     */
     @Override
     public synchronized void close() {
         // engine first: it may still be inside a batch that needs the producer

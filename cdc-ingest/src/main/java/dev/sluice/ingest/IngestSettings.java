@@ -28,6 +28,8 @@ public final class IngestSettings {
     public static final Duration DEFAULT_OFFSET_FLUSH_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
     public static final Duration DEFAULT_KAFKA_TIMEOUT = Duration.ofSeconds(10);
+    /** The brokers' default {@code transaction.max.timeout.ms}: the longest a snapshot or source transaction may take to read. */
+    public static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
 
     // PostgreSQL accepts only these characters in replication slot names.
     private static final Pattern SLOT_NAME = Pattern.compile("[a-z0-9_]{1,63}");
@@ -51,6 +53,7 @@ public final class IngestSettings {
     private final Duration offsetFlushInterval;
     private final Duration heartbeatInterval;
     private final Duration kafkaTimeout;
+    private final Duration transactionTimeout;
     private final Map<String, String> debeziumProperties;
 
     private IngestSettings(Builder b) {
@@ -72,6 +75,7 @@ public final class IngestSettings {
         this.offsetFlushInterval = b.offsetFlushInterval;
         this.heartbeatInterval = b.heartbeatInterval;
         this.kafkaTimeout = b.kafkaTimeout;
+        this.transactionTimeout = b.transactionTimeout;
         this.debeziumProperties = Map.copyOf(b.debeziumProperties);
     }
 
@@ -100,6 +104,7 @@ public final class IngestSettings {
         b.offsetFlushInterval = offsetFlushInterval;
         b.heartbeatInterval = heartbeatInterval;
         b.kafkaTimeout = kafkaTimeout;
+        b.transactionTimeout = transactionTimeout;
         b.debeziumProperties = new LinkedHashMap<>(debeziumProperties);
         return b;
     }
@@ -126,6 +131,20 @@ public final class IngestSettings {
     public Duration heartbeatInterval() { return heartbeatInterval; }
     /** How long a Kafka admin call (reachability, topic creation) may take before it counts as failed. */
     public Duration kafkaTimeout() { return kafkaTimeout; }
+    /**
+     * Kafka's {@code transaction.timeout.ms} for the ingest producer: a Kafka transaction stays open
+     * while one source transaction (or the initial snapshot) is read, so this bounds how long that
+     * may take; it must not exceed the brokers' {@code transaction.max.timeout.ms}.
+     */
+    public Duration transactionTimeout() { return transactionTimeout; }
+
+    /**
+     * The producer's {@code transactional.id}, stable for a topic prefix and slot: a restarted
+     * ingest process fences its predecessor and resolves the transaction it left open.
+     */
+    public String transactionalId() {
+        return "sluice-ingest-" + topicPrefix + "-" + slotName;
+    }
     /** Extra Debezium connector/engine properties, applied last (they override ours). */
     public Map<String, String> debeziumProperties() { return debeziumProperties; }
 
@@ -173,6 +192,7 @@ public final class IngestSettings {
         private Duration offsetFlushInterval = DEFAULT_OFFSET_FLUSH_INTERVAL;
         private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
         private Duration kafkaTimeout = DEFAULT_KAFKA_TIMEOUT;
+        private Duration transactionTimeout = DEFAULT_TRANSACTION_TIMEOUT;
         private Map<String, String> debeziumProperties = new LinkedHashMap<>();
 
         private Builder() {
@@ -210,6 +230,7 @@ public final class IngestSettings {
         public Builder offsetFlushInterval(Duration interval) { this.offsetFlushInterval = interval; return this; }
         public Builder heartbeatInterval(Duration interval) { this.heartbeatInterval = interval; return this; }
         public Builder kafkaTimeout(Duration timeout) { this.kafkaTimeout = timeout; return this; }
+        public Builder transactionTimeout(Duration timeout) { this.transactionTimeout = timeout; return this; }
         public Builder debeziumProperty(String key, String value) { this.debeziumProperties.put(key, value); return this; }
         public Builder debeziumProperties(Map<String, String> properties) { this.debeziumProperties.putAll(properties); return this; }
 
@@ -234,6 +255,9 @@ public final class IngestSettings {
             checkPositive(offsetFlushInterval, "Offset flush interval");
             checkPositive(heartbeatInterval, "Heartbeat interval");
             checkPositive(kafkaTimeout, "Kafka timeout");
+            checkPositive(transactionTimeout, "Transaction timeout");
+            check(transactionTimeout.toMillis() <= Integer.MAX_VALUE,
+                    "Transaction timeout " + transactionTimeout + " is too long; Kafka takes at most " + Integer.MAX_VALUE + " ms.");
             return new IngestSettings(this);
         }
 

@@ -16,6 +16,7 @@ public final class EngineProperties {
 
     /** The engine name is part of every stored offset's key: changing it forgets the offsets. */
     public static final String ENGINE_NAME = "sluice-ingest";
+    private static final String TRANSACTION_TOPIC_SUFFIX = "transaction";
 
     private EngineProperties() {
     }
@@ -45,15 +46,32 @@ public final class EngineProperties {
         // heartbeats let the slot advance while the captured tables are idle, so WAL is not pinned
         p.setProperty("heartbeat.interval.ms", Long.toString(settings.heartbeatInterval().toMillis()));
 
-        // a KafkaOffsetBackingStore that closes its admin client on stop (the stock one leaks it)
-        p.setProperty("offset.storage", KafkaOffsetStore.class.getName());
         p.setProperty("offset.storage.topic", settings.offsetsTopic());
         p.setProperty("offset.storage.partitions", "1");
         p.setProperty("offset.storage.replication.factor", Short.toString(settings.replicationFactor()));
+        // how often the engine tells the connector to flush the LSN of committed changes to the slot
         p.setProperty("offset.flush.interval.ms", Long.toString(settings.offsetFlushInterval().toMillis()));
         p.setProperty("bootstrap.servers", settings.bootstrapServers());
 
         settings.debeziumProperties().forEach(p::setProperty);
+        exactlyOnceEssentials(p);
         return p;
+    }
+
+    /**
+     * The settings exactly-once ingestion rests on, applied after the pass-through properties so
+     * that no override can silently weaken the guarantee: BEGIN/END markers (Kafka transactions
+     * commit only at source-transaction ends), and the offset store that reads only committed
+     * offsets and leaves writing them to the publisher's transactions.
+     */
+    private static void exactlyOnceEssentials(Properties p) {
+        p.setProperty("provide.transaction.metadata", "true");
+        p.setProperty("topic.transaction", TRANSACTION_TOPIC_SUFFIX);
+        p.setProperty("offset.storage", KafkaOffsetStore.class.getName());
+    }
+
+    /** The topic of Debezium's BEGIN/END transaction markers: consumed, never published. */
+    public static String transactionTopic(IngestSettings settings) {
+        return settings.topicPrefix() + "." + TRANSACTION_TOPIC_SUFFIX;
     }
 }

@@ -1,91 +1,159 @@
 package dev.sluice.ingest.engine;
 
 import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.connect.json.JsonConverter;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.connect.runtime.WorkerConfig;
-import org.apache.kafka.connect.storage.Converter;
-import org.apache.kafka.connect.storage.KafkaOffsetBackingStore;
-import org.apache.kafka.connect.util.SharedTopicAdmin;
-import org.apache.kafka.connect.util.TopicAdmin;
+import org.apache.kafka.connect.storage.OffsetBackingStore;
+import org.apache.kafka.connect.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 
 /**
- * Connect's {@link KafkaOffsetBackingStore} (source offsets in a compacted topic) that closes the
- * admin client it uses when it stops. Debezium 3.6's embedded engine builds the stock store with
- * an admin client that nobody closes, so every engine stop leaks a client thread that keeps
- * reconnecting; the engine instantiates this class by name ({@code offset.storage}) instead.
- * Client security settings ({@code security.*}, {@code ssl.*}, {@code sasl.*}) given to the
- * engine reach the admin client too.
+ * The engine's source offset store for exactly-once ingestion: reads the compacted offsets topic
+ * once, at start, with {@code isolation.level=read_committed}, so only offsets whose Kafka
+ * transaction committed (together with the changes before them) count. It never writes: the
+ * {@code ChangePublisher} writes each offset inside the Kafka transaction that holds the changes
+ * it follows, in the record format Connect's offset writer uses (see {@link SourceOffsetRecords}),
+ * so offsets stored by earlier at-least-once versions are read the same way.
+ *
+ * <p>{@link #set} only acknowledges: the engine calls it when it "commits" offsets, right before it
+ * tells the connector to flush the LSN to the replication slot; by then the publisher has already
+ * committed those offsets to Kafka, which is what makes advancing the slot safe.
+ *
+ * <p>Client security settings ({@code security.*}, {@code ssl.*}, {@code sasl.*}) given to the
+ * engine reach the consumer too. Fails at start (and so the engine) when the topic cannot be read.
  */
-public class KafkaOffsetStore extends KafkaOffsetBackingStore {
+public class KafkaOffsetStore implements OffsetBackingStore {
 
-    private final ClosableAdmin admin;
+    private static final Logger log = LoggerFactory.getLogger(KafkaOffsetStore.class);
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Map<ByteBuffer, ByteBuffer> offsets = new HashMap<>();
+    private Map<String, Object> consumerConfig;
+    private String topic;
 
     /** For the engine's reflective construction. */
     public KafkaOffsetStore() {
-        this(new ClosableAdmin());
-    }
-
-    private KafkaOffsetStore(ClosableAdmin admin) {
-        super(admin, () -> "sluice-ingest-", offsetKeyConverter());
-        this.admin = admin;
     }
 
     @Override
     public void configure(WorkerConfig config) {
-        admin.open(config);
-        super.configure(config);
+        topic = config.getString("offset.storage.topic");
+        if (topic == null || topic.isBlank()) {
+            throw new IllegalArgumentException("The offsets topic is missing; set offset.storage.topic.");
+        }
+        Map<String, Object> props = new HashMap<>();
+        config.originals().forEach((key, value) -> {
+            if (key.startsWith("security.") || key.startsWith("ssl.") || key.startsWith("sasl.")) {
+                props.put(key, value);
+            }
+        });
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+                String.join(",", config.getList(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)));
+        props.put(CommonClientConfigs.CLIENT_ID_CONFIG, "sluice-ingest-offsets-reader");
+        // an aborted (or still open) transaction's offset must never be a resume point
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        consumerConfig = props;
     }
 
     @Override
-    public void stop() {
-        try {
-            super.stop();
-        } finally {
-            admin.close();
-        }
+    public synchronized void start() {
+        Map<ByteBuffer, ByteBuffer> read = readCommitted(consumerConfig, topic);
+        offsets.clear();
+        offsets.putAll(read);
+        log.debug("Read {} source offset(s) from {}", offsets.size(), topic);
     }
 
-    private static Converter offsetKeyConverter() {
-        // offset keys are schemaless JSON, as the engine's offset writer stores them
-        JsonConverter converter = new JsonConverter();
-        converter.configure(Map.of("schemas.enable", "false"), true);
-        return converter;
-    }
-
-    /** The admin client, created from the worker config and closed with the store. */
-    private static final class ClosableAdmin implements Supplier<TopicAdmin> {
-        private SharedTopicAdmin shared;
-
-        synchronized void open(WorkerConfig config) {
-            Map<String, Object> props = new HashMap<>();
-            config.originals().forEach((key, value) -> {
-                if (key.startsWith("security.") || key.startsWith("ssl.") || key.startsWith("sasl.")) {
-                    props.put(key, value);
+    /** The latest committed value per key of {@code topic}; a null value (tombstone) removes the key. */
+    static Map<ByteBuffer, ByteBuffer> readCommitted(Map<String, Object> consumerConfig, String topic) {
+        Map<ByteBuffer, ByteBuffer> latest = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig,
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, READ_TIMEOUT);
+            if (infos == null || infos.isEmpty()) {
+                throw new IllegalStateException("The offsets topic " + topic + " does not exist; it is created at start, so check the broker and this client's ACLs.");
+            }
+            List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            // with read_committed, the end offsets are the last stable offsets: a transaction still
+            // open (a fenced predecessor's) is waited for until the broker aborts or commits it
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, READ_TIMEOUT);
+            long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+            while (!reached(consumer, end)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Could not read the offsets topic " + topic + " within "
+                            + READ_TIMEOUT.toSeconds() + " s; check that the brokers are up.");
                 }
-            });
-            props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
-                    String.join(",", config.getList(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)));
-            props.put(CommonClientConfigs.CLIENT_ID_CONFIG, "sluice-ingest-offsets-admin");
-            shared = new SharedTopicAdmin(props);
-        }
-
-        @Override
-        public synchronized TopicAdmin get() {
-            if (shared == null) {
-                throw new IllegalStateException("The offset store is used before it was configured.");
-            }
-            return shared.get();
-        }
-
-        synchronized void close() {
-            if (shared != null) {
-                shared.close();
-                shared = null;
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.key() == null) {
+                        continue;
+                    }
+                    if (r.value() == null) {
+                        latest.remove(ByteBuffer.wrap(r.key()));
+                    } else {
+                        latest.put(ByteBuffer.wrap(r.key()), ByteBuffer.wrap(r.value()));
+                    }
+                }
             }
         }
+        return latest;
+    }
+
+    private static boolean reached(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (consumer.position(e.getKey()) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public synchronized void stop() {
+        offsets.clear();
+    }
+
+    @Override
+    public synchronized Future<Map<ByteBuffer, ByteBuffer>> get(Collection<ByteBuffer> keys) {
+        Map<ByteBuffer, ByteBuffer> found = new HashMap<>();
+        for (ByteBuffer key : keys) {
+            ByteBuffer value = offsets.get(key);
+            if (value != null) {
+                found.put(key, value);
+            }
+        }
+        return CompletableFuture.completedFuture(found);
+    }
+
+    /** Acknowledges without writing: the offsets are already in Kafka, committed by the publisher. */
+    @Override
+    public Future<Void> set(Map<ByteBuffer, ByteBuffer> values, Callback<Void> callback) {
+        if (callback != null) {
+            callback.onCompletion(null, null);
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public Set<Map<String, Object>> connectorPartitions(String connectorName) {
+        return Set.of();
     }
 }

@@ -1,6 +1,8 @@
 package dev.sluice.ingest.publish;
 
 import dev.sluice.ingest.IngestSettings;
+import dev.sluice.ingest.engine.EngineProperties;
+import dev.sluice.ingest.engine.SourceOffsetRecords;
 import dev.sluice.ingest.source.TableId;
 import dev.sluice.schemas.connect.AvroConverter;
 import io.debezium.engine.DebeziumEngine;
@@ -9,6 +11,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.storage.Converter;
@@ -17,53 +20,105 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Debezium's change consumer: converts each change of a captured table to Avro (Schema Registry
- * wire format, through {@link AvroConverter}) and sends it to its topic, keyed by primary key and
- * timestamped with the source commit time. Records of other topics (heartbeats) are not sent,
- * only acknowledged, so their offsets still move the slot forward.
+ * Debezium's change consumer, writing exactly once into Kafka: converts each change of a captured
+ * table to Avro (Schema Registry wire format, through {@link AvroConverter}) and sends it to its
+ * topic, keyed by primary key and timestamped with the source commit time, inside a Kafka
+ * transaction; the source offset that follows the changes is written to the offsets topic inside
+ * the same transaction.
  *
- * <p>Guarantee: at-least-once. A batch is marked processed only after the producer flushed it
- * and every send succeeded, so a stored source offset never runs ahead of what is in Kafka; a
- * crash may resend the batch in flight.
+ * <p>A Kafka transaction commits only where the stream stands between source transactions
+ * ({@link TransactionBoundaries}); it stays open across engine batches while a large source
+ * transaction (or the initial snapshot) is read, and bundles small source transactions until
+ * {@link #COMMIT_INTERVAL} or {@link #COMMIT_CHANGES} is reached or the batch ends. Only after the
+ * commit is the boundary record marked processed: that is what lets the engine tell the connector
+ * to flush the LSN to the replication slot, so the slot never moves past what Kafka holds.
+ *
+ * <p>Any failure (a send, the commit, a conversion) aborts the open transaction and fails the
+ * batch, which stops the engine: a restart resumes from the last committed offset. Records of
+ * other topics (heartbeats, transaction markers) are never published; a heartbeat between source
+ * transactions still moves the stored offset (and so the slot) forward.
  */
 public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>>, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ChangePublisher.class);
+    /** An open Kafka transaction is committed at the next source boundary once it is this old ... */
+    static final Duration COMMIT_INTERVAL = Duration.ofMillis(200);
+    /** ... or holds this many changes. */
+    static final int COMMIT_CHANGES = 5_000;
 
     private final Map<String, TableId> tablesByTopic;
     private final Converter keyConverter;
     private final Converter valueConverter;
     private final Producer<byte[], byte[]> producer;
     private final IngestMetrics metrics;
+    private final String offsetsTopic;
+    private final SourceOffsetRecords offsetRecords = new SourceOffsetRecords();
+    private final TransactionBoundaries boundaries;
+    /** The first failed send; commitTransaction() fails then too, this keeps the cause for the message. */
+    private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
+    private final List<PendingChanges> pending = new ArrayList<>();
 
+    private boolean transactionOpen;
+    private long transactionStartedNanos;
+    private int changesInTransaction;
+    /** Changes sent after the last boundary: while positive, the transaction cannot commit. */
+    private int changesSinceBoundary;
+    private RecordChangeEvent<SourceRecord> lastBoundary;
+
+    /**
+     * @param producer a transactional producer on which {@code initTransactions()} has been called
+     */
     public ChangePublisher(Map<String, TableId> tablesByTopic, Converter keyConverter, Converter valueConverter,
-                           Producer<byte[], byte[]> producer, IngestMetrics metrics) {
+                           Producer<byte[], byte[]> producer, IngestMetrics metrics, String offsetsTopic,
+                           String transactionTopic) {
         this.tablesByTopic = Map.copyOf(tablesByTopic);
         this.keyConverter = keyConverter;
         this.valueConverter = valueConverter;
         this.producer = producer;
         this.metrics = metrics;
+        this.offsetsTopic = offsetsTopic;
+        this.boundaries = new TransactionBoundaries(transactionTopic);
     }
 
-    /** A publisher with Avro converters on the settings' registry and an idempotent, batched, compressed producer. */
+    /**
+     * A publisher with Avro converters on the settings' registry and a transactional producer whose
+     * {@code transactional.id} is stable per source ({@link IngestSettings#transactionalId()}):
+     * initialising it fences a predecessor that is still alive and resolves the transaction it left
+     * open, so it must happen before the engine reads the stored offsets.
+     *
+     * @throws IllegalStateException when the producer cannot initialise its transactions
+     */
     public static ChangePublisher create(IngestSettings settings, Map<String, TableId> tablesByTopic) {
         Map<String, String> registry = Map.of("schema.registry.url", settings.schemaRegistryUrl());
         AvroConverter keys = new AvroConverter();
         keys.configure(registry, true);
         AvroConverter values = new AvroConverter();
         values.configure(registry, false);
-        return new ChangePublisher(tablesByTopic, keys, values, new KafkaProducer<>(producerConfig(settings)), new IngestMetrics());
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(settings));
+        try {
+            producer.initTransactions();
+        } catch (KafkaException e) {
+            producer.close(Duration.ZERO);
+            throw new IllegalStateException("Could not initialise Kafka transactions as " + settings.transactionalId()
+                    + " (" + e.getMessage() + "); the brokers must allow transactions (transaction state log"
+                    + " replication at least its min ISR) and this client must be allowed to write that transactional id.", e);
+        }
+        return new ChangePublisher(tablesByTopic, keys, values, producer, new IngestMetrics(), settings.offsetsTopic(),
+                EngineProperties.transactionTopic(settings));
     }
 
     static Map<String, Object> producerConfig(IngestSettings settings) {
         return Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
                 ProducerConfig.CLIENT_ID_CONFIG, "sluice-ingest-" + settings.topicPrefix(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId(),
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) settings.transactionTimeout().toMillis(),
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 5,
@@ -75,46 +130,123 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
     @Override
     public void handleBatch(List<RecordChangeEvent<SourceRecord>> batch,
                             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        for (RecordChangeEvent<SourceRecord> event : batch) {
-            SourceRecord record = event.record();
-            TableId table = tablesByTopic.get(record.topic());
-            if (table == null) {
-                log.debug("Not publishing record of topic {} (not a captured table)", record.topic());
-                continue;
+        try {
+            for (RecordChangeEvent<SourceRecord> event : batch) {
+                SourceRecord record = event.record();
+                TableId table = tablesByTopic.get(record.topic());
+                if (boundaries.accept(record, table != null) == TransactionBoundaries.Kind.CHANGE) {
+                    send(record, table);
+                    changesSinceBoundary++;
+                }
+                if (boundaries.atBoundary()) {
+                    lastBoundary = event;
+                    changesSinceBoundary = 0;
+                    if (commitDue()) {
+                        commit(committer);
+                    }
+                }
             }
-            send(record, table, failure);
-        }
-        // Offsets must not be stored before the records are in Kafka: wait for every ack first.
-        producer.flush();
-        Exception failed = failure.get();
-        if (failed != null) {
-            throw new IllegalStateException("Writing changes to Kafka failed (" + failed.getMessage()
-                    + "); the batch was not acknowledged and will be read again after a restart.", failed);
-        }
-        for (RecordChangeEvent<SourceRecord> event : batch) {
-            committer.markProcessed(event);
+            // end of batch: commit what is complete, unless a source transaction is half sent
+            if (lastBoundary != null && changesSinceBoundary == 0) {
+                commit(committer);
+            }
+        } catch (RuntimeException e) {
+            abort();
+            Exception cause = sendFailure.get() != null ? sendFailure.get() : e;
+            throw new IllegalStateException("Writing changes to Kafka failed (" + cause.getMessage()
+                    + "); the Kafka transaction was aborted and its changes will be read again after a restart.", e);
         }
         committer.markBatchFinished();
     }
 
-    private void send(SourceRecord record, TableId table, AtomicReference<Exception> failure) {
+    private boolean commitDue() {
+        return transactionOpen && (changesInTransaction >= COMMIT_CHANGES
+                || System.nanoTime() - transactionStartedNanos >= COMMIT_INTERVAL.toNanos());
+    }
+
+    private void send(SourceRecord record, TableId table) {
         String topic = record.topic();
         byte[] key = keyConverter.fromConnectData(topic, record.keySchema(), record.key());
         byte[] value = valueConverter.fromConnectData(topic, record.valueSchema(), record.value());
         long commitTime = SourceCommitTime.of(record);
-        String tableName = table.toString();
+        begin();
         producer.send(new ProducerRecord<>(topic, null, commitTime, key, value), (metadata, error) -> {
             if (error != null) {
-                failure.compareAndSet(null, error);
-            } else {
-                metrics.acknowledged(tableName, Duration.ofMillis(System.currentTimeMillis() - commitTime));
+                sendFailure.compareAndSet(null, error);
             }
         });
+        changesInTransaction++;
+        String tableName = table.toString();
+        PendingChanges last = pending.isEmpty() ? null : pending.get(pending.size() - 1);
+        if (last != null && last.table.equals(tableName) && last.commitTime == commitTime) {
+            last.count++;
+        } else {
+            pending.add(new PendingChanges(tableName, commitTime));
+        }
     }
 
+    private void begin() {
+        if (!transactionOpen) {
+            producer.beginTransaction();
+            transactionOpen = true;
+            transactionStartedNanos = System.nanoTime();
+        }
+    }
+
+    /** Writes the last boundary's offset, commits, and only then lets the engine advance the slot. */
+    private void commit(DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
+        SourceRecord boundary = lastBoundary.record();
+        if (boundary.sourcePartition() != null && boundary.sourceOffset() != null) {
+            begin();
+            producer.send(new ProducerRecord<>(offsetsTopic, offsetRecords.key(boundary.sourcePartition()),
+                    offsetRecords.value(boundary.sourceOffset())), (metadata, error) -> {
+                if (error != null) {
+                    sendFailure.compareAndSet(null, error);
+                }
+            });
+        }
+        if (transactionOpen) {
+            // throws when a send of this transaction failed: then nothing of it becomes visible
+            producer.commitTransaction();
+            transactionOpen = false;
+            metrics.transactionCommitted();
+            long now = System.currentTimeMillis();
+            for (PendingChanges changes : pending) {
+                metrics.acknowledged(changes.table, Duration.ofMillis(now - changes.commitTime), changes.count);
+            }
+        }
+        pending.clear();
+        changesInTransaction = 0;
+        // after the commit, never before: this offset is what the slot is flushed to
+        committer.markProcessed(lastBoundary);
+        lastBoundary = null;
+    }
+
+    private void abort() {
+        pending.clear();
+        changesInTransaction = 0;
+        changesSinceBoundary = 0;
+        lastBoundary = null;
+        if (!transactionOpen) {
+            return;
+        }
+        transactionOpen = false;
+        metrics.transactionAborted();
+        try {
+            producer.abortTransaction();
+        } catch (KafkaException e) {
+            // fenced or fatal: the broker aborts it (on the successor's init, or at the timeout)
+            log.warn("Aborting the Kafka transaction failed: {}", e.toString());
+        }
+    }
+
+    /** Aborts a transaction left open (a source transaction read in part), then closes the producer. */
     @Override
     public void close() {
+        if (transactionOpen) {
+            log.info("Aborting the open Kafka transaction; its changes are read again at the next start");
+            abort();
+        }
         producer.close(Duration.ofSeconds(30));
         closeQuietly(keyConverter);
         closeQuietly(valueConverter);
@@ -125,6 +257,18 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
             converter.close();
         } catch (IOException | RuntimeException e) {
             log.warn("Closing a converter failed: {}", e.toString());
+        }
+    }
+
+    /** Consecutive changes of one table with one source commit time, counted when their transaction commits. */
+    private static final class PendingChanges {
+        final String table;
+        final long commitTime;
+        int count = 1;
+
+        PendingChanges(String table, long commitTime) {
+            this.table = table;
+            this.commitTime = commitTime;
         }
     }
 }

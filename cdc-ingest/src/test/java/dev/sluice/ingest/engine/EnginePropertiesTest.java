@@ -51,4 +51,17 @@ class EnginePropertiesTest {
         Properties p = EngineProperties.of(settings, List.of(new TableId("public", "orders")));
         assertThat(p).containsEntry("snapshot.fetch.size", "512").containsEntry("heartbeat.interval.ms", "0");
     }
+
+    @Test
+    void passThroughCannotSwitchOffWhatExactlyOnceNeeds() {
+        IngestSettings overriding = settings.toBuilder()
+                .debeziumProperty("provide.transaction.metadata", "false")
+                .debeziumProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore")
+                .build();
+        Properties p = EngineProperties.of(overriding, List.of(new TableId("public", "orders")));
+        assertThat(p).containsEntry("provide.transaction.metadata", "true")
+                .containsEntry("topic.transaction", "transaction")
+                .containsEntry("offset.storage", KafkaOffsetStore.class.getName());
+        assertThat(EngineProperties.transactionTopic(overriding)).isEqualTo("shop.transaction");
+    }
 }

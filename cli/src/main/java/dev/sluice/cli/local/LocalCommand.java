@@ -173,7 +173,7 @@ public final class LocalCommand implements Callable<Integer> {
             } else {
                 out.println("Draining the pipeline ...");
             }
-            boolean drained = pipeline.awaitQuiet(Duration.ofSeconds(8), Duration.ofMinutes(5));
+            boolean drained = pipeline.awaitDrained(Duration.ofSeconds(5), Duration.ofMinutes(5));
             PipelineCounters last = PipelineCounters.read(Metrics.globalRegistry);
             out.println(StatusLine.format(last, before, (System.nanoTime() - beforeAt) / 1e9,
                     load == null ? -1 : load.changes(), lag.of(pipeline.consumerGroups())));

@@ -1,6 +1,7 @@
 package dev.sluice.cli.local;
 
 import dev.sluice.cli.source.SourceUrl;
+import dev.sluice.cli.status.ConsumerLag;
 import dev.sluice.cli.status.PipelineCounters;
 import dev.sluice.embedded.ConnectWorker;
 import dev.sluice.ingest.IngestService;
@@ -11,6 +12,8 @@ import dev.sluice.transforms.replicate.ReplicationSpec;
 import dev.sluice.transforms.runtime.TransformConfig;
 import dev.sluice.transforms.runtime.TransformService;
 import io.micrometer.core.instrument.Metrics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -144,22 +147,27 @@ public final class ReplicationPipeline implements AutoCloseable {
     }
 
     /**
-     * Waits until no stage has moved for {@code quiet}: once the source stopped writing, that means
-     * every change has reached the warehouse. Gives up after {@code max} and says so.
+     * Waits until the pipeline has drained: no stage has moved for {@code quiet} and no consumer
+     * group is behind its input. Once the source stopped writing, that means every change has
+     * reached the warehouse. Gives up after {@code max} and returns false.
      */
-    public boolean awaitQuiet(Duration quiet, Duration max) throws InterruptedException {
+    public boolean awaitDrained(Duration quiet, Duration max) throws InterruptedException {
         long deadline = System.nanoTime() + max.toNanos();
-        PipelineCounters last = PipelineCounters.read(Metrics.globalRegistry);
-        long stableSince = System.nanoTime();
-        while (System.nanoTime() < deadline) {
-            Thread.sleep(250);
-            throwIfFailed();
-            PipelineCounters now = PipelineCounters.read(Metrics.globalRegistry);
-            if (!now.sameProgressAs(last)) {
-                last = now;
-                stableSince = System.nanoTime();
-            } else if (System.nanoTime() - stableSince >= quiet.toNanos()) {
-                return true;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
+            ConsumerLag lag = new ConsumerLag(admin);
+            PipelineCounters last = PipelineCounters.read(Metrics.globalRegistry);
+            long stableSince = System.nanoTime();
+            while (System.nanoTime() < deadline) {
+                Thread.sleep(250);
+                throwIfFailed();
+                PipelineCounters now = PipelineCounters.read(Metrics.globalRegistry);
+                if (!now.sameProgressAs(last)) {
+                    last = now;
+                    stableSince = System.nanoTime();
+                } else if (System.nanoTime() - stableSince >= quiet.toNanos()
+                        && lag.partitionsBehind(consumerGroups()) == 0) {
+                    return true;
+                }
             }
         }
         return false;

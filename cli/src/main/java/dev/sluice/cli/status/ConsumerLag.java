@@ -24,6 +24,20 @@ public final class ConsumerLag {
 
     /** Summed lag of the groups over all their partitions; -1 when it cannot be read right now. */
     public long of(List<String> groups) {
+        return measure(groups, 0);
+    }
+
+    /**
+     * Partitions on which a group is more than one record behind; -1 when unknown. One record of
+     * slack because a transactional producer's commit marker takes an offset that a sink's committed
+     * position (last record + 1) never passes.
+     */
+    public long partitionsBehind(List<String> groups) {
+        return measure(groups, 1);
+    }
+
+    private long measure(List<String> groups, long slack) {
+        boolean countPartitions = slack > 0;
         long total = 0;
         try {
             for (String group : groups) {
@@ -39,7 +53,8 @@ public final class ConsumerLag {
                         .all().get(5, TimeUnit.SECONDS);
                 for (var e : committed.entrySet()) {
                     if (e.getValue() != null && ends.containsKey(e.getKey())) {
-                        total += Math.max(0, ends.get(e.getKey()).offset() - e.getValue().offset());
+                        long behind = Math.max(0, ends.get(e.getKey()).offset() - e.getValue().offset());
+                        total += countPartitions ? (behind > slack ? 1 : 0) : behind;
                     }
                 }
             }

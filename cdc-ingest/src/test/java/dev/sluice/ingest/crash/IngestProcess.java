@@ -1,0 +1,60 @@
+package dev.sluice.ingest.crash;
+
+import dev.sluice.ingest.IngestService;
+import dev.sluice.ingest.IngestSettings;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The ingest service as a process of its own, for the crash test: {@code key=value} arguments in,
+ * runs until its engine stops (exit 1 on failure) or the JVM is stopped; a SIGKILL gives it no
+ * chance to clean up, which is the point.
+ */
+public final class IngestProcess {
+
+    private IngestProcess() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        Map<String, String> arg = new HashMap<>();
+        for (String a : args) {
+            int eq = a.indexOf('=');
+            arg.put(a.substring(0, eq), a.substring(eq + 1));
+        }
+        IngestSettings settings = IngestSettings.builder()
+                .sourceHost(arg.get("host")).sourcePort(Integer.parseInt(arg.get("port")))
+                .database(arg.get("database")).user(arg.get("user")).password(arg.getOrDefault("password", ""))
+                .tables(arg.get("tables").split(","))
+                .topicPrefix(arg.get("prefix")).slotName(arg.get("slot")).publicationName(arg.get("publication"))
+                .bootstrapServers(arg.get("bootstrap")).schemaRegistryUrl(arg.get("registry"))
+                .offsetFlushInterval(Duration.ofMillis(500))
+                .heartbeatInterval(Duration.ofSeconds(1))
+                // the killed predecessor's walsender may hold the slot for a moment
+                .debeziumProperty("slot.retry.delay.ms", "300")
+                .debeziumProperty("slot.max.retries", "100")
+                .build();
+        IngestService service = new IngestService(settings);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            service.close();
+            stopped.countDown();
+        }));
+        try {
+            service.start();
+        } catch (RuntimeException e) {
+            e.printStackTrace();
+            System.exit(2);
+        }
+        System.out.println("INGEST STARTED");
+        while (service.isRunning()) {
+            if (stopped.await(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                return;
+            }
+        }
+        service.failure().ifPresent(Throwable::printStackTrace);
+        System.exit(1);
+    }
+}

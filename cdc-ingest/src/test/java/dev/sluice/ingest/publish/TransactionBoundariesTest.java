@@ -1,0 +1,96 @@
+package dev.sluice.ingest.publish;
+
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TransactionBoundariesTest {
+
+    private static final Map<String, String> PARTITION = Map.of("server", "shop");
+    private static final Schema MARKER = SchemaBuilder.struct().field("status", Schema.STRING_SCHEMA).build();
+
+    private final TransactionBoundaries boundaries = new TransactionBoundaries("shop.transaction");
+
+    @Test
+    void aSourceTransactionIsClosedOnlyByItsEndMarker() {
+        assertThat(boundaries.accept(marker("BEGIN"), false)).isEqualTo(TransactionBoundaries.Kind.MARKER);
+        assertThat(boundaries.atBoundary()).isFalse();
+        assertThat(boundaries.accept(change("INSERT"), true)).isEqualTo(TransactionBoundaries.Kind.CHANGE);
+        assertThat(boundaries.atBoundary()).isFalse();
+        boundaries.accept(change("INSERT"), true);
+        assertThat(boundaries.atBoundary()).isFalse();
+        boundaries.accept(marker("END"), false);
+        assertThat(boundaries.atBoundary()).isTrue();
+    }
+
+    @Test
+    void aHeartbeatInsideASourceTransactionIsNoBoundary() {
+        boundaries.accept(marker("BEGIN"), false);
+        boundaries.accept(change("INSERT"), true);
+        assertThat(boundaries.accept(heartbeat("COMMIT"), false)).isEqualTo(TransactionBoundaries.Kind.OTHER);
+        assertThat(boundaries.atBoundary()).isFalse();
+    }
+
+    @Test
+    void aHeartbeatBetweenTransactionsIsABoundaryOnlyAfterACommit() {
+        boundaries.accept(heartbeat("COMMIT"), false);
+        assertThat(boundaries.atBoundary()).isTrue();
+        // emitted while the connector was inside a transaction of a table we do not capture
+        boundaries.accept(heartbeat("INSERT"), false);
+        assertThat(boundaries.atBoundary()).isFalse();
+        boundaries.accept(heartbeat(null), false);
+        assertThat(boundaries.atBoundary()).isTrue();
+    }
+
+    @Test
+    void aChangeWithoutBeginStillOpensATransaction() {
+        boundaries.accept(change("UPDATE"), true);
+        boundaries.accept(heartbeat("COMMIT"), false);
+        assertThat(boundaries.atBoundary()).isFalse();
+        boundaries.accept(marker("END"), false);
+        assertThat(boundaries.atBoundary()).isTrue();
+    }
+
+    @Test
+    void theSnapshotIsOneUnitEndingWithItsLastRecord() {
+        boundaries.accept(snapshot(false), true);
+        assertThat(boundaries.atBoundary()).isFalse();
+        boundaries.accept(snapshot(false), true);
+        assertThat(boundaries.atBoundary()).isFalse();
+        assertThat(boundaries.accept(snapshot(true), true)).isEqualTo(TransactionBoundaries.Kind.CHANGE);
+        assertThat(boundaries.atBoundary()).isTrue();
+    }
+
+    private static SourceRecord marker(String status) {
+        Struct value = new Struct(MARKER).put("status", status);
+        return new SourceRecord(PARTITION, streamingOffset("COMMIT"), "shop.transaction", null, null, MARKER, value);
+    }
+
+    private static SourceRecord change(String messageType) {
+        return new SourceRecord(PARTITION, streamingOffset(messageType), "shop.public.orders", null, null, null, null);
+    }
+
+    private static SourceRecord heartbeat(String messageType) {
+        return new SourceRecord(PARTITION, streamingOffset(messageType), "__debezium-heartbeat.shop", null, null, null, null);
+    }
+
+    private static SourceRecord snapshot(boolean last) {
+        Map<String, Object> offset = new HashMap<>(Map.of("lsn", 100L, "snapshot", "INITIAL", "last_snapshot_record", last));
+        return new SourceRecord(PARTITION, offset, "shop.public.orders", null, null, null, null);
+    }
+
+    private static Map<String, Object> streamingOffset(String messageType) {
+        Map<String, Object> offset = new HashMap<>(Map.of("lsn", 200L, "lsn_proc", 200L, "lsn_commit", 150L, "txId", 7L));
+        if (messageType != null) {
+            offset.put("messageType", messageType);
+        }
+        return offset;
+    }
+}
