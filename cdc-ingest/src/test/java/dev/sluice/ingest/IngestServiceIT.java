@@ -129,6 +129,8 @@ class IngestServiceIT {
             }
             assertThat(countedChanges("public.order_lines")).isGreaterThanOrEqualTo(5);
             assertThat(Metrics.globalRegistry.find(IngestMetrics.LATENCY).timer().count()).isGreaterThanOrEqualTo(6);
+            // snapshot, then at least one transaction per source transaction batch
+            assertThat(Metrics.globalRegistry.find(IngestMetrics.TRANSACTIONS_COMMITTED).counter().count()).isGreaterThanOrEqualTo(2);
             // heartbeats (every 300 ms) reached the consumer too: publishing one would have failed the
             // engine, since the test broker does not auto-create their topic
             assertThat(service.failure()).isEmpty();

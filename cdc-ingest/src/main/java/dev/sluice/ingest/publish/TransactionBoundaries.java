@@ -15,8 +15,9 @@ import java.util.Map;
  *   <li>Snapshot records form one unit: the boundary is the record marked
  *       {@code last_snapshot_record}.</li>
  *   <li>While streaming, Debezium's transaction markers (enabled by {@code EngineProperties}):
- *       {@code BEGIN} opens a source transaction, {@code END} closes it and is a boundary. A change
- *       seen without its {@code BEGIN} also opens one (it can only be closed by an {@code END}).</li>
+ *       {@code BEGIN} opens a source transaction, {@code END} emitted at the source's
+ *       {@code COMMIT} closes it and is a boundary. A change seen without its {@code BEGIN} also
+ *       opens one (it can only be closed by such an {@code END}).</li>
  *   <li>Any other record (a heartbeat) is a boundary only outside a source transaction and only
  *       when its offset says the last message the connector processed was a {@code COMMIT}
  *       (or nothing yet): a heartbeat can also be emitted in the middle of a transaction.</li>
@@ -61,7 +62,10 @@ public final class TransactionBoundaries {
             if ("BEGIN".equals(status)) {
                 inSourceTransaction = true;
             } else if ("END".equals(status)) {
-                inSourceTransaction = false;
+                // Debezium also ends a transaction implicitly when a change of another one arrives
+                // (after a restart that restored a transaction context): that END carries the
+                // position of the new transaction's first change, which is inside it
+                inSourceTransaction = !afterCommit(offset);
             }
             boundary = !inSourceTransaction;
             return Kind.MARKER;

@@ -3,6 +3,10 @@ package dev.sluice.ingest.crash;
 import dev.sluice.embedded.KafkaTestCluster;
 import dev.sluice.embedded.PostgresServer;
 import dev.sluice.schemas.registry.EmbeddedSchemaRegistry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -118,6 +122,8 @@ class ExactlyOnceCrashIT {
             child = null;
             collector.close();
 
+            // what killed processes wrote in transactions that never committed: invisible above
+            long aborted = recordsReadUncommitted() - collector.count();
             Map<Long, List<String>> expected = workload.expected();
             Map<Long, List<String>> actual = collector.changes();
             List<String> wrong = new ArrayList<>();
@@ -133,17 +139,37 @@ class ExactlyOnceCrashIT {
                 }
             }
             System.out.printf("Crash test: %d workload changes + %d snapshot rows, %d SIGKILLs (%d while writing), %d ingest runs,"
-                            + " %d unexpected exits, %d s (seed %d)%n", workload.changes(), SEED_ROWS, kills, killsDuringLoad, runs,
-                    unexpectedExits, Duration.ofNanos(System.nanoTime() - started).toSeconds(), seed);
+                            + " %d unexpected exits, %d records in aborted transactions, %d s (seed %d)%n",
+                    workload.changes(), SEED_ROWS, kills, killsDuringLoad, runs, unexpectedExits, aborted, Duration.ofNanos(System.nanoTime() - started).toSeconds(), seed);
             assertThat(wrong).as("keys whose changes were missing, doubled or out of order").isEmpty();
             assertThat(collector.count()).isEqualTo(expectedTotal);
             assertThat(workload.changes()).isGreaterThanOrEqualTo(200_000);
             assertThat(kills).isGreaterThanOrEqualTo(5);
+            assertThat(aborted).as("records of Kafka transactions cut off by a kill").isPositive();
             assertThat(killsDuringLoad).as("kills while the workload was writing").isGreaterThanOrEqualTo(5);
         } finally {
             if (child != null) {
                 child.kill();
             }
+        }
+    }
+
+    private static long recordsReadUncommitted() {
+        TopicPartition partition = new TopicPartition(TOPIC, 0);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            long[] count = {0};
+            await().atMost(Duration.ofMinutes(1)).until(() -> {
+                count[0] += consumer.poll(Duration.ofMillis(200)).count();
+                return consumer.position(partition) >= end;
+            });
+            return count[0];
         }
     }
 

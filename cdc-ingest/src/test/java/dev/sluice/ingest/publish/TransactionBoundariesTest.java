@@ -31,6 +31,17 @@ class TransactionBoundariesTest {
     }
 
     @Test
+    void anEndEmittedForTheFirstChangeOfTheNextTransactionIsNoBoundary() {
+        // after a restart Debezium may end the restored transaction when the next one's change arrives
+        boundaries.accept(marker("END", "INSERT"), false);
+        assertThat(boundaries.atBoundary()).isFalse();
+        boundaries.accept(marker("BEGIN", "INSERT"), false);
+        boundaries.accept(change("INSERT"), true);
+        boundaries.accept(marker("END"), false);
+        assertThat(boundaries.atBoundary()).isTrue();
+    }
+
+    @Test
     void aHeartbeatInsideASourceTransactionIsNoBoundary() {
         boundaries.accept(marker("BEGIN"), false);
         boundaries.accept(change("INSERT"), true);
@@ -69,8 +80,12 @@ class TransactionBoundariesTest {
     }
 
     private static SourceRecord marker(String status) {
+        return marker(status, "END".equals(status) ? "COMMIT" : "BEGIN");
+    }
+
+    private static SourceRecord marker(String status, String messageType) {
         Struct value = new Struct(MARKER).put("status", status);
-        return new SourceRecord(PARTITION, streamingOffset("COMMIT"), "shop.transaction", null, null, MARKER, value);
+        return new SourceRecord(PARTITION, streamingOffset(messageType), "shop.transaction", null, null, MARKER, value);
     }
 
     private static SourceRecord change(String messageType) {

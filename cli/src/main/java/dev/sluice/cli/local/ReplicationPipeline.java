@@ -66,6 +66,8 @@ public final class ReplicationPipeline implements AutoCloseable {
                 .bootstrapServers(s.bootstrapServers())
                 .schemaRegistryUrl(s.registryUrl())
                 .topicPartitions(s.topicPartitions())
+                // a change waits at most this long in Debezium's queue before its batch is published
+                .debeziumProperty("poll.interval.ms", "50")
                 .build();
     }
 
@@ -90,7 +92,9 @@ public final class ReplicationPipeline implements AutoCloseable {
         transforms = new TransformService(TransformConfig.of(settings.bootstrapServers(), settings.registryUrl())
                 .withStateDir(settings.workDir().resolve("streams")));
         transforms.start();
-        connect = ConnectWorker.start(settings.bootstrapServers(), settings.workDir().resolve("connect"), Map.of());
+        // the sink writes at every offset flush: this bounds how long a row waits for the warehouse
+        connect = ConnectWorker.start(settings.bootstrapServers(), settings.workDir().resolve("connect"),
+                Map.of("offset.flush.interval.ms", "250"));
         for (int i = 0; i < settings.warehouses().size(); i++) {
             String name = "sluice-warehouse" + (i == 0 ? "" : "-" + (i + 1));
             connect.createConnector(name, sinkConfig(settings.warehouses().get(i)));

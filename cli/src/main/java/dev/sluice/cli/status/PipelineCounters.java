@@ -13,21 +13,22 @@ import java.util.concurrent.TimeUnit;
  * handed on, and how fresh the warehouse is (source commit to warehouse commit).
  */
 public record PipelineCounters(long captured, long transformed, long written, double freshnessP50Ms,
-                               double freshnessMaxMs, long freshnessSamples) {
+                               double freshnessP99Ms, long freshnessSamples) {
 
+    /** Freshness is the worst table's: p50 and p99 over the last minute, per table, maximised. */
     public static PipelineCounters read(MeterRegistry registry) {
-        Timer freshness = registry.find("sluice.sink.freshness").timer();
         double p50 = Double.NaN;
-        double max = Double.NaN;
+        double p99 = Double.NaN;
         long samples = 0;
-        if (freshness != null) {
+        for (Timer freshness : registry.find("sluice.sink.freshness").timers()) {
             HistogramSnapshot snapshot = freshness.takeSnapshot();
-            samples = snapshot.count();
-            max = snapshot.max(TimeUnit.MILLISECONDS);
-            p50 = snapshot.mean(TimeUnit.MILLISECONDS);
+            samples += snapshot.count();
             for (ValueAtPercentile v : snapshot.percentileValues()) {
+                double ms = v.value(TimeUnit.MILLISECONDS);
                 if (v.percentile() == 0.5) {
-                    p50 = v.value(TimeUnit.MILLISECONDS);
+                    p50 = Double.isNaN(p50) ? ms : Math.max(p50, ms);
+                } else if (v.percentile() == 0.99) {
+                    p99 = Double.isNaN(p99) ? ms : Math.max(p99, ms);
                 }
             }
         }
@@ -35,7 +36,7 @@ public record PipelineCounters(long captured, long transformed, long written, do
                 sum(registry, "sluice.ingest.changes"),
                 sum(registry, "sluice.transforms.records.out"),
                 sum(registry, "sluice.sink.rows.upserted") + sum(registry, "sluice.sink.rows.deleted"),
-                p50, max, samples);
+                p50, p99, samples);
     }
 
     private static long sum(MeterRegistry registry, String name) {

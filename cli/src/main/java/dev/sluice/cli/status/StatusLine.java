@@ -14,7 +14,7 @@ public final class StatusLine {
     public static String format(PipelineCounters now, PipelineCounters before, double seconds, long sourceChanges, long lag) {
         double rate = seconds <= 0 ? 0 : (now.written() - before.written()) / seconds;
         String freshness = now.freshnessSamples() == 0 ? "n/a"
-                : String.format("p50 %s max %s", millis(now.freshnessP50Ms()), millis(now.freshnessMaxMs()));
+                : String.format("p50 %s p99 %s", millis(now.freshnessP50Ms()), millis(now.freshnessP99Ms()));
         String generated = sourceChanges < 0 ? "" : String.format("source changes %,d | ", sourceChanges);
         return String.format("[%s] %scaptured %,d | transformed %,d | written %,d (%,.0f/s) | lag %s | freshness %s",
                 LocalTime.now().format(CLOCK), generated, now.captured(), now.transformed(), now.written(), rate,

@@ -2,6 +2,7 @@ package dev.sluice.sink.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 
 /**
@@ -34,7 +35,13 @@ public final class SinkMetrics {
     }
 
     public void freshness(String table, Duration sinceSourceCommit) {
-        registry.timer(FRESHNESS, "table", table).record(sinceSourceCommit.isNegative() ? Duration.ZERO : sinceSourceCommit);
+        // percentiles over the last minute: a status line wants "how fresh now", not since start
+        Timer.builder(FRESHNESS).tag("table", table)
+                .publishPercentiles(0.5, 0.99)
+                .distributionStatisticExpiry(Duration.ofMinutes(1))
+                .distributionStatisticBufferLength(3)
+                .register(registry)
+                .record(sinceSourceCommit.isNegative() ? Duration.ZERO : sinceSourceCommit);
     }
 
     public void batchLatency(Duration duration) {
