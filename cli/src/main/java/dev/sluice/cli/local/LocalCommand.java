@@ -60,7 +60,8 @@ public final class LocalCommand implements Callable<Integer> {
     @Option(names = "--reconcile", description = "After draining, compare every replicated table between source and warehouse.")
     boolean reconcile;
 
-    @Option(names = "--home", defaultValue = ".sluice", description = "Where local mode keeps its state (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--home", description = "Where local mode keeps its state (default: .sluice for the demo, "
+            + ".sluice/<database>-<host>-<port> for --source-url).")
     Path home;
 
     @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka listener port (default: ${DEFAULT-VALUE}).")
@@ -84,9 +85,14 @@ public final class LocalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        SourceUrl sourceForUser = sourceUrl == null ? null : SourceUrl.parse(sourceUrl);
+        if (home == null) {
+            home = sourceForUser == null ? Path.of(".sluice")
+                    : Path.of(".sluice", sourceForUser.database() + "-" + sourceForUser.host() + "-" + sourceForUser.port());
+        }
+        HomeDirectory.claim(home, sourceForUser == null ? "demo" : sourceForUser.display());
         WarehouseTarget target = WarehouseTarget.parse(warehouse, home.resolve("warehouse.duckdb"));
         target.check();
-        SourceUrl sourceForUser = sourceUrl == null ? null : SourceUrl.parse(sourceUrl);
         Metrics.addRegistry(new SimpleMeterRegistry());
         if (sourceForUser != null) {
             // Judge the user's database before anything is started or written.
@@ -94,7 +100,7 @@ public final class LocalCommand implements Callable<Integer> {
                     "localhost:" + kafkaPort, "http://localhost:" + registryPort, sourceForUser, tables,
                     List.of(target), home, 1))).checkSource();
         }
-        Files.createDirectories(home);
+        HomeDirectory.create(home, sourceForUser == null ? "demo" : sourceForUser.display());
 
         List<AutoCloseable> running = new ArrayList<>();
         CountDownLatch stopped = new CountDownLatch(1);
