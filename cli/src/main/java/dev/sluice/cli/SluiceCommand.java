@@ -1,14 +1,19 @@
 package dev.sluice.cli;
 
+import dev.sluice.cli.chaos.ChaosCommand;
 import dev.sluice.cli.local.LocalCommand;
 import dev.sluice.cli.reconcile.ReconcileCommand;
+import dev.sluice.cli.service.ConnectCommand;
+import dev.sluice.cli.service.IngestCommand;
+import dev.sluice.cli.service.TransformCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code sluice} command: one entry point for every Sluice service and tool. */
 @Command(name = "sluice", mixinStandardHelpOptions = true, version = "sluice 0.1.0",
         description = "Streaming CDC from PostgreSQL through Kafka into your warehouse.",
-        subcommands = {LocalCommand.class, ReconcileCommand.class})
+        subcommands = {LocalCommand.class, ReconcileCommand.class, IngestCommand.class, TransformCommand.class,
+                ConnectCommand.class, ChaosCommand.class})
 public final class SluiceCommand implements Runnable {
 
     @Override

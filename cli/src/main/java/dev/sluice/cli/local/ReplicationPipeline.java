@@ -18,7 +18,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,8 +30,6 @@ import java.util.Map;
 public final class ReplicationPipeline implements AutoCloseable {
 
     public static final String PIPELINE = ReplicationSpec.DEFAULT_PIPELINE;
-    private static final String SINK_CONNECTOR = "dev.sluice.sink.WarehouseSinkConnector";
-    private static final String AVRO_CONVERTER = "dev.sluice.schemas.connect.AvroConverter";
 
     /**
      * @param tables     schema.table names to replicate; empty = every table with a primary key
@@ -96,30 +93,10 @@ public final class ReplicationPipeline implements AutoCloseable {
         connect = ConnectWorker.start(settings.bootstrapServers(), settings.workDir().resolve("connect"),
                 Map.of("offset.flush.interval.ms", "250"));
         for (int i = 0; i < settings.warehouses().size(); i++) {
-            String name = "sluice-warehouse" + (i == 0 ? "" : "-" + (i + 1));
-            connect.createConnector(name, sinkConfig(settings.warehouses().get(i)));
+            String name = SinkConnectorConfig.NAME + (i == 0 ? "" : "-" + (i + 1));
+            connect.createConnector(name, SinkConnectorConfig.forWarehouse(settings.warehouses().get(i), settings.registryUrl()));
             connectorNames.add(name);
         }
-    }
-
-    private Map<String, String> sinkConfig(WarehouseTarget warehouse) {
-        Map<String, String> c = new HashMap<>();
-        c.put("connector.class", SINK_CONNECTOR);
-        c.put("tasks.max", "1");
-        c.put("topics.regex", PIPELINE + "\\.[^.]+\\.[^.]+");
-        c.put("connection.url", warehouse.jdbcUrl());
-        if (warehouse.user() != null) {
-            c.put("connection.user", warehouse.user());
-            c.put("connection.password", warehouse.password());
-        }
-        c.put("key.converter", AVRO_CONVERTER);
-        c.put("key.converter.schema.registry.url", settings.registryUrl());
-        c.put("value.converter", AVRO_CONVERTER);
-        c.put("value.converter.schema.registry.url", settings.registryUrl());
-        // row topics of tables added later are found within seconds, not the default five minutes
-        c.put("consumer.override.metadata.max.age.ms", "2000");
-        c.put("consumer.override.max.poll.records", "5000");
-        return c;
     }
 
     /** The tables being replicated, as the source preflight resolved them. */

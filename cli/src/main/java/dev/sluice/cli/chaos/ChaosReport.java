@@ -1,0 +1,34 @@
+package dev.sluice.cli.chaos;
+
+import dev.sluice.cli.reconcile.TableComparison;
+
+import java.util.List;
+
+/** What a chaos run did and found: the promise holds when nothing is missing, extra or different. */
+public record ChaosReport(long changesMade, int kills, List<String> killed, List<TableComparison> tables) {
+
+    public long rowsCompared() {
+        return tables.stream().mapToLong(TableComparison::sourceRows).sum();
+    }
+
+    public long rowsMissing() {
+        return tables.stream().mapToLong(TableComparison::missing).sum();
+    }
+
+    public long rowsExtra() {
+        return tables.stream().mapToLong(TableComparison::extra).sum();
+    }
+
+    public long rowsDifferent() {
+        return tables.stream().mapToLong(TableComparison::different).sum();
+    }
+
+    public boolean consistent() {
+        return !tables.isEmpty() && rowsMissing() == 0 && rowsExtra() == 0 && rowsDifferent() == 0;
+    }
+
+    public String summary() {
+        return String.format("changes made %,d | kills %d | rows compared %,d | rows missing %d | rows extra %d | rows different %d",
+                changesMade, kills, rowsCompared(), rowsMissing(), rowsExtra(), rowsDifferent());
+    }
+}

@@ -1,0 +1,191 @@
+package dev.sluice.cli.chaos;
+
+import dev.sluice.cli.demo.DemoSchema;
+import dev.sluice.cli.demo.LoadGenerator;
+import dev.sluice.cli.local.SinkConnectorConfig;
+import dev.sluice.cli.local.WarehouseTarget;
+import dev.sluice.cli.reconcile.Reconciler;
+import dev.sluice.cli.reconcile.TableComparison;
+import dev.sluice.cli.status.ConsumerLag;
+import dev.sluice.embedded.LocalKafkaBroker;
+import dev.sluice.embedded.PortCheck;
+import dev.sluice.embedded.PostgresServer;
+import dev.sluice.schemas.registry.EmbeddedSchemaRegistry;
+import dev.sluice.transforms.replicate.ReplicationSpec;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Crash consistency, shown rather than claimed: the three services run as separate processes
+ * against one broker, registry and source; a shop workload writes inserts, updates and deletes
+ * while a random service is killed with SIGKILL at random moments and restarted. Afterwards the
+ * pipeline drains and every table is compared between source and warehouse.
+ */
+public final class ChaosRun {
+
+    /** What to run: how many kills over how long, at which load, into which warehouse. */
+    public record Settings(int kills, Duration duration, int changesPerSecond, boolean duckDbWarehouse,
+                           Path workDir, long seed) {
+    }
+
+    private static final String SESSION_TIMEOUT = "session.timeout.ms=10000";
+
+    private final Settings settings;
+    private final PrintStream out;
+
+    public ChaosRun(Settings settings, PrintStream out) {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    public ChaosReport run() throws Exception {
+        Files.createDirectories(settings.workDir());
+        Random random = new Random(settings.seed());
+        try (LocalKafkaBroker broker = LocalKafkaBroker.start(settings.workDir().resolve("kafka"), PortCheck.freePort());
+             PostgresServer postgres = PostgresServer.startThrowaway();
+             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers(), 0)) {
+            postgres.createDatabase("shop");
+            postgres.createDatabase("warehouse");
+            try (Connection c = postgres.connect("shop")) {
+                DemoSchema.create(c);
+            }
+            WarehouseTarget warehouse = settings.duckDbWarehouse()
+                    ? WarehouseTarget.parse("jdbc:duckdb:" + settings.workDir().resolve("warehouse.duckdb").toAbsolutePath(), null)
+                    : new WarehouseTarget(postgres.jdbcUrl("warehouse"), postgres.user(), postgres.password());
+            List<ServiceProcess> services = services(broker.bootstrapServers(), registry.url(), postgres, warehouse);
+            List<String> killed = new ArrayList<>();
+            LoadGenerator load = new LoadGenerator(postgres.connect("shop"), settings.changesPerSecond(), settings.seed());
+            try {
+                for (ServiceProcess service : services) {
+                    service.start();
+                }
+                load.start();
+                out.printf("chaos: %d services started, load %d changes/s for %s, %d kills planned%n",
+                        services.size(), settings.changesPerSecond(), settings.duration(), settings.kills());
+                killAtRandom(services, killed, random);
+                load.close();
+                out.printf("chaos: load stopped after %,d changes; draining ...%n", load.changes());
+                boolean drained = awaitDrained(broker.bootstrapServers(), services, Duration.ofMinutes(5));
+                if (!drained) {
+                    out.println("chaos: the pipeline did not drain within 5 minutes; comparing anyway");
+                }
+            } finally {
+                load.close();
+                for (ServiceProcess service : services) {
+                    service.close();
+                }
+            }
+            List<TableComparison> tables = new Reconciler(postgres.jdbcUrl("shop"), postgres.user(), postgres.password(),
+                    warehouse.jdbcUrl(), warehouse.user(), warehouse.password()).compare(DemoSchema.TABLES);
+            tables.forEach(t -> out.println("chaos: " + t.line()));
+            return new ChaosReport(load.changes(), killed.size(), killed, tables);
+        }
+    }
+
+    private List<ServiceProcess> services(String bootstrap, String registryUrl, PostgresServer postgres, WarehouseTarget warehouse) {
+        Path logs = settings.workDir();
+        List<String> common = List.of("--bootstrap-servers", bootstrap, "--registry-url", registryUrl);
+        List<String> ingest = new ArrayList<>(List.of("ingest"));
+        ingest.addAll(common);
+        ingest.addAll(List.of("--source-url", "postgresql://" + postgres.user() + "@localhost:" + postgres.port() + "/shop",
+                "--tables", String.join(",", DemoSchema.TABLES)));
+        List<String> transform = new ArrayList<>(List.of("transform"));
+        transform.addAll(common);
+        transform.addAll(List.of("--state-dir", logs.resolve("streams").toString(), "--kafka-property", SESSION_TIMEOUT));
+        List<String> connect = new ArrayList<>(List.of("connect"));
+        connect.addAll(common);
+        connect.addAll(List.of("--warehouse", warehouse.jdbcUrl(), "--work-dir", logs.resolve("connect").toString(),
+                "--kafka-property", SESSION_TIMEOUT));
+        return List.of(
+                new ServiceProcess("ingest", ingest, logs.resolve("ingest.log")),
+                new ServiceProcess("transform", transform, logs.resolve("transform.log")),
+                new ServiceProcess("connect", connect, logs.resolve("connect.log")));
+    }
+
+    /** Spreads the kills over the run at random moments; a service that died on its own is restarted too. */
+    private void killAtRandom(List<ServiceProcess> services, List<String> killed, Random random) throws Exception {
+        long start = System.nanoTime();
+        long end = start + settings.duration().toNanos();
+        long slot = settings.duration().toNanos() / (settings.kills() + 1);
+        List<Long> killTimes = new ArrayList<>();
+        for (int i = 1; i <= settings.kills(); i++) {
+            killTimes.add(start + i * slot + (long) ((random.nextDouble() - 0.5) * slot));
+        }
+        int next = 0;
+        while (System.nanoTime() < end) {
+            Thread.sleep(200);
+            for (ServiceProcess service : services) {
+                if (!service.isAlive()) {
+                    out.printf("chaos: %s exited on its own; restarting it (see %s.log)%n", service.name(), service.name());
+                    service.start();
+                }
+            }
+            if (next < killTimes.size() && System.nanoTime() >= killTimes.get(next)) {
+                ServiceProcess victim = services.get(random.nextInt(services.size()));
+                victim.kill();
+                killed.add(victim.name());
+                out.printf("chaos: kill %d/%d: SIGKILL %s at %ds; restarting it%n", next + 1, settings.kills(),
+                        victim.name(), TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start));
+                victim.start();
+                next++;
+            }
+        }
+    }
+
+    /**
+     * Drained: no topic of the pipeline has grown for ten seconds and neither consumer group is
+     * behind (a transaction marker's one offset of slack allowed).
+     */
+    private boolean awaitDrained(String bootstrap, List<ServiceProcess> services, Duration max) throws Exception {
+        List<String> groups = List.of("sluice-" + ReplicationSpec.DEFAULT_PIPELINE, "connect-" + SinkConnectorConfig.NAME);
+        long deadline = System.nanoTime() + max.toNanos();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            ConsumerLag lag = new ConsumerLag(admin);
+            Map<TopicPartition, Long> last = Map.of();
+            long stableSince = System.nanoTime();
+            while (System.nanoTime() < deadline) {
+                Thread.sleep(1000);
+                for (ServiceProcess service : services) {
+                    if (!service.isAlive()) {
+                        service.start();
+                    }
+                }
+                Map<TopicPartition, Long> ends = pipelineEndOffsets(admin);
+                if (!ends.equals(last)) {
+                    last = ends;
+                    stableSince = System.nanoTime();
+                } else if (System.nanoTime() - stableSince > Duration.ofSeconds(10).toNanos()
+                        && lag.partitionsBehind(groups) == 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static Map<TopicPartition, Long> pipelineEndOffsets(Admin admin) throws Exception {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (var description : admin.describeTopics(admin.listTopics().names().get(10, TimeUnit.SECONDS)
+                .stream().filter(t -> t.startsWith("sluice.") || t.startsWith(ReplicationSpec.DEFAULT_PIPELINE + "."))
+                .toList()).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
+            description.partitions().forEach(p -> request.put(new TopicPartition(description.name(), p.partition()), OffsetSpec.latest()));
+        }
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        admin.listOffsets(request).all().get(10, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp, info.offset()));
+        return ends;
+    }
+}

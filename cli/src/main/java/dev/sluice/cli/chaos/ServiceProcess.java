@@ -1,0 +1,63 @@
+package dev.sluice.cli.chaos;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Sluice service ({@code sluice ingest|transform|connect}) in its own JVM, started with this
+ * process's java and classpath, its output appended to a log file. {@link #kill()} is SIGKILL: no
+ * shutdown hook runs, exactly like a crashed pod.
+ */
+final class ServiceProcess implements AutoCloseable {
+
+    private final String name;
+    private final List<String> command;
+    private final Path log;
+    private Process process;
+
+    ServiceProcess(String name, List<String> sluiceArgs, Path log) {
+        this.name = name;
+        this.log = log;
+        String java = ProcessHandle.current().info().command().orElse("java");
+        this.command = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC",
+                "-Dsluice.log.file=" + log.resolveSibling(name + ".detail.log"),
+                "-cp", System.getProperty("java.class.path"), "dev.sluice.cli.SluiceCommand"));
+        this.command.addAll(sluiceArgs);
+    }
+
+    String name() {
+        return name;
+    }
+
+    void start() throws IOException {
+        process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** SIGKILL, then wait until the process is gone. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM (the service closes cleanly); SIGKILL if it has not stopped within a minute. */
+    @Override
+    public void close() throws InterruptedException {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            kill();
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.sluice.cli.local;
+
+import dev.sluice.transforms.replicate.ReplicationSpec;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** The warehouse sink connector's configuration for the replication pipeline's row topics. */
+public final class SinkConnectorConfig {
+
+    public static final String NAME = "sluice-warehouse";
+    private static final String SINK_CONNECTOR = "dev.sluice.sink.WarehouseSinkConnector";
+    private static final String AVRO_CONVERTER = "dev.sluice.schemas.connect.AvroConverter";
+
+    private SinkConnectorConfig() {
+    }
+
+    public static Map<String, String> forWarehouse(WarehouseTarget warehouse, String registryUrl) {
+        Map<String, String> c = new HashMap<>();
+        c.put("connector.class", SINK_CONNECTOR);
+        // one task: a DuckDB file has one writer; PostgreSQL would take more, partitions permitting
+        c.put("tasks.max", "1");
+        c.put("topics.regex", ReplicationSpec.DEFAULT_PIPELINE + "\\.[^.]+\\.[^.]+");
+        c.put("connection.url", warehouse.jdbcUrl());
+        if (warehouse.user() != null) {
+            c.put("connection.user", warehouse.user());
+            c.put("connection.password", warehouse.password());
+        }
+        c.put("key.converter", AVRO_CONVERTER);
+        c.put("key.converter.schema.registry.url", registryUrl);
+        c.put("value.converter", AVRO_CONVERTER);
+        c.put("value.converter.schema.registry.url", registryUrl);
+        // row topics of tables added later are found within seconds, not the default five minutes
+        c.put("consumer.override.metadata.max.age.ms", "2000");
+        c.put("consumer.override.max.poll.records", "5000");
+        return c;
+    }
+}

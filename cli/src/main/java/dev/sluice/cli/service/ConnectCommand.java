@@ -1,0 +1,45 @@
+package dev.sluice.cli.service;
+
+import dev.sluice.cli.local.SinkConnectorConfig;
+import dev.sluice.cli.local.WarehouseTarget;
+import dev.sluice.embedded.ConnectWorker;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code sluice connect}: a Kafka Connect worker running the warehouse sink, as its own process. */
+@Command(name = "connect", mixinStandardHelpOptions = true,
+        description = "Run a Kafka Connect worker with the warehouse sink: row topics into the warehouse.")
+public final class ConnectCommand implements Callable<Integer> {
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--warehouse", required = true, paramLabel = "JDBC_URL",
+            description = "jdbc:duckdb:FILE or jdbc:postgresql://HOST:PORT/DB.")
+    String warehouse;
+
+    @Option(names = "--work-dir", defaultValue = ".sluice/connect", description = "Worker state (default: ${DEFAULT-VALUE}).")
+    Path workDir;
+
+    @Override
+    public Integer call() throws Exception {
+        WarehouseTarget target = WarehouseTarget.parse(warehouse, workDir.resolve("warehouse.duckdb"));
+        target.check();
+        Map<String, String> worker = new HashMap<>();
+        worker.put("offset.flush.interval.ms", "250");
+        // Kafka settings reach the worker's own clients and, prefixed, its sink consumers
+        kafka.kafkaProperties.forEach((k, v) -> {
+            worker.put(k, v);
+            worker.put("consumer." + k, v);
+        });
+        ConnectWorker connect = ConnectWorker.start(kafka.bootstrapServers, workDir, worker);
+        connect.createConnector(SinkConnectorConfig.NAME, SinkConnectorConfig.forWarehouse(target, kafka.registryUrl));
+        return ServiceLifetime.runUntilStopped("sluice connect", connect);
+    }
+}
