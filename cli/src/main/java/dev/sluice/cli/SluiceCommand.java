@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.cli.bench.BenchCommand;
 import dev.sluice.cli.chaos.ChaosCommand;
 import dev.sluice.cli.local.LocalCommand;
 import dev.sluice.cli.reconcile.ReconcileCommand;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sluice", mixinStandardHelpOptions = true, version = "sluice 0.1.0",
         description = "Streaming CDC from PostgreSQL through Kafka into your warehouse.",
         subcommands = {LocalCommand.class, ReconcileCommand.class, IngestCommand.class, TransformCommand.class,
-                ConnectCommand.class, ChaosCommand.class})
+                ConnectCommand.class, ChaosCommand.class, BenchCommand.class})
 public final class SluiceCommand implements Runnable {
 
     @Override

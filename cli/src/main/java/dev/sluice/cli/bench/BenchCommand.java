@@ -1,0 +1,54 @@
+package dev.sluice.cli.bench;
+
+import dev.sluice.cli.local.DurationOption;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** {@code sluice bench}: throughput, freshness, lag, CPU and memory of the pipeline on this machine. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Run the pipeline (embedded Kafka, PostgreSQL, registry, ingest, transforms, sink) against a",
+                "generated OLTP workload and print sustained changes/s, freshness percentiles, consumer lag,",
+                "CPU per 1,000 changes and peak RSS; --stage measures one stage alone."})
+public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--rate", defaultValue = "0", description = "Changes per second; 0 = flat out (default: ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(names = "--duration", defaultValue = "60s", converter = DurationOption.class,
+            description = "How long the workload writes (default: ${DEFAULT-VALUE}).")
+    Duration duration;
+
+    @Option(names = "--row-width", defaultValue = "100", description = "Payload bytes per row (default: ${DEFAULT-VALUE}).")
+    int rowWidth;
+
+    @Option(names = "--tables", defaultValue = "4", description = "Number of tables (default: ${DEFAULT-VALUE}).")
+    int tables;
+
+    @Option(names = "--warehouse", defaultValue = "postgres", description = "postgres or duckdb (default: ${DEFAULT-VALUE}).")
+    String warehouse;
+
+    @Option(names = "--stage", defaultValue = "all", description = "all, ingest, transforms or sink (default: ${DEFAULT-VALUE}).")
+    String stage;
+
+    @Option(names = "--json", defaultValue = "sluice-bench.json", description = "Where to write the figures as JSON (default: ${DEFAULT-VALUE}).")
+    Path json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!warehouse.equals("postgres") && !warehouse.equals("duckdb")) {
+            throw new IllegalArgumentException("--warehouse must be postgres or duckdb, not '" + warehouse + "'.");
+        }
+        Path work = Files.createTempDirectory("sluice-bench-");
+        BenchReport report = new BenchRun(new BenchRun.Settings(stage, rate, duration, rowWidth, tables,
+                warehouse.equals("duckdb"), work), System.out).run();
+        System.out.println(report.text());
+        report.writeJson(json);
+        System.out.println("  figures written to " + json.toAbsolutePath());
+        return 0;
+    }
+}

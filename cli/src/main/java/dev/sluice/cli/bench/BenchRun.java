@@ -1,0 +1,218 @@
+package dev.sluice.cli.bench;
+
+import dev.sluice.cli.local.ReplicationPipeline;
+import dev.sluice.cli.local.SinkConnectorConfig;
+import dev.sluice.cli.local.WarehouseTarget;
+import dev.sluice.cli.source.SourceUrl;
+import dev.sluice.cli.status.ConsumerLag;
+import dev.sluice.embedded.ConnectWorker;
+import dev.sluice.embedded.KafkaTestCluster;
+import dev.sluice.embedded.PostgresServer;
+import dev.sluice.ingest.IngestService;
+import dev.sluice.schemas.registry.EmbeddedSchemaRegistry;
+import dev.sluice.transforms.runtime.TransformConfig;
+import dev.sluice.transforms.runtime.TransformService;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * Runs the pipeline, or one stage of it, against a generated workload on embedded infrastructure
+ * and measures it. Stages other than {@code all} first fill their input topics with the upstream
+ * stages (not timed), then time the stage alone working off that backlog, so a bottleneck has a name.
+ */
+public final class BenchRun {
+
+    /** What to measure. {@code rate} 0 = flat out. */
+    public record Settings(String stage, int rate, Duration duration, int rowWidth, int tables, boolean duckDb, Path workDir) {
+    }
+
+    private static final String INGESTED = "sluice.ingest.changes";
+    private static final String TRANSFORMED_IN = "sluice.transforms.records.in";
+    private static final String TRANSFORMED_OUT = "sluice.transforms.records.out";
+
+    private final Settings settings;
+    private final PrintStream out;
+
+    public BenchRun(Settings settings, PrintStream out) {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    public BenchReport run() throws Exception {
+        MeterRegistry meters = BenchMeters.install();
+        try (KafkaTestCluster kafka = KafkaTestCluster.start();
+             PostgresServer postgres = PostgresServer.startThrowaway();
+             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), 0);
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            postgres.createDatabase("bench");
+            postgres.createDatabase("warehouse");
+            WarehouseTarget warehouse = settings.duckDb()
+                    ? WarehouseTarget.parse("jdbc:duckdb:" + settings.workDir().resolve("warehouse.duckdb").toAbsolutePath(), null)
+                    : new WarehouseTarget(postgres.jdbcUrl("warehouse"), postgres.user(), postgres.password());
+            ReplicationPipeline.Settings pipeline = new ReplicationPipeline.Settings(kafka.bootstrapServers(), registry.url(),
+                    new SourceUrl(postgres.host(), postgres.port(), "bench", postgres.user(), postgres.password()),
+                    BenchWorkload.tableNames(settings.tables()), List.of(warehouse), settings.workDir(), 1);
+            BenchWorkload workload = new BenchWorkload(() -> connect(postgres), settings.tables(), settings.rowWidth(), settings.rate());
+            workload.createTables();
+            ConsumerLag lag = new ConsumerLag(admin);
+            return switch (settings.stage()) {
+                case "all" -> all(pipeline, workload, lag, meters);
+                case "ingest" -> ingest(pipeline, workload, meters);
+                case "transforms" -> transforms(pipeline, workload, lag, meters);
+                case "sink" -> sink(pipeline, workload, warehouse, lag, meters);
+                default -> throw new IllegalArgumentException("--stage must be all, ingest, transforms or sink, not '"
+                        + settings.stage() + "'.");
+            };
+        }
+    }
+
+    private BenchReport all(ReplicationPipeline.Settings s, BenchWorkload workload, ConsumerLag lag, MeterRegistry meters) throws Exception {
+        try (ReplicationPipeline pipeline = ReplicationPipeline.start(s)) {
+            double cpu = ProcessResources.cpuSeconds();
+            long start = System.nanoTime();
+            List<Long> lagSamples = drive(workload, () -> lag.of(pipeline.consumerGroups()));
+            double sourceSeconds = (System.nanoTime() - start) / 1e9;
+            long done = awaitIdle(() -> BenchMeters.count(meters, "sluice.sink.rows.upserted")
+                    + BenchMeters.count(meters, "sluice.sink.rows.deleted"), () -> lag.partitionsBehind(pipeline.consumerGroups()));
+            return report(workload.changes(), (done - start) / 1e9, sourceSeconds, cpu, lagSamples,
+                    BenchMeters.percentiles(meters, "sluice.sink.freshness"), "freshness");
+        }
+    }
+
+    private BenchReport ingest(ReplicationPipeline.Settings s, BenchWorkload workload, MeterRegistry meters) throws Exception {
+        try (IngestService ingest = new IngestService(ReplicationPipeline.ingestSettings(s))) {
+            ingest.start();
+            double cpu = ProcessResources.cpuSeconds();
+            long start = System.nanoTime();
+            List<Long> lagSamples = drive(workload, () -> workload.changes() - BenchMeters.count(meters, INGESTED));
+            double sourceSeconds = (System.nanoTime() - start) / 1e9;
+            long done = awaitCount(() -> BenchMeters.count(meters, INGESTED), workload.changes());
+            return report(workload.changes(), (done - start) / 1e9, sourceSeconds, cpu, lagSamples,
+                    BenchMeters.percentiles(meters, "sluice.ingest.latency"), "commit->Kafka ack");
+        }
+    }
+
+    private BenchReport transforms(ReplicationPipeline.Settings s, BenchWorkload workload, ConsumerLag lag, MeterRegistry meters) throws Exception {
+        fillChangeTopics(s, workload, meters);
+        long backlog = BenchMeters.count(meters, INGESTED);
+        try (TransformService transforms = new TransformService(TransformConfig.of(s.bootstrapServers(), s.registryUrl())
+                .withStateDir(s.workDir().resolve("streams")))) {
+            double cpu = ProcessResources.cpuSeconds();
+            transforms.start();
+            long start = awaitCount(() -> BenchMeters.count(meters, TRANSFORMED_IN), 1);
+            long done = awaitCount(() -> BenchMeters.count(meters, TRANSFORMED_IN), backlog);
+            return report(backlog, (done - start) / 1e9, Double.NaN, cpu, List.of(),
+                    new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN}, "latency n/a (backlog)");
+        }
+    }
+
+    private BenchReport sink(ReplicationPipeline.Settings s, BenchWorkload workload, WarehouseTarget warehouse,
+                             ConsumerLag lag, MeterRegistry meters) throws Exception {
+        fillChangeTopics(s, workload, meters);
+        long changes = BenchMeters.count(meters, INGESTED);
+        try (TransformService transforms = new TransformService(TransformConfig.of(s.bootstrapServers(), s.registryUrl())
+                .withStateDir(s.workDir().resolve("streams")))) {
+            transforms.start();
+            awaitCount(() -> BenchMeters.count(meters, TRANSFORMED_IN), changes);
+        }
+        long rows = BenchMeters.count(meters, TRANSFORMED_OUT);
+        out.printf("bench: %,d rows waiting on the row topics; starting the sink alone%n", rows);
+        try (ConnectWorker connect = ConnectWorker.start(s.bootstrapServers(), s.workDir().resolve("connect"),
+                Map.of("offset.flush.interval.ms", "250"))) {
+            double cpu = ProcessResources.cpuSeconds();
+            connect.createConnector(SinkConnectorConfig.NAME, SinkConnectorConfig.forWarehouse(warehouse, s.registryUrl()));
+            LongSupplier written = () -> BenchMeters.count(meters, "sluice.sink.rows.upserted")
+                    + BenchMeters.count(meters, "sluice.sink.rows.deleted");
+            long start = awaitCount(written, 1);
+            long done = awaitIdle(written, () -> lag.partitionsBehind(List.of("connect-" + SinkConnectorConfig.NAME)));
+            return report(rows, (done - start) / 1e9, Double.NaN, cpu, List.of(),
+                    BenchMeters.percentiles(meters, "sluice.sink.batch.latency"), "batch latency");
+        }
+    }
+
+    /** Runs the workload for the set duration with ingest, so the stage under test has a backlog. */
+    private void fillChangeTopics(ReplicationPipeline.Settings s, BenchWorkload workload, MeterRegistry meters) throws Exception {
+        try (IngestService ingest = new IngestService(ReplicationPipeline.ingestSettings(s))) {
+            ingest.start();
+            drive(workload, () -> 0);
+            awaitCount(() -> BenchMeters.count(meters, INGESTED), workload.changes());
+        }
+        out.printf("bench: %,d changes waiting on the change topics%n", workload.changes());
+    }
+
+    /** Runs the workload for the set duration, sampling lag once a second and printing progress. */
+    private List<Long> drive(BenchWorkload workload, LongSupplier lag) throws Exception {
+        List<Long> samples = new ArrayList<>();
+        workload.start();
+        long end = System.nanoTime() + settings.duration().toNanos();
+        while (System.nanoTime() < end) {
+            Thread.sleep(1000);
+            samples.add(lag.getAsLong());
+            if (samples.size() % 10 == 0) {
+                out.printf("bench: %ds, %,d source changes, lag %,d%n", samples.size(), workload.changes(), samples.get(samples.size() - 1));
+            }
+        }
+        workload.close();
+        return samples;
+    }
+
+    /** The moment a counter reached a value (gives up after ten minutes). */
+    private static long awaitCount(LongSupplier counter, long target) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (counter.getAsLong() < target) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the stage did not reach " + target + " records within 10 minutes (at "
+                        + counter.getAsLong() + ")");
+            }
+            Thread.sleep(20);
+        }
+        return System.nanoTime();
+    }
+
+    /** The moment a counter last moved, once it has stood still for 3 s with nothing left behind. */
+    private static long awaitIdle(LongSupplier counter, LongSupplier partitionsBehind) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        long last = counter.getAsLong();
+        long lastMoved = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            long now = counter.getAsLong();
+            if (now != last) {
+                last = now;
+                lastMoved = System.nanoTime();
+            } else if (System.nanoTime() - lastMoved > Duration.ofSeconds(3).toNanos() && partitionsBehind.getAsLong() == 0) {
+                return lastMoved;
+            }
+        }
+        throw new IllegalStateException("the pipeline did not drain within 10 minutes");
+    }
+
+    private BenchReport report(long changes, double seconds, double sourceSeconds, double cpuBefore, List<Long> lagSamples,
+                               double[] latency, String latencyMeaning) {
+        double cpu = ProcessResources.cpuSeconds() - cpuBefore;
+        return new BenchReport(settings.stage(), settings.duckDb() ? "duckdb" : "postgres", settings.tables(), settings.rowWidth(),
+                settings.rate(), seconds, changes, changes / seconds,
+                Double.isNaN(sourceSeconds) ? Double.NaN : changes / sourceSeconds,
+                latency[0], latency[1], latency[2], latency[3], latencyMeaning, lagSamples,
+                cpu / changes * 1000, ProcessResources.peakRssMiB());
+    }
+
+    private static Connection connect(PostgresServer postgres) {
+        try {
+            return postgres.connect("bench");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot connect to the benchmark database: " + e.getMessage(), e);
+        }
+    }
+}
