@@ -52,9 +52,9 @@ final class BenchWorkload implements AutoCloseable {
         }
     }
 
-    /** Two writers flat out (one connection cannot saturate the pipeline), one at a set rate. */
+    /** Writers enough for the rate (one connection writes a few thousand changes/s), two flat out. */
     void start() {
-        int threads = rate == 0 ? 2 : 1;
+        int threads = rate == 0 ? 2 : Math.max(1, Math.min(4, rate / 3000 + 1));
         for (int t = 0; t < threads; t++) {
             int writer = t;
             Thread thread = new Thread(() -> write(writer, threads), "bench-writer-" + t);
@@ -90,12 +90,14 @@ final class BenchWorkload implements AutoCloseable {
             }
             while (running.get()) {
                 if (rate > 0 && changes.get() >= (System.nanoTime() - started) / 1e9 * rate) {
+                    // the shared counter paces all writers together
                     Thread.sleep(1);
                     continue;
                 }
                 int table = random.nextInt(tables);
                 List<Long> ids = live.get(table);
                 PreparedStatement[] ps = statements.get(table);
+                // one round trip per kind of statement, not per change: JDBC batches
                 for (int i = 0; i < CHANGES_PER_TRANSACTION; i++) {
                     int dice = random.nextInt(10);
                     if (dice < 6 || ids.size() < 100) {
@@ -103,19 +105,22 @@ final class BenchWorkload implements AutoCloseable {
                         nextId[table] += writerCount;
                         ps[0].setLong(1, id);
                         ps[0].setString(2, payload);
-                        ps[0].executeUpdate();
+                        ps[0].addBatch();
                         ids.add(id);
                     } else if (dice < 9) {
                         ps[1].setLong(1, ids.get(random.nextInt(ids.size())));
-                        ps[1].executeUpdate();
+                        ps[1].addBatch();
                     } else {
                         int at = random.nextInt(ids.size());
                         ps[2].setLong(1, ids.get(at));
-                        ps[2].executeUpdate();
+                        ps[2].addBatch();
                         ids.set(at, ids.get(ids.size() - 1));
                         ids.remove(ids.size() - 1);
                     }
                 }
+                ps[0].executeBatch();
+                ps[1].executeBatch();
+                ps[2].executeBatch();
                 c.commit();
                 changes.addAndGet(CHANGES_PER_TRANSACTION);
             }
