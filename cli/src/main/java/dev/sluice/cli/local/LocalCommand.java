@@ -144,10 +144,13 @@ public final class LocalCommand implements Callable<Integer> {
                 load.start();
             }
             int code = runUntilDone(pipeline, broker, load, stopped, source, target, running);
-            Runtime.getRuntime().removeShutdownHook(hook);
+            detach(hook);
             return code;
         } catch (RuntimeException e) {
-            Runtime.getRuntime().removeShutdownHook(hook);
+            if (stopped.getCount() == 0) {
+                return 0; // stopped by Ctrl-C while starting: not an error
+            }
+            detach(hook);
             closeAll(running);
             throw e;
         }
@@ -225,6 +228,15 @@ public final class LocalCommand implements Callable<Integer> {
                     + " (no primary key: add one to replicate them)");
         }
         out.println("Press Ctrl-C to stop; run the same command again to resume.");
+    }
+
+    /** Removes the shutdown hook unless the JVM is already running it (after Ctrl-C). */
+    private static void detach(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is stopping everything; nothing left to do here
+        }
     }
 
     /** Stops in reverse start order; safe to call from the shutdown hook and the main thread at once. */
