@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -30,6 +31,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The ingest service against a real PostgreSQL, a real KRaft broker and the embedded registry:
@@ -109,6 +111,7 @@ class IngestServiceIT {
                     .isEqualTo(new BigDecimal("1234567890.99"));
             assertThat(snapshot.get(0).rawValue()[0]).as("Schema Registry magic byte").isZero();
 
+            String walBeforeChanges = walPosition("live");
             sql("live",
                     "INSERT INTO public.order_lines VALUES (2, 1, 5.00, now(), 'gift wrap', true)",
                     "UPDATE public.order_lines SET amount = 13.75 WHERE order_id = 1 AND line_no = 1",
@@ -122,6 +125,8 @@ class IngestServiceIT {
             assertThat(all).allSatisfy(c -> assertThat(c.timestamp()).isEqualTo(c.sourceTsMs()));
             assertThat(changes.get(1).valueStruct().getStruct("after").get("amount")).isEqualTo(new BigDecimal("13.75"));
             assertThat(changes.get(2).valueStruct().get("after")).isNull();
+            // transaction metadata is on (commits follow source transactions): the block is filled
+            assertThat(changes.get(0).valueStruct().getStruct("transaction")).isNotNull();
 
             try (ChangeTopicReader customers = new ChangeTopicReader(kafka.bootstrapServers(), registry.url(),
                     "live.public.customers", 0)) {
@@ -135,6 +140,25 @@ class IngestServiceIT {
             // engine, since the test broker does not auto-create their topic
             assertThat(service.failure()).isEmpty();
             assertThat(service.isRunning()).isTrue();
+            // once the changes are committed in Kafka, the slot releases their WAL
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> slotConfirmedPast("live", "live_slot", walBeforeChanges));
+        }
+    }
+
+    private static String walPosition(String database) throws SQLException {
+        try (Connection c = postgres.connect(database); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static boolean slotConfirmedPast(String database, String slot, String lsn) throws SQLException {
+        try (Connection c = postgres.connect(database); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT confirmed_flush_lsn > '" + lsn + "'::pg_lsn FROM pg_replication_slots"
+                     + " WHERE slot_name = '" + slot + "'")) {
+            return rs.next() && rs.getBoolean(1);
         }
     }
 

@@ -10,7 +10,8 @@ import java.util.stream.Collectors;
 /**
  * Translates {@link IngestSettings} into the properties of Debezium's embedded engine running the
  * PostgreSQL connector (pgoutput) with source offsets in a Kafka topic. This is the one place
- * that knows Debezium's setting names; pass-through properties are applied last.
+ * that knows Debezium's setting names; pass-through properties override ours, except the few
+ * exactly-once ingestion rests on (transaction markers, the offset store).
  */
 public final class EngineProperties {
 

@@ -32,9 +32,10 @@ import java.util.concurrent.Future;
  * it follows, in the record format Connect's offset writer uses (see {@link SourceOffsetRecords}),
  * so offsets stored by earlier at-least-once versions are read the same way.
  *
- * <p>{@link #set} only acknowledges: the engine calls it when it "commits" offsets, right before it
- * tells the connector to flush the LSN to the replication slot; by then the publisher has already
- * committed those offsets to Kafka, which is what makes advancing the slot safe.
+ * <p>{@link #set} keeps offsets in memory only: the engine calls it when it "commits" offsets, and
+ * the PostgreSQL connector then flushes to the replication slot the LSN of the offset it reads
+ * back from this store. By then the publisher has committed those offsets to Kafka, which is what
+ * makes advancing the slot safe.
  *
  * <p>Client security settings ({@code security.*}, {@code ssl.*}, {@code sasl.*}) given to the
  * engine reach the consumer too. Fails at start (and so the engine) when the topic cannot be read.
@@ -143,9 +144,22 @@ public class KafkaOffsetStore implements OffsetBackingStore {
         return CompletableFuture.completedFuture(found);
     }
 
-    /** Acknowledges without writing: the offsets are already in Kafka, committed by the publisher. */
+    /**
+     * Keeps the offsets in memory, without writing them: they are already in Kafka, committed by the
+     * publisher. The engine hands over the offsets of records marked processed (only ever after
+     * their Kafka transaction committed), and the PostgreSQL connector reads them back through
+     * {@link #get} to flush the LSN to the replication slot: this is the path that lets the slot
+     * follow Kafka, never lead it.
+     */
     @Override
-    public Future<Void> set(Map<ByteBuffer, ByteBuffer> values, Callback<Void> callback) {
+    public synchronized Future<Void> set(Map<ByteBuffer, ByteBuffer> values, Callback<Void> callback) {
+        values.forEach((key, value) -> {
+            if (value == null) {
+                offsets.remove(key);
+            } else {
+                offsets.put(key, value);
+            }
+        });
         if (callback != null) {
             callback.onCompletion(null, null);
         }

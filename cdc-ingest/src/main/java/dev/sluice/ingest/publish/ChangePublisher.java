@@ -53,6 +53,7 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
     static final int COMMIT_CHANGES = 5_000;
 
     private final Map<String, TableId> tablesByTopic;
+    private final long commitIntervalNanos;
     private final Converter keyConverter;
     private final Converter valueConverter;
     private final Producer<byte[], byte[]> producer;
@@ -77,6 +78,13 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
     public ChangePublisher(Map<String, TableId> tablesByTopic, Converter keyConverter, Converter valueConverter,
                            Producer<byte[], byte[]> producer, IngestMetrics metrics, String offsetsTopic,
                            String transactionTopic) {
+        this(tablesByTopic, keyConverter, valueConverter, producer, metrics, offsetsTopic, transactionTopic, COMMIT_INTERVAL);
+    }
+
+    ChangePublisher(Map<String, TableId> tablesByTopic, Converter keyConverter, Converter valueConverter,
+                    Producer<byte[], byte[]> producer, IngestMetrics metrics, String offsetsTopic,
+                    String transactionTopic, Duration commitInterval) {
+        this.commitIntervalNanos = commitInterval.toNanos();
         this.tablesByTopic = Map.copyOf(tablesByTopic);
         this.keyConverter = keyConverter;
         this.valueConverter = valueConverter;
@@ -161,7 +169,7 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
 
     private boolean commitDue() {
         return transactionOpen && (changesInTransaction >= COMMIT_CHANGES
-                || System.nanoTime() - transactionStartedNanos >= COMMIT_INTERVAL.toNanos());
+                || System.nanoTime() - transactionStartedNanos >= commitIntervalNanos);
     }
 
     private void send(SourceRecord record, TableId table) {

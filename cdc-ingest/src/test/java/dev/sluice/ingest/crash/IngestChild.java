@@ -20,7 +20,7 @@ final class IngestChild {
         Files.createDirectories(log.getParent());
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:+UseSerialGC",
+                "-Xmx384m", "-XX:+UseSerialGC", "-Dcrash.debug=" + Boolean.getBoolean("crash.debug"),
                 "-cp", System.getProperty("java.class.path"),
                 IngestProcess.class.getName()));
         command.addAll(args);

@@ -3,10 +3,14 @@ package dev.sluice.ingest.crash;
 import dev.sluice.ingest.IngestService;
 import dev.sluice.ingest.IngestSettings;
 
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
+
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The ingest service as a process of its own, for the crash test: {@code key=value} arguments in,
@@ -36,6 +40,10 @@ public final class IngestProcess {
                 .debeziumProperty("slot.retry.delay.ms", "300")
                 .debeziumProperty("slot.max.retries", "100")
                 .build();
+        if (Boolean.getBoolean("crash.debug")) {
+            // -Dcrash.debug=true on the test run: the connector's resume and LSN flush decisions in the run logs
+            Configurator.setLevel("io.debezium.connector.postgresql", Level.DEBUG);
+        }
         IngestService service = new IngestService(settings);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -50,7 +58,7 @@ public final class IngestProcess {
         }
         System.out.println("INGEST STARTED");
         while (service.isRunning()) {
-            if (stopped.await(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            if (stopped.await(200, TimeUnit.MILLISECONDS)) {
                 return;
             }
         }

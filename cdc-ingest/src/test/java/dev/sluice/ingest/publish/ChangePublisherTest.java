@@ -1,0 +1,181 @@
+package dev.sluice.ingest.publish;
+
+import dev.sluice.ingest.source.TableId;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.json.JsonConverter;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The publisher's transaction handling, against Kafka's MockProducer: what commits when, and what is marked processed. */
+class ChangePublisherTest {
+
+    private static final String TOPIC = "shop.public.orders";
+    private static final Map<String, String> PARTITION = Map.of("server", "shop");
+    private static final Schema MARKER = SchemaBuilder.struct().field("status", Schema.STRING_SCHEMA).build();
+    private static final Schema ROW = SchemaBuilder.struct().field("id", Schema.INT32_SCHEMA).build();
+
+    private final MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final Committer committer = new Committer();
+    private ChangePublisher publisher;
+    private long lsn = 100;
+
+    @BeforeEach
+    void setUp() {
+        producer.initTransactions();
+        JsonConverter keys = new JsonConverter();
+        keys.configure(Map.of("schemas.enable", "false"), true);
+        JsonConverter values = new JsonConverter();
+        values.configure(Map.of("schemas.enable", "false"), false);
+        publisher = new ChangePublisher(Map.of(TOPIC, new TableId("public", "orders")), keys, values, producer,
+                new IngestMetrics(meters), "shop-offsets", "shop.transaction", Duration.ofHours(1));
+    }
+
+    @Test
+    void aSourceTransactionSpanningBatchesCommitsOnceAtItsEnd() throws Exception {
+        RecordChangeEvent<SourceRecord> end = event(marker("END", "COMMIT"));
+        publisher.handleBatch(List.of(event(marker("BEGIN", "BEGIN")), event(change(1)), event(change(2))), committer);
+
+        assertThat(producer.transactionInFlight()).isTrue();
+        assertThat(producer.uncommittedRecords()).hasSize(2);
+        assertThat(committer.processed).isEmpty();
+
+        publisher.handleBatch(List.of(event(change(3)), end), committer);
+
+        assertThat(producer.commitCount()).isEqualTo(1);
+        List<ProducerRecord<byte[], byte[]>> written = producer.history();
+        assertThat(written).extracting(ProducerRecord::topic).containsExactly(TOPIC, TOPIC, TOPIC, "shop-offsets");
+        assertThat(new String(written.get(3).key(), StandardCharsets.UTF_8)).isEqualTo("[\"sluice-ingest\",{\"server\":\"shop\"}]");
+        assertThat(new String(written.get(3).value(), StandardCharsets.UTF_8)).contains("\"messageType\":\"COMMIT\"");
+        // only the boundary is marked, and only after the commit: that is what moves the slot
+        assertThat(committer.processed).containsExactly(end);
+        assertThat(meters.get(IngestMetrics.TRANSACTIONS_COMMITTED).counter().count()).isEqualTo(1);
+        assertThat(meters.get(IngestMetrics.CHANGES).counter().count()).isEqualTo(3);
+    }
+
+    @Test
+    void aBatchEndingInsideASourceTransactionCommitsTheCompleteOnesOnlyLater() throws Exception {
+        publisher.handleBatch(List.of(event(marker("BEGIN", "BEGIN")), event(change(1)), event(marker("END", "COMMIT")),
+                event(marker("BEGIN", "BEGIN")), event(change(2))), committer);
+
+        // the first transaction's changes share the Kafka transaction with half of the second one
+        assertThat(producer.commitCount()).isZero();
+        assertThat(committer.processed).isEmpty();
+    }
+
+    @Test
+    void anOldEnoughTransactionCommitsAtTheNextBoundaryInsideABatch() throws Exception {
+        JsonConverter json = new JsonConverter();
+        json.configure(Map.of("schemas.enable", "false"), false);
+        ChangePublisher eager = new ChangePublisher(Map.of(TOPIC, new TableId("public", "orders")), json, json, producer,
+                new IngestMetrics(meters), "shop-offsets", "shop.transaction", Duration.ZERO);
+        RecordChangeEvent<SourceRecord> firstEnd = event(marker("END", "COMMIT"));
+        eager.handleBatch(List.of(event(marker("BEGIN", "BEGIN")), event(change(1)), firstEnd,
+                event(marker("BEGIN", "BEGIN")), event(change(2))), committer);
+
+        assertThat(producer.commitCount()).isEqualTo(1);
+        assertThat(producer.uncommittedRecords()).hasSize(1);
+        assertThat(committer.processed).containsExactly(firstEnd);
+    }
+
+    @Test
+    void heartbeatsBetweenTransactionsMoveTheOffsetWithoutChanges() throws Exception {
+        RecordChangeEvent<SourceRecord> heartbeat = event(heartbeat("COMMIT"));
+        publisher.handleBatch(List.of(heartbeat), committer);
+
+        assertThat(producer.history()).extracting(ProducerRecord::topic).containsExactly("shop-offsets");
+        assertThat(committer.processed).containsExactly(heartbeat);
+    }
+
+    @Test
+    void aFailedCommitAbortsMarksNothingAndFailsTheBatch() {
+        producer.commitTransactionException = new KafkaException("broker gone");
+
+        assertThatThrownBy(() -> publisher.handleBatch(List.of(event(marker("BEGIN", "BEGIN")), event(change(1)),
+                event(marker("END", "COMMIT"))), committer))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("broker gone")
+                .hasMessageContaining("read again after a restart");
+        assertThat(producer.transactionAborted()).isTrue();
+        assertThat(committer.processed).isEmpty();
+        assertThat(meters.get(IngestMetrics.TRANSACTIONS_ABORTED).counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void closeAbortsATransactionLeftHalfRead() throws Exception {
+        publisher.handleBatch(List.of(event(marker("BEGIN", "BEGIN")), event(change(1))), committer);
+        publisher.close();
+
+        assertThat(producer.transactionAborted()).isTrue();
+        assertThat(committer.processed).isEmpty();
+    }
+
+    private SourceRecord change(int id) {
+        Struct row = new Struct(ROW).put("id", id);
+        return new SourceRecord(PARTITION, offset("INSERT"), TOPIC, null, ROW, row, ROW, row);
+    }
+
+    private SourceRecord marker(String status, String messageType) {
+        return new SourceRecord(PARTITION, offset(messageType), "shop.transaction", null, null, null, MARKER,
+                new Struct(MARKER).put("status", status));
+    }
+
+    private SourceRecord heartbeat(String messageType) {
+        return new SourceRecord(PARTITION, offset(messageType), "__debezium-heartbeat.shop", null, null, null, null);
+    }
+
+    private Map<String, Object> offset(String messageType) {
+        Map<String, Object> offset = new HashMap<>();
+        offset.put("lsn", ++lsn);
+        offset.put("lsn_proc", lsn);
+        offset.put("messageType", messageType);
+        return offset;
+    }
+
+    private static RecordChangeEvent<SourceRecord> event(SourceRecord record) {
+        return () -> record;
+    }
+
+    private static final class Committer implements DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> {
+        final List<RecordChangeEvent<SourceRecord>> processed = new ArrayList<>();
+
+        @Override
+        public void markProcessed(RecordChangeEvent<SourceRecord> record) {
+            processed.add(record);
+        }
+
+        @Override
+        public void markBatchFinished() {
+        }
+
+        @Override
+        public void markProcessed(RecordChangeEvent<SourceRecord> record, DebeziumEngine.Offsets sourceOffsets) {
+            processed.add(record);
+        }
+
+        @Override
+        public DebeziumEngine.Offsets buildOffsets() {
+            return (key, value) -> { };
+        }
+    }
+}
