@@ -24,8 +24,8 @@ import org.apache.kafka.streams.state.Stores;
  * <p>After retention: a copy of an event whose timestamp is more than {@code retention} behind stream time
  * is <em>not</em> recognised and passes through. That is harmless for replication, because the sink writes
  * a row only when its {@code __version} is newer than the stored one, so a late copy of an old change
- * cannot move a row backwards. Steps that are not idempotent downstream (aggregates) will need the
- * windowed, watermark-aware dedupe that routes such records to {@code <pipeline>.late} instead.
+ * cannot move a row backwards. Steps that are not idempotent downstream (aggregates) use
+ * {@link WindowedDedupe}, which routes such records to {@code <pipeline>.late} instead.
  *
  * <p>Processor and stores carry stable names ({@link #PROCESSOR}, {@link #SEEN_STORE}, {@link #EXPIRY_STORE})
  * so that their changelog topics stay the same across releases.
@@ -47,6 +47,16 @@ public final class Dedupe {
     public static KStream<GenericRecord, GenericRecord> apply(KStream<GenericRecord, GenericRecord> changes,
                                                               Duration retention, EventIdExtractor eventIds,
                                                               Counter duplicates) {
+        return apply(changes, PROCESSOR, retention, eventIds, duplicates);
+    }
+
+    /**
+     * As {@link #apply(KStream, Duration, EventIdExtractor, Counter)} under processor {@code name} with stores
+     * {@code <name>-seen} and {@code <name>-expiry} (name {@code dedupe} gives the standard names).
+     */
+    public static KStream<GenericRecord, GenericRecord> apply(KStream<GenericRecord, GenericRecord> changes,
+                                                              String name, Duration retention,
+                                                              EventIdExtractor eventIds, Counter duplicates) {
         Objects.requireNonNull(eventIds, "eventIds");
         Objects.requireNonNull(duplicates, "duplicates");
         if (retention == null || retention.isNegative() || retention.isZero()) {
@@ -54,7 +64,8 @@ public final class Dedupe {
                     + "; set it to how long a duplicate may trail the original (default 1h).");
         }
         Duration purgeInterval = clamp(retention.dividedBy(4));
-        return changes.processValues(new Supplier(retention, purgeInterval, eventIds, duplicates), Named.as(PROCESSOR));
+        return changes.processValues(new Supplier(name + "-seen", name + "-expiry", retention, purgeInterval, eventIds,
+                duplicates), Named.as(name));
     }
 
     private static Duration clamp(Duration interval) {
@@ -64,19 +75,21 @@ public final class Dedupe {
         return interval.compareTo(MAX_PURGE_INTERVAL) > 0 ? MAX_PURGE_INTERVAL : interval;
     }
 
-    private record Supplier(Duration retention, Duration purgeInterval, EventIdExtractor eventIds, Counter duplicates)
+    private record Supplier(String seenStore, String expiryStore, Duration retention, Duration purgeInterval,
+                            EventIdExtractor eventIds, Counter duplicates)
             implements FixedKeyProcessorSupplier<GenericRecord, GenericRecord, GenericRecord> {
 
         @Override
         public FixedKeyProcessor<GenericRecord, GenericRecord, GenericRecord> get() {
-            return new DedupeProcessor(SEEN_STORE, EXPIRY_STORE, retention, purgeInterval, eventIds, duplicates);
+            return new DedupeProcessor(seenStore, expiryStore, retention, purgeInterval, eventIds, duplicates);
         }
 
         @Override
         public Set<StoreBuilder<?>> stores() {
             return Set.of(
-                    Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SEEN_STORE), Serdes.Bytes(), Serdes.Long()),
-                    Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXPIRY_STORE), Serdes.Bytes(),
+                    Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(seenStore), Serdes.Bytes(),
+                            Serdes.Long()),
+                    Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(expiryStore), Serdes.Bytes(),
                             Serdes.ByteArray()));
         }
     }

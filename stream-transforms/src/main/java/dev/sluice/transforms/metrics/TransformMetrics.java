@@ -5,13 +5,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The counters of one pipeline, tagged {@code pipeline=<name>}: records read, rows written, duplicates
- * dropped. Counters are registered once per registry and pipeline; asking again returns the same ones.
+ * dropped, records too late to dedupe (sent to {@code <pipeline>.late}), records that failed a quality rule
+ * (sent to {@code <pipeline>.quarantine}). Counters are registered once per registry and pipeline; asking
+ * again returns the same ones.
  */
-public record TransformMetrics(Counter recordsIn, Counter recordsOut, Counter duplicates) {
+public record TransformMetrics(Counter recordsIn, Counter recordsOut, Counter duplicates, Counter late,
+                               Counter quarantined) {
 
     public static final String RECORDS_IN = "sluice.transforms.records.in";
     public static final String RECORDS_OUT = "sluice.transforms.records.out";
     public static final String DUPLICATES = "sluice.transforms.duplicates";
+    public static final String LATE = "sluice.transforms.late";
+    public static final String QUARANTINED = "sluice.transforms.quarantined";
 
     public static TransformMetrics of(MeterRegistry registry, String pipeline) {
         return new TransformMetrics(
@@ -20,6 +25,11 @@ public record TransformMetrics(Counter recordsIn, Counter recordsOut, Counter du
                 Counter.builder(RECORDS_OUT).tag("pipeline", pipeline)
                         .description("Rows written to the row topics").register(registry),
                 Counter.builder(DUPLICATES).tag("pipeline", pipeline)
-                        .description("Change events dropped as duplicates").register(registry));
+                        .description("Change events dropped as duplicates").register(registry),
+                Counter.builder(LATE).tag("pipeline", pipeline)
+                        .description("Records too late to dedupe, sent to <pipeline>.late").register(registry),
+                Counter.builder(QUARANTINED).tag("pipeline", pipeline)
+                        .description("Records that failed a quality rule, sent to <pipeline>.quarantine")
+                        .register(registry));
     }
 }

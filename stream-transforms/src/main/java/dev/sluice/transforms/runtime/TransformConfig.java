@@ -1,6 +1,8 @@
 package dev.sluice.transforms.runtime;
 
+import dev.sluice.transforms.pipeline.spec.PipelineSpec;
 import dev.sluice.transforms.replicate.ReplicationSpec;
+import dev.sluice.transforms.state.BoundedRocksDbMemory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -21,14 +23,27 @@ import java.util.Map;
  * @param topicPollInterval   how often new change topics are checked for a missing row topic (default 5 s);
  *                            the consumer looks for new change topics every twice that, at least every 10 s
  * @param kafkaOverrides      extra Kafka client/Streams settings (TLS, SASL, tuning); they win over ours
+ * @param rocksDbMemoryBytes  bound on RocksDB block cache + memtables of all stores in the JVM (default 512 MB);
+ *                            see {@link dev.sluice.transforms.state.BoundedRocksDbMemory}
+ * @param standbyReplicas     warm copies of each task's state on other instances (default 0); a failed
+ *                            instance's tasks then resume without restoring their changelogs
+ * @param pipeline            a pipeline spec to run instead of the replication pipeline {@code spec}; null
+ *                            (default) runs replication
+ * @param groupInstanceId     static membership id (e.g. the StatefulSet pod name), null for dynamic membership;
+ *                            a restarted instance with the same id gets its tasks back without a rebalance
+ *                            if it returns within {@link #STATIC_SESSION_TIMEOUT}
  */
 public record TransformConfig(String bootstrapServers, String schemaRegistryUrl, ReplicationSpec spec,
                               String applicationId, Path stateDir, short replicationFactor,
                               Duration commitInterval, Duration topicPollInterval,
-                              Map<String, Object> kafkaOverrides) {
+                              Map<String, Object> kafkaOverrides, long rocksDbMemoryBytes, int standbyReplicas,
+                              String groupInstanceId, PipelineSpec pipeline) {
 
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
     public static final Duration DEFAULT_TOPIC_POLL_INTERVAL = Duration.ofSeconds(5);
+    /** Session timeout with static membership: long enough for a pod restart, short enough to notice a dead pod. */
+    private static final long MIN_ROCKSDB_MEMORY = 16L * 1024 * 1024;
+    public static final Duration STATIC_SESSION_TIMEOUT = Duration.ofMinutes(2);
 
     public TransformConfig {
         requireText("bootstrap.servers", bootstrapServers);
@@ -37,7 +52,7 @@ public record TransformConfig(String bootstrapServers, String schemaRegistryUrl,
             throw new IllegalArgumentException("The replication spec is missing; pass ReplicationSpec.defaults() or your own.");
         }
         if (applicationId == null || applicationId.isBlank()) {
-            applicationId = "sluice-" + spec.pipeline();
+            applicationId = "sluice-" + (pipeline != null ? pipeline.pipeline() : spec.pipeline());
         }
         if (replicationFactor < 1) {
             throw new IllegalArgumentException("Replication factor must be at least 1, got " + replicationFactor + ".");
@@ -45,29 +60,59 @@ public record TransformConfig(String bootstrapServers, String schemaRegistryUrl,
         requirePositive("commit interval", commitInterval);
         requirePositive("topic poll interval", topicPollInterval);
         kafkaOverrides = kafkaOverrides == null ? Map.of() : Map.copyOf(kafkaOverrides);
+        if (rocksDbMemoryBytes < MIN_ROCKSDB_MEMORY) {
+            throw new IllegalArgumentException("RocksDB memory must be at least 16 MB (" + MIN_ROCKSDB_MEMORY
+                    + " bytes), got " + rocksDbMemoryBytes + "; raise it (default 512 MB).");
+        }
+        if (standbyReplicas < 0) {
+            throw new IllegalArgumentException("Standby replicas must be 0 or more, got " + standbyReplicas + ".");
+        }
+        if (groupInstanceId != null && groupInstanceId.isBlank()) {
+            groupInstanceId = null;
+        }
     }
 
     /** Defaults for everything but the two addresses. */
     public static TransformConfig of(String bootstrapServers, String schemaRegistryUrl) {
         return new TransformConfig(bootstrapServers, schemaRegistryUrl, ReplicationSpec.defaults(), null, null,
-                (short) 1, DEFAULT_COMMIT_INTERVAL, DEFAULT_TOPIC_POLL_INTERVAL, Map.of());
+                (short) 1, DEFAULT_COMMIT_INTERVAL, DEFAULT_TOPIC_POLL_INTERVAL, Map.of(),
+                BoundedRocksDbMemory.DEFAULT_MEMORY_BYTES, 0, null, null);
     }
 
     public TransformConfig withSpec(ReplicationSpec newSpec) {
         // the default application id follows the pipeline name
-        String id = applicationId.equals("sluice-" + spec.pipeline()) ? null : applicationId;
+        String id = applicationId.equals("sluice-" + pipelineName()) ? null : applicationId;
         return new TransformConfig(bootstrapServers, schemaRegistryUrl, newSpec, id, stateDir, replicationFactor,
-                commitInterval, topicPollInterval, kafkaOverrides);
+                commitInterval, topicPollInterval, kafkaOverrides, rocksDbMemoryBytes, standbyReplicas,
+                groupInstanceId, pipeline);
+    }
+
+    /**
+     * Runs {@code newPipeline} (a pipeline spec, compiled at start) instead of the replication pipeline; null
+     * goes back to replication. The default application id follows its name.
+     */
+    public TransformConfig withPipeline(PipelineSpec newPipeline) {
+        String id = applicationId.equals("sluice-" + pipelineName()) ? null : applicationId;
+        return new TransformConfig(bootstrapServers, schemaRegistryUrl, spec, id, stateDir, replicationFactor,
+                commitInterval, topicPollInterval, kafkaOverrides, rocksDbMemoryBytes, standbyReplicas,
+                groupInstanceId, newPipeline);
+    }
+
+    /** The name of the pipeline this service runs: the spec's when one is set, else the replication pipeline's. */
+    public String pipelineName() {
+        return pipeline != null ? pipeline.pipeline() : spec.pipeline();
     }
 
     public TransformConfig withApplicationId(String id) {
         return new TransformConfig(bootstrapServers, schemaRegistryUrl, spec, id, stateDir, replicationFactor,
-                commitInterval, topicPollInterval, kafkaOverrides);
+                commitInterval, topicPollInterval, kafkaOverrides, rocksDbMemoryBytes, standbyReplicas,
+                groupInstanceId, pipeline);
     }
 
     public TransformConfig withStateDir(Path dir) {
         return new TransformConfig(bootstrapServers, schemaRegistryUrl, spec, applicationId, dir, replicationFactor,
-                commitInterval, topicPollInterval, kafkaOverrides);
+                commitInterval, topicPollInterval, kafkaOverrides, rocksDbMemoryBytes, standbyReplicas,
+                groupInstanceId, pipeline);
     }
 
     public TransformConfig withReplicationFactor(int factor) {
@@ -76,22 +121,46 @@ public record TransformConfig(String bootstrapServers, String schemaRegistryUrl,
                     + ", got " + factor + ".");
         }
         return new TransformConfig(bootstrapServers, schemaRegistryUrl, spec, applicationId, stateDir, (short) factor,
-                commitInterval, topicPollInterval, kafkaOverrides);
+                commitInterval, topicPollInterval, kafkaOverrides, rocksDbMemoryBytes, standbyReplicas,
+                groupInstanceId, pipeline);
     }
 
     public TransformConfig withCommitInterval(Duration interval) {
         return new TransformConfig(bootstrapServers, schemaRegistryUrl, spec, applicationId, stateDir,
-                replicationFactor, interval, topicPollInterval, kafkaOverrides);
+                replicationFactor, interval, topicPollInterval, kafkaOverrides, rocksDbMemoryBytes, standbyReplicas,
+                groupInstanceId, pipeline);
     }
 
     public TransformConfig withTopicPollInterval(Duration interval) {
         return new TransformConfig(bootstrapServers, schemaRegistryUrl, spec, applicationId, stateDir,
-                replicationFactor, commitInterval, interval, kafkaOverrides);
+                replicationFactor, commitInterval, interval, kafkaOverrides, rocksDbMemoryBytes, standbyReplicas,
+                groupInstanceId, pipeline);
     }
 
     public TransformConfig withKafkaOverrides(Map<String, Object> overrides) {
         return new TransformConfig(bootstrapServers, schemaRegistryUrl, spec, applicationId, stateDir,
-                replicationFactor, commitInterval, topicPollInterval, overrides);
+                replicationFactor, commitInterval, topicPollInterval, overrides, rocksDbMemoryBytes, standbyReplicas,
+                groupInstanceId, pipeline);
+    }
+
+    /** Bound on RocksDB block cache + memtables of all stores in this JVM, in bytes (at least 16 MB). */
+    public TransformConfig withRocksDbMemory(long bytes) {
+        return new TransformConfig(bootstrapServers, schemaRegistryUrl, spec, applicationId, stateDir,
+                replicationFactor, commitInterval, topicPollInterval, kafkaOverrides, bytes, standbyReplicas,
+                groupInstanceId, pipeline);
+    }
+
+    public TransformConfig withStandbyReplicas(int replicas) {
+        return new TransformConfig(bootstrapServers, schemaRegistryUrl, spec, applicationId, stateDir,
+                replicationFactor, commitInterval, topicPollInterval, kafkaOverrides, rocksDbMemoryBytes, replicas,
+                groupInstanceId, pipeline);
+    }
+
+    /** Static membership under this id (unique per instance and stable across its restarts); null turns it off. */
+    public TransformConfig withGroupInstanceId(String id) {
+        return new TransformConfig(bootstrapServers, schemaRegistryUrl, spec, applicationId, stateDir,
+                replicationFactor, commitInterval, topicPollInterval, kafkaOverrides, rocksDbMemoryBytes,
+                standbyReplicas, id, pipeline);
     }
 
     private static void requireText(String name, String value) {

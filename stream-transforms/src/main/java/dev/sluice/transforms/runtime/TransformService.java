@@ -1,7 +1,13 @@
 package dev.sluice.transforms.runtime;
 
 import dev.sluice.schemas.serde.GenericAvroSerde;
+import dev.sluice.transforms.errors.DeadLetters;
+import dev.sluice.transforms.pipeline.PipelineTopology;
+import dev.sluice.transforms.pipeline.spec.PipelineSpec;
+import dev.sluice.transforms.pipeline.spec.StepSpec;
 import dev.sluice.transforms.replicate.ReplicationTopology;
+import dev.sluice.transforms.state.BoundedRocksDbMemory;
+import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -24,16 +30,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the replication pipeline as a Kafka Streams application: exactly-once v2, application id
+ * Runs the replication pipeline (or, when {@link TransformConfig#pipeline()} is set, a compiled pipeline spec)
+ * as a Kafka Streams application: exactly-once v2, application id
  * {@code sluice-<pipeline>} (unless configured), Avro through the Schema Registry.
  *
  * <p>{@link #start()} first creates the row topic of every existing change topic (same partition count),
  * then starts Streams, then checks every {@link TransformConfig#topicPollInterval()} for change topics of new
  * tables and creates their row topics. {@link #close()} stops everything cleanly (commits, closes state).
  *
- * <p>Undeserializable records are logged and skipped ({@link LogAndSkipDeserializationHandler}); an
- * envelope that breaks the change-topic contract stops the application (state {@code ERROR}) rather than
- * be dropped silently. Counters go to Micrometer's global registry.
+ * <p>A record that cannot be deserialized (bad bytes, unknown schema id), processed (an envelope that breaks
+ * the change-topic contract) or serialized goes to {@code <pipeline>.dlq} with the error in headers and
+ * processing goes on ({@link DeadLetters}). RocksDB memory is bounded ({@link BoundedRocksDbMemory}); standby
+ * replicas and static membership come from the config. Counters go to Micrometer's global registry.
  */
 public final class TransformService implements AutoCloseable {
 
@@ -47,42 +55,54 @@ public final class TransformService implements AutoCloseable {
     private final OutputTopics outputTopics;
     private final KafkaStreams streams;
     private final ScheduledExecutorService topicPoller;
+    private final List<String> sideTopics;
 
     public TransformService(TransformConfig config) {
         this.config = config;
         Map<String, Object> registry = Map.of("schema.registry.url", config.schemaRegistryUrl());
         keySerde.configure(registry, true);
         valueSerde.configure(registry, false);
-        Topology topology = ReplicationTopology.build(config.spec(), keySerde, valueSerde);
+        PipelineSpec pipeline = config.pipeline();
+        Topology topology = pipeline == null ? ReplicationTopology.build(config.spec(), keySerde, valueSerde)
+                : PipelineTopology.build(pipeline, keySerde, valueSerde, Metrics.globalRegistry, System::getenv);
         this.admin = Admin.create(adminConfig());
-        this.outputTopics = new OutputTopics(admin, config.spec(), config.replicationFactor());
-        this.streams = new KafkaStreams(topology, streamsConfig());
-        streams.setStateListener((now, before) -> LOG.info("Pipeline {}: {} -> {}", config.spec().pipeline(), before, now));
+        this.outputTopics = pipeline == null ? new OutputTopics(admin, config.spec(), config.replicationFactor())
+                : new OutputTopics(admin, topic -> reads(pipeline, topic), pipeline.output()::topicFor,
+                config.replicationFactor());
+        this.sideTopics = pipeline == null ? List.of(DeadLetters.topic(config.pipelineName()))
+                : List.of(pipeline.dlqTopic(), pipeline.lateTopic(), pipeline.quarantineTopic());
+        this.streams = new KafkaStreams(topology, streamsConfig(config));
+        streams.setStateListener((now, before) ->
+                LOG.info("Pipeline {}: {} -> {}", config.pipelineName(), before, now));
         streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("Pipeline {} stops: {}", config.spec().pipeline(), e.toString(), e);
+            LOG.error("Pipeline {} stops: {}", config.pipelineName(), e.toString(), e);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         this.topicPoller = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "sluice-transforms-topics-" + config.spec().pipeline());
+            Thread thread = new Thread(r, "sluice-transforms-topics-" + config.pipelineName());
             thread.setDaemon(true);
             return thread;
         });
-        LOG.debug("Pipeline {} topology:\n{}", config.spec().pipeline(), topology.describe());
+        LOG.debug("Pipeline {} topology:\n{}", config.pipelineName(), topology.describe());
     }
 
     /**
      * Creates the missing row topics, then starts processing. Fails with {@link IllegalStateException} when
-     * the row topics cannot be created (Kafka unreachable, not authorised).
+     * the row topics cannot be created (Kafka unreachable, not authorised) or a pipeline spec joins a topic that
+     * does not exist.
      */
     public void start() {
         try {
-            outputTopics.createMissing();
+            if (config.pipeline() != null) {
+                requireJoinedTopics(config.pipeline());
+            }
+            outputTopics.createMissing(sideTopics);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating the row topics of pipeline "
-                    + config.spec().pipeline() + ".", e);
+                    + config.pipelineName() + ".", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Cannot create the row topics of pipeline " + config.spec().pipeline()
+            throw new IllegalStateException("Cannot create the row topics of pipeline " + config.pipelineName()
                     + " at " + config.bootstrapServers() + " (" + e.getMessage()
                     + "); check that Kafka is reachable and that the service may create topics.", e);
         }
@@ -103,15 +123,19 @@ public final class TransformService implements AutoCloseable {
     /**
      * Stops polling, closes Streams (committing and flushing state), then the admin client and serdes.
      * A clean stop leaves the consumer group: otherwise the next start waits a whole session timeout
-     * for the broker to expire this member before it gets its partitions back.
+     * for the broker to expire this member before it gets its partitions back. With static membership it
+     * stays: the same instance id reclaims its tasks on restart.
      */
     @Override
     public void close() {
         topicPoller.shutdownNow();
-        CloseOptions leave = CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+        // a static member stays in the group: a pod restart then gets its tasks back without a rebalance
+        CloseOptions leave = CloseOptions.groupMembershipOperation(config.groupInstanceId() == null
+                        ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
+                        : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
                 .withTimeout(CLOSE_TIMEOUT);
         if (!streams.close(leave)) {
-            LOG.warn("Pipeline {} did not stop within {}", config.spec().pipeline(), CLOSE_TIMEOUT);
+            LOG.warn("Pipeline {} did not stop within {}", config.pipelineName(), CLOSE_TIMEOUT);
         }
         admin.close(CLOSE_TIMEOUT);
         keySerde.close();
@@ -122,24 +146,36 @@ public final class TransformService implements AutoCloseable {
         try {
             List<String> created = outputTopics.createMissing();
             if (!created.isEmpty()) {
-                LOG.info("Pipeline {}: created row topics {} for new tables", config.spec().pipeline(), created);
+                LOG.info("Pipeline {}: created row topics {} for new tables", config.pipelineName(), created);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             // retried at the next poll; the producer waits up to max.block.ms for a missing topic meanwhile
-            LOG.warn("Pipeline {}: cannot check or create row topics: {}", config.spec().pipeline(), e.toString());
+            LOG.warn("Pipeline {}: cannot check or create row topics: {}", config.pipelineName(), e.toString());
         }
     }
 
-    private Properties streamsConfig() {
+    /** The Kafka Streams settings of {@code config} (package-private for tests). */
+    static Properties streamsConfig(TransformConfig config) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndSkipDeserializationHandler.class);
+        // bad records go to <pipeline>.dlq with the error in headers, and processing goes on
+        props.putAll(DeadLetters.streamsConfig(config.pipelineName()));
+        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
+        props.put(BoundedRocksDbMemory.MEMORY_BYTES_CONFIG, config.rocksDbMemoryBytes());
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
+        if (config.groupInstanceId() != null) {
+            // Streams appends the thread index, so one id per instance suffices
+            props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+                    config.groupInstanceId());
+            props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+                    (int) TransformConfig.STATIC_SESSION_TIMEOUT.toMillis());
+        }
         // refuse to start with a generated store/topic name: renaming one would orphan its state on upgrade
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         // no global tables here; opting in now only silences the notice of Kafka 5.0's default
@@ -152,6 +188,25 @@ public final class TransformService implements AutoCloseable {
         }
         props.putAll(config.kafkaOverrides());
         return props;
+    }
+
+    /** A join on a topic that does not exist would stop Streams with a less helpful error later; say it now. */
+    private void requireJoinedTopics(PipelineSpec pipeline)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        java.util.Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        for (StepSpec step : pipeline.steps()) {
+            if (step instanceof StepSpec.Enrich enrich && !topics.contains(enrich.enrichment().dimensionTopic())) {
+                throw new IllegalStateException("Pipeline " + pipeline.pipeline() + ", step '" + enrich.name()
+                        + "' (line " + enrich.line() + ") joins topic '" + enrich.enrichment().dimensionTopic()
+                        + "', which does not exist at " + config.bootstrapServers()
+                        + "; fix 'table' or start the pipeline that writes it first.");
+            }
+        }
+    }
+
+    private static boolean reads(PipelineSpec pipeline, String topic) {
+        PipelineSpec.Source source = pipeline.source();
+        return source.pattern() != null ? source.pattern().matcher(topic).matches() : source.topics().contains(topic);
     }
 
     private Map<String, Object> adminConfig() {

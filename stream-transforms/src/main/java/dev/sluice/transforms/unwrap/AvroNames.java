@@ -5,7 +5,7 @@ import java.util.List;
 import org.apache.avro.Schema;
 
 /** Builds valid Avro namespaces from schema names that may carry characters Avro names do not allow. */
-final class AvroNames {
+public final class AvroNames {
 
     private AvroNames() {
     }
@@ -26,7 +26,7 @@ final class AvroNames {
     }
 
     /** Replaces every character outside [A-Za-z0-9_] by '_' and prefixes '_' if the name starts with a digit. */
-    static String sanitize(String name) {
+    public static String sanitize(String name) {
         StringBuilder out = new StringBuilder(name.length() + 1);
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);

@@ -8,11 +8,11 @@ import java.util.function.Function;
  * A small least-recently-used cache keyed by object identity. Bounded so that a deserializer that
  * (against expectation) hands out a fresh schema instance per record costs recomputation, not memory.
  */
-final class IdentityLruCache<K, V> {
+public final class IdentityLruCache<K, V> {
 
     private final Map<Identity<K>, V> entries;
 
-    IdentityLruCache(int capacity) {
+    public IdentityLruCache(int capacity) {
         this.entries = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<Identity<K>, V> eldest) {
@@ -21,7 +21,7 @@ final class IdentityLruCache<K, V> {
         };
     }
 
-    synchronized V computeIfAbsent(K key, Function<K, V> compute) {
+    public synchronized V computeIfAbsent(K key, Function<K, V> compute) {
         Identity<K> id = new Identity<>(key);
         V value = entries.get(id);
         if (value == null) {

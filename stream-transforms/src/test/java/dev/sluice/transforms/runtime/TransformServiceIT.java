@@ -1,18 +1,25 @@
 package dev.sluice.transforms.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.sluice.embedded.KafkaTestCluster;
 import dev.sluice.schemas.registry.EmbeddedSchemaRegistry;
 import dev.sluice.schemas.serde.AvroSerializer;
 import dev.sluice.schemas.serde.GenericAvroSerde;
+import dev.sluice.transforms.errors.DeadLetters;
+import dev.sluice.transforms.expect.ExpectStep;
 import dev.sluice.transforms.metrics.TransformMetrics;
+import dev.sluice.transforms.pipeline.spec.PipelineSpec;
+import dev.sluice.transforms.pipeline.spec.PipelineSpecParser;
 import dev.sluice.transforms.replicate.ReplicationSpec;
 import dev.sluice.transforms.testkit.Envelopes;
 import dev.sluice.transforms.unwrap.ChangeUnwrapper;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +35,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -38,7 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The replication pipeline against a real KRaft broker and the embedded Schema Registry: Debezium-shaped
- * envelopes with duplicates and a poison pill in, each change exactly once out (read_committed), the same
+ * envelopes with duplicates, a poison pill and a contract-breaking envelope in, each change exactly once out
+ * (read_committed), the two bad records in {@code replica.dlq} with the error in headers, the same
  * output under a second application id, and a table created while running gets its row topic.
  */
 class TransformServiceIT {
@@ -87,6 +97,7 @@ class TransformServiceIT {
         duplicatesProduced = withDuplicates.size() - changes.size();
         produce(orders, withDuplicates);
         produceGarbage(ORDERS);
+        produceWithKey(orders, orders.key(1), orders.envelope("t", null, null, 999_999L, T0)); // breaks the contract
     }
 
     @AfterAll
@@ -130,9 +141,21 @@ class TransformServiceIT {
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> counter(TransformMetrics.DUPLICATES, "replica") == duplicatesProduced);
             assertThat(counter(TransformMetrics.RECORDS_OUT, "replica")).isEqualTo(changes.size());
-            // the poison pill is skipped, not fatal
-            await().atMost(Duration.ofSeconds(30)).until(() -> meters.find(LogAndSkipDeserializationHandler.ERRORS)
-                    .tag("application", "sluice-replica").counters().stream().mapToDouble(c -> c.count()).sum() == 1.0);
+            // the poison pill and the contract-breaking envelope are in the DLQ, with the error; not fatal
+            List<ConsumerRecord<byte[], byte[]>> dead = readRawExactly(DeadLetters.topic("replica"), 2);
+            assertThat(dead).extracting(r -> header(r, DeadLetters.HEADER_STAGE))
+                    .containsExactlyInAnyOrder("deserialization", "processing");
+            assertThat(dead).allSatisfy(r -> {
+                assertThat(header(r, "__streams.errors.topic")).isEqualTo(ORDERS);
+                assertThat(header(r, "__streams.errors.exception")).isNotBlank();
+                assertThat(header(r, DeadLetters.HEADER_PIPELINE)).isEqualTo("replica");
+            });
+            assertThat(dead).filteredOn(r -> "deserialization".equals(header(r, DeadLetters.HEADER_STAGE)))
+                    .extracting(r -> new String(r.value())).containsExactly("not avro either");
+            assertThat(dead).filteredOn(r -> "processing".equals(header(r, DeadLetters.HEADER_STAGE)))
+                    .extracting(r -> header(r, "__streams.errors.message")).singleElement().asString().contains("op 't'");
+            assertThat(meters.get(DeadLetters.COUNTER).tag("pipeline", "replica").counters().stream()
+                    .mapToDouble(c -> c.count()).sum()).isEqualTo(2.0);
             assertThat(service.state()).isEqualTo(KafkaStreams.State.RUNNING);
             first = rowsPerKey(rows);
 
@@ -147,6 +170,66 @@ class TransformServiceIT {
 
             assertThat(second).isEqualTo(first);
         }
+    }
+
+    @Test
+    void pipelineSpecRunsAsItsOwnApplicationWithQuarantineAndDlq() {
+        PipelineSpec spec = PipelineSpecParser.parse("""
+                pipeline: spec-it
+                source: {topics: [sluice.public.orders]}
+                steps:
+                  - dedupe: {window: 1h, allowed-lateness: 1h}
+                  - unwrap: {}
+                  - expect: {rules: [{field: amount, max: 6}]}
+                  - project: {fields: [id, amount, __version, __deleted]}
+                output: {topic: 'spec-it.${schema}.${table}'}
+                """, "spec-it.yaml");
+        long small = changes.stream().filter(c -> amountOf(c).compareTo(BigDecimal.valueOf(6)) <= 0).count();
+
+        try (TransformService service = new TransformService(config(ReplicationSpec.defaults(), "spec")
+                .withPipeline(spec))) {
+            assertThat(service.config().applicationId()).isEqualTo("sluice-spec-it");
+            service.start();
+            List<ConsumerRecord<GenericRecord, GenericRecord>> rows = readExactly("spec-it.public.orders", (int) small);
+            List<ConsumerRecord<GenericRecord, GenericRecord>> quarantined =
+                    readExactly("spec-it.quarantine", changes.size() - (int) small);
+
+            assertThat(rows.get(0).value().getSchema().getFields()).extracting(f -> f.name())
+                    .containsExactly("id", "amount", "__version", "__deleted");
+            assertThat(quarantined).allSatisfy(r -> assertThat(new String(
+                    r.headers().lastHeader(ExpectStep.HEADER_RULE).value(), StandardCharsets.UTF_8))
+                    .isEqualTo("expect: amount in range [-inf, 6]"));
+            assertThat(readRawExactly("spec-it.dlq", 2)).extracting(r -> header(r, DeadLetters.HEADER_STAGE))
+                    .containsExactlyInAnyOrder("deserialization", "processing");
+            assertThat(service.state()).isEqualTo(KafkaStreams.State.RUNNING);
+        }
+    }
+
+    @Test
+    void joinOnATopicThatDoesNotExistFailsAtStartNamingTheStep() {
+        PipelineSpec spec = PipelineSpecParser.parse("""
+                pipeline: join-missing
+                source: {topics: [sluice.public.orders]}
+                steps:
+                  - unwrap: {}
+                  - enrich: {table: replica.public.nowhere, foreign-key: id, columns: {note: other_note}}
+                output: {topic: join-missing.out}
+                """, "join-missing.yaml");
+
+        try (TransformService service = new TransformService(config(ReplicationSpec.defaults(), "missing")
+                .withPipeline(spec))) {
+            assertThatThrownBy(service::start).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("step 'enrich' (line 5) joins topic 'replica.public.nowhere', which does not"
+                            + " exist");
+        }
+    }
+
+    private static BigDecimal amountOf(GenericRecord change) {
+        GenericRecord image = (GenericRecord) (change.get("after") != null ? change.get("after") : change.get("before"));
+        java.nio.ByteBuffer bytes = ((java.nio.ByteBuffer) image.get("amount")).duplicate();
+        byte[] raw = new byte[bytes.remaining()];
+        bytes.get(raw);
+        return new BigDecimal(new java.math.BigInteger(raw), 2);
     }
 
     /** Runs inside the first service: a table created after start is subscribed and gets its row topic. */
@@ -185,6 +268,16 @@ class TransformServiceIT {
                 long ts = (Long) ((GenericRecord) envelope.get("source")).get("ts_ms");
                 producer.send(new ProducerRecord<>(topic, null, ts, key, envelope));
             }
+            producer.flush();
+        }
+    }
+
+    private static void produceWithKey(Envelopes table, GenericRecord key, GenericRecord envelope) {
+        Map<String, Object> props = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                "schema.registry.url", registry.url());
+        try (KafkaProducer<Object, Object> producer = new KafkaProducer<>(props, serializer(true), serializer(false))) {
+            producer.send(new ProducerRecord<>(table.topic("sluice"), null, T0, key, envelope));
             producer.flush();
         }
     }
@@ -229,6 +322,31 @@ class TransformServiceIT {
             });
         }
         return rows;
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> readRawExactly(String topic, int count) {
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        Map<String, Object> props = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                     new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            await().atMost(Duration.ofSeconds(30)).pollInSameThread().until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                return records.size() >= count;
+            });
+        }
+        assertThat(records).hasSize(count);
+        return records;
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private static Deserializer<GenericRecord> deserializer(boolean isKey) {

@@ -1,0 +1,142 @@
+package dev.sluice.transforms.pipeline;
+
+import dev.sluice.transforms.aggregate.AggregateStep;
+import dev.sluice.transforms.dedupe.ChangeEventId;
+import dev.sluice.transforms.dedupe.Dedupe;
+import dev.sluice.transforms.dedupe.EventIdExtractor;
+import dev.sluice.transforms.dedupe.FieldEventId;
+import dev.sluice.transforms.dedupe.WindowedDedupe;
+import dev.sluice.transforms.enrich.EnrichStep;
+import dev.sluice.transforms.expect.ExpectStep;
+import dev.sluice.transforms.filter.FilterStep;
+import dev.sluice.transforms.mask.MaskRule;
+import dev.sluice.transforms.mask.MaskStep;
+import dev.sluice.transforms.metrics.TransformMetrics;
+import dev.sluice.transforms.pipeline.spec.PipelineSpec;
+import dev.sluice.transforms.pipeline.spec.StepSpec;
+import dev.sluice.transforms.project.ProjectStep;
+import dev.sluice.transforms.replicate.ReplicationTopology;
+import dev.sluice.transforms.unwrap.ChangeUnwrapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+
+/**
+ * Compiles a {@link PipelineSpec} to one Kafka Streams topology, touching no network: source
+ * ({@value ReplicationTopology#SOURCE}) -> {@code count-in} -> {@code skip-tombstones} -> each step in order
+ * -> {@code count-out} -> output ({@value ReplicationTopology#SINK}). Each step adds its own processors, named
+ * after the step, so a spec's state stores keep their names (and changelogs) across deployments. The
+ * replication spec ({@link PipelineSpec#replication}) compiles to the same processors and stores as
+ * {@link ReplicationTopology}.
+ *
+ * <p>Side topics: records too late to dedupe go to {@code <pipeline>.late}, records failing an
+ * {@code expect} rule to {@code <pipeline>.quarantine}; both with their reason in a header.
+ */
+public final class PipelineTopology {
+
+    private PipelineTopology() {
+    }
+
+    /**
+     * @param env reads environment variables (the mask salt); {@code System::getenv} in production
+     * @throws IllegalArgumentException naming the step and its line when the environment lacks a salt a mask
+     *                                  step needs
+     */
+    public static Topology build(PipelineSpec spec, Serde<GenericRecord> keySerde, Serde<GenericRecord> valueSerde,
+                                 MeterRegistry registry, Function<String, String> env) {
+        TransformMetrics metrics = TransformMetrics.of(registry, spec.pipeline());
+        StreamsBuilder builder = new StreamsBuilder();
+        Consumed<GenericRecord, GenericRecord> consumed = Consumed.with(keySerde, valueSerde)
+                .withName(ReplicationTopology.SOURCE);
+        KStream<GenericRecord, GenericRecord> stream = (spec.source().pattern() != null
+                ? builder.stream(spec.source().pattern(), consumed) : builder.stream(spec.source().topics(), consumed))
+                .peek((key, value) -> metrics.recordsIn().increment(), Named.as("count-in"))
+                .filter((key, value) -> value != null, Named.as("skip-tombstones"));
+
+        for (StepSpec step : spec.steps()) {
+            stream = add(builder, stream, step, spec, metrics, keySerde, valueSerde, env);
+        }
+        PipelineSpec.Output output = spec.output();
+        stream.peek((key, value) -> metrics.recordsOut().increment(), Named.as("count-out"))
+                .to((key, value, context) -> output.topicFor(context.topic()),
+                        Produced.with(keySerde, valueSerde).withName(ReplicationTopology.SINK));
+        return builder.build();
+    }
+
+    private static KStream<GenericRecord, GenericRecord> add(StreamsBuilder builder,
+                                                             KStream<GenericRecord, GenericRecord> stream,
+                                                             StepSpec step, PipelineSpec spec,
+                                                             TransformMetrics metrics, Serde<GenericRecord> keySerde,
+                                                             Serde<GenericRecord> valueSerde,
+                                                             Function<String, String> env) {
+        if (step instanceof StepSpec.Dedupe dedupe) {
+            EventIdExtractor ids = dedupe.idFields().isEmpty() ? new ChangeEventId()
+                    : new FieldEventId(dedupe.idFields());
+            if (dedupe.window() == null) {
+                return Dedupe.apply(stream, dedupe.name(), dedupe.retention(), ids, metrics.duplicates());
+            }
+            return WindowedDedupe.apply(stream, dedupe.name(), dedupe.window(), ids, metrics.duplicates(),
+                    metrics.late(), spec.lateTopic(), Produced.with(keySerde, valueSerde));
+        }
+        if (step instanceof StepSpec.Unwrap unwrap) {
+            ChangeUnwrapper unwrapper = new ChangeUnwrapper();
+            return stream.mapValues(unwrapper::unwrap, Named.as(unwrap.name()));
+        }
+        if (step instanceof StepSpec.Filter filter) {
+            return FilterStep.apply(stream, filter.name(), filter.conditions());
+        }
+        if (step instanceof StepSpec.Project project) {
+            return ProjectStep.project(stream, project.name(), project.fields());
+        }
+        if (step instanceof StepSpec.Rename rename) {
+            return ProjectStep.rename(stream, rename.name(), rename.fields());
+        }
+        if (step instanceof StepSpec.Enrich enrich) {
+            return EnrichStep.apply(builder, stream, enrich.name(), enrich.enrichment(), keySerde, valueSerde);
+        }
+        if (step instanceof StepSpec.Aggregate aggregate) {
+            return AggregateStep.apply(stream, aggregate.name(), aggregate.aggregation(), keySerde, valueSerde);
+        }
+        if (step instanceof StepSpec.Custom custom) {
+            return instantiate(custom).apply(stream,
+                    new CustomStep.Context(custom.name(), custom.config(), builder, keySerde, valueSerde));
+        }
+        if (step instanceof StepSpec.Mask mask) {
+            return MaskStep.apply(stream, mask.name(), mask.fields(), salt(mask, env));
+        }
+        StepSpec.Expect expect = (StepSpec.Expect) step;
+        return ExpectStep.apply(stream, expect.name(), expect.rules(), metrics.quarantined(), spec.quarantineTopic(),
+                Produced.with(keySerde, valueSerde));
+    }
+
+    private static CustomStep instantiate(StepSpec.Custom custom) {
+        try {
+            return custom.stepClass().getConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new IllegalArgumentException("Step '" + custom.name() + "' (line " + custom.line() + "): "
+                    + custom.stepClass().getName() + " cannot be created (" + cause + "); fix its constructor.", e);
+        }
+    }
+
+    private static byte[] salt(StepSpec.Mask mask, Function<String, String> env) {
+        if (mask.fields().values().stream().noneMatch(MaskRule.Hash.class::isInstance)) {
+            return null;
+        }
+        String salt = env.apply(mask.saltEnv());
+        if (salt == null || salt.length() < 16) {
+            throw new IllegalArgumentException("Step '" + mask.name() + "' (line " + mask.line() + ") hashes columns,"
+                    + " but the environment variable " + mask.saltEnv() + (salt == null ? " is not set"
+                    : " is shorter than 16 characters") + "; export it with a long random secret.");
+        }
+        return salt.getBytes(StandardCharsets.UTF_8);
+    }
+}
