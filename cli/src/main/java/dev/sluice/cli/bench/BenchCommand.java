@@ -1,6 +1,7 @@
 package dev.sluice.cli.bench;
 
 import dev.sluice.cli.local.DurationOption;
+import dev.sluice.cli.local.WarehouseKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -30,7 +31,7 @@ public final class BenchCommand implements Callable<Integer> {
     int tables;
 
     @Option(names = "--warehouse", defaultValue = "postgres", description = "postgres or duckdb (default: ${DEFAULT-VALUE}).")
-    String warehouse;
+    WarehouseKind warehouse;
 
     @Option(names = "--stage", defaultValue = "all", description = "all, ingest, transforms or sink (default: ${DEFAULT-VALUE}).")
     String stage;
@@ -40,12 +41,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!warehouse.equals("postgres") && !warehouse.equals("duckdb")) {
-            throw new IllegalArgumentException("--warehouse must be postgres or duckdb, not '" + warehouse + "'.");
-        }
         Path work = Files.createTempDirectory("sluice-bench-");
         BenchReport report = new BenchRun(new BenchRun.Settings(stage, rate, duration, rowWidth, tables,
-                warehouse.equals("duckdb"), work), System.out).run();
+                warehouse, work), System.out).run();
         System.out.println(report.text());
         report.writeJson(json);
         System.out.println("  figures written to " + json.toAbsolutePath());

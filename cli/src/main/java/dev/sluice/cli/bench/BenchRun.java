@@ -2,6 +2,7 @@ package dev.sluice.cli.bench;
 
 import dev.sluice.cli.local.ReplicationPipeline;
 import dev.sluice.cli.local.SinkConnectorConfig;
+import dev.sluice.cli.local.WarehouseKind;
 import dev.sluice.cli.local.WarehouseTarget;
 import dev.sluice.cli.source.SourceUrl;
 import dev.sluice.cli.status.ConsumerLag;
@@ -34,7 +35,7 @@ import java.util.function.LongSupplier;
 public final class BenchRun {
 
     /** What to measure. {@code rate} 0 = flat out. */
-    public record Settings(String stage, int rate, Duration duration, int rowWidth, int tables, boolean duckDb, Path workDir) {
+    public record Settings(String stage, int rate, Duration duration, int rowWidth, int tables, WarehouseKind warehouse, Path workDir) {
     }
 
     private static final String INGESTED = "sluice.ingest.changes";
@@ -57,9 +58,7 @@ public final class BenchRun {
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             postgres.createDatabase("bench");
             postgres.createDatabase("warehouse");
-            WarehouseTarget warehouse = settings.duckDb()
-                    ? WarehouseTarget.parse("jdbc:duckdb:" + settings.workDir().resolve("warehouse.duckdb").toAbsolutePath(), null)
-                    : new WarehouseTarget(postgres.jdbcUrl("warehouse"), postgres.user(), postgres.password());
+            WarehouseTarget warehouse = settings.warehouse().target(postgres, "warehouse", settings.workDir());
             ReplicationPipeline.Settings pipeline = new ReplicationPipeline.Settings(kafka.bootstrapServers(), registry.url(),
                     new SourceUrl(postgres.host(), postgres.port(), "bench", postgres.user(), postgres.password()),
                     BenchWorkload.tableNames(settings.tables()), List.of(warehouse), settings.workDir(), 1);
@@ -201,7 +200,7 @@ public final class BenchRun {
     private BenchReport report(long changes, double seconds, double sourceSeconds, double cpuBefore, List<Long> lagSamples,
                                double[] latency, String latencyMeaning) {
         double cpu = ProcessResources.cpuSeconds() - cpuBefore;
-        return new BenchReport(settings.stage(), settings.duckDb() ? "duckdb" : "postgres", settings.tables(), settings.rowWidth(),
+        return new BenchReport(settings.stage(), settings.warehouse().name(), settings.tables(), settings.rowWidth(),
                 settings.rate(), seconds, changes, changes / seconds,
                 Double.isNaN(sourceSeconds) ? Double.NaN : changes / sourceSeconds,
                 latency[0], latency[1], latency[2], latency[3], latencyMeaning, lagSamples,

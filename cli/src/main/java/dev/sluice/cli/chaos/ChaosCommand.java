@@ -1,6 +1,7 @@
 package dev.sluice.cli.chaos;
 
 import dev.sluice.cli.local.DurationOption;
+import dev.sluice.cli.local.WarehouseKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,7 +28,7 @@ public final class ChaosCommand implements Callable<Integer> {
     int rate;
 
     @Option(names = "--warehouse", defaultValue = "postgres", description = "postgres or duckdb (default: ${DEFAULT-VALUE}).")
-    String warehouse;
+    WarehouseKind warehouse;
 
     @Option(names = "--work-dir", description = "Where the run keeps its state and the services' logs (default: a new temp dir).")
     Path workDir;
@@ -37,13 +38,10 @@ public final class ChaosCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!warehouse.equals("postgres") && !warehouse.equals("duckdb")) {
-            throw new IllegalArgumentException("--warehouse must be postgres or duckdb, not '" + warehouse + "'.");
-        }
         Path dir = workDir != null ? workDir : Files.createTempDirectory("sluice-chaos-");
         long actualSeed = seed != null ? seed : System.nanoTime();
         System.out.println("chaos: state and service logs in " + dir + " (seed " + actualSeed + ")");
-        ChaosReport report = new ChaosRun(new ChaosRun.Settings(kills, duration, rate, warehouse.equals("duckdb"), dir, actualSeed),
+        ChaosReport report = new ChaosRun(new ChaosRun.Settings(kills, duration, rate, warehouse, dir, actualSeed),
                 System.out).run();
         System.out.println(report.summary());
         return report.consistent() ? 0 : 1;

@@ -3,6 +3,7 @@ package dev.sluice.cli.chaos;
 import dev.sluice.cli.demo.DemoSchema;
 import dev.sluice.cli.demo.LoadGenerator;
 import dev.sluice.cli.local.SinkConnectorConfig;
+import dev.sluice.cli.local.WarehouseKind;
 import dev.sluice.cli.local.WarehouseTarget;
 import dev.sluice.cli.reconcile.Reconciler;
 import dev.sluice.cli.reconcile.TableComparison;
@@ -38,7 +39,7 @@ import java.util.concurrent.TimeUnit;
 public final class ChaosRun {
 
     /** What to run: how many kills over how long, at which load, into which warehouse. */
-    public record Settings(int kills, Duration duration, int changesPerSecond, boolean duckDbWarehouse,
+    public record Settings(int kills, Duration duration, int changesPerSecond, WarehouseKind warehouse,
                            Path workDir, long seed) {
     }
 
@@ -63,9 +64,7 @@ public final class ChaosRun {
             try (Connection c = postgres.connect("shop")) {
                 DemoSchema.create(c);
             }
-            WarehouseTarget warehouse = settings.duckDbWarehouse()
-                    ? WarehouseTarget.parse("jdbc:duckdb:" + settings.workDir().resolve("warehouse.duckdb").toAbsolutePath(), null)
-                    : new WarehouseTarget(postgres.jdbcUrl("warehouse"), postgres.user(), postgres.password());
+            WarehouseTarget warehouse = settings.warehouse().target(postgres, "warehouse", settings.workDir());
             List<ServiceProcess> services = services(broker.bootstrapServers(), registry.url(), postgres, warehouse);
             List<String> killed = new ArrayList<>();
             LoadGenerator load = new LoadGenerator(postgres.connect("shop"), settings.changesPerSecond(), settings.seed());

@@ -1,5 +1,6 @@
 package dev.sluice.cli.chaos;
 
+import dev.sluice.cli.local.WarehouseKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,7 +19,7 @@ class ChaosIT {
     @Test
     void warehouseEqualsSourceAfterServicesAreKilledDuringALoad(@TempDir Path dir) throws Exception {
         ChaosReport report = new ChaosRun(
-                new ChaosRun.Settings(3, Duration.ofSeconds(75), 300, false, dir, 20261126L), System.out).run();
+                new ChaosRun.Settings(3, Duration.ofSeconds(75), 300, WarehouseKind.postgres, dir, 20261126L), System.out).run();
 
         System.out.println(report.summary());
         assertThat(report.kills()).isEqualTo(3);
