@@ -22,10 +22,13 @@ public record BenchReport(String stage, String warehouse, int tables, int rowWid
         return String.join("\n",
                 String.format("stage %s into %s: %d table(s), rows %d bytes wide, rate %s", stage, warehouse, tables, rowWidth,
                         targetRate == 0 ? "flat out" : targetRate + " changes/s"),
-                String.format("  sustained          %,.0f changes/s end to end (%,d changes in %.1f s; source wrote %,.0f/s)",
-                        changesPerSecond, changes, seconds, sourceChangesPerSecond),
-                String.format("  %-18s p50 %.0f ms | p95 %.0f ms | p99 %.0f ms | max %.0f ms", latencyMeaning,
-                        latencyP50Ms, latencyP95Ms, latencyP99Ms, latencyMaxMs),
+                String.format("  sustained          %,.0f changes/s %s (%,d changes in %.1f s%s)",
+                        changesPerSecond, stage.equals("all") ? "end to end" : "through this stage", changes, seconds,
+                        Double.isNaN(sourceChangesPerSecond) ? ", worked off a backlog"
+                                : String.format("; source wrote %,.0f/s", sourceChangesPerSecond)),
+                Double.isNaN(latencyP50Ms) ? "  latency            n/a (the stage worked off a backlog)"
+                        : String.format("  %-18s p50 %.0f ms | p95 %.0f ms | p99 %.0f ms | max %.0f ms", latencyMeaning,
+                                latencyP50Ms, latencyP95Ms, latencyP99Ms, latencyMaxMs),
                 String.format("  consumer lag       max %,d records (samples once a second: %s)", maxLag, abbreviated(lagSamples)),
                 String.format("  CPU                %.2f s per 1,000 changes (this JVM: broker and services; PostgreSQL not included)",
                         cpuSecondsPer1000Changes),
