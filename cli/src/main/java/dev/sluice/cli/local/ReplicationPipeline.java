@@ -65,6 +65,9 @@ public final class ReplicationPipeline implements AutoCloseable {
                 .topicPartitions(s.topicPartitions())
                 // a change waits at most this long in Debezium's queue before its batch is published
                 .debeziumProperty("poll.interval.ms", "50")
+                // larger batches amortise the per-batch work (conversion, producer flush, commit)
+                .debeziumProperty("max.batch.size", "8192")
+                .debeziumProperty("max.queue.size", "32768")
                 .build();
     }
 
