@@ -63,11 +63,6 @@ public final class ReplicationPipeline implements AutoCloseable {
                 .bootstrapServers(s.bootstrapServers())
                 .schemaRegistryUrl(s.registryUrl())
                 .topicPartitions(s.topicPartitions())
-                // a change waits at most this long in Debezium's queue before its batch is published
-                .debeziumProperty("poll.interval.ms", "50")
-                // larger batches amortise the per-batch work (conversion, producer flush, commit)
-                .debeziumProperty("max.batch.size", "8192")
-                .debeziumProperty("max.queue.size", "32768")
                 .build();
     }
 
