@@ -34,13 +34,13 @@ import org.slf4j.LoggerFactory;
  * is applied once even when Connect's own committed offsets lag behind the warehouse. A record that breaks the
  * row-topic contract goes to the connector's dead-letter queue when one is configured ({@code errors.tolerance=all},
  * {@code errors.deadletterqueue.topic.name}) and the rest of the batch still lands; otherwise the task fails.
- * A failed write is retried a few times with backoff (reconnecting when the connection broke) before the task fails.
+ * A failed write (or offset read) is retried {@code max.retries} times with exponential backoff from
+ * {@code retry.backoff.ms} (at most {@code retry.backoff.max.ms} per wait), reconnecting when the connection broke, while the task stays
+ * RUNNING; only then does the task fail. The batch stays buffered meanwhile, so nothing is lost.
  */
 public class WarehouseSinkTask extends SinkTask {
     private static final Logger LOG = LoggerFactory.getLogger(WarehouseSinkTask.class);
     private static final AtomicInteger TASK_IDS = new AtomicInteger();
-    private static final int WRITE_ATTEMPTS = 4;
-    private static final long FIRST_BACKOFF_MS = 500;
 
     private final LatestVersionBatch batch = new LatestVersionBatch();
     /** Next offset per owned partition as stored in the warehouse. */
@@ -53,6 +53,13 @@ public class WarehouseSinkTask extends SinkTask {
     private BatchWriter writer;
     private DeadLetters deadLetters;
     private RuntimeException failure;
+    private SinkMetrics metrics;
+
+    /** A warehouse action that may fail for a lost connection. */
+    @FunctionalInterface
+    private interface SqlAction<T> {
+        T run() throws SQLException;
+    }
 
     @Override
     public String version() {
@@ -64,10 +71,11 @@ public class WarehouseSinkTask extends SinkTask {
         config = new WarehouseSinkConfig(props);
         dialect = Dialects.forUrl(config.connectionUrl());
         offsets = new OffsetStore(props.getOrDefault("name", "warehouse-sink"));
-        parser = new RowRecordParser(config.tableNameFormat());
+        parser = new RowRecordParser(config.tableNameFormat(), config.pkMode(), config.pkFields());
         deadLetters = new DeadLetters(context);
+        metrics = new SinkMetrics();
         TableManager tables = new TableManager(new UpsertSql(dialect), config.autoCreate(), config.autoEvolve());
-        writer = new BatchWriter(dialect, tables, offsets, config.deleteMode(), new SinkMetrics(),
+        writer = new BatchWriter(dialect, tables, offsets, config.deleteMode(), config.insertMode(), metrics,
                 "sluice_stage_" + TASK_IDS.incrementAndGet() + "_");
         try {
             connect();
@@ -91,15 +99,12 @@ public class WarehouseSinkTask extends SinkTask {
 
     @Override
     public void open(Collection<TopicPartition> partitions) {
-        try {
-            Map<TopicPartition, Long> positions = offsets.read(connection, partitions);
-            stored.putAll(positions);
-            if (!positions.isEmpty()) {
-                context.offset(positions);
-                LOG.info("Seeking to the offsets stored in the warehouse: {}", positions);
-            }
-        } catch (SQLException e) {
-            throw new ConnectException("Cannot read " + OffsetStore.OFFSETS_TABLE + " from the warehouse: " + e.getMessage(), e);
+        Map<TopicPartition, Long> positions = withRetries("Reading " + OffsetStore.OFFSETS_TABLE + " from",
+                () -> offsets.read(connection, partitions));
+        stored.putAll(positions);
+        if (!positions.isEmpty()) {
+            context.offset(positions);
+            LOG.info("Seeking to the offsets stored in the warehouse: {}", positions);
         }
     }
 
@@ -155,34 +160,51 @@ public class WarehouseSinkTask extends SinkTask {
             return;
         }
         deadLetters.awaitReported(); // a skipped record's offset may commit only once it sits in the DLQ
-        for (int attempt = 1; ; attempt++) {
+        stored.putAll(withRetries("Writing " + batch.size() + " records to", () -> writer.write(connection, batch)));
+        batch.clear();
+    }
+
+    /**
+     * Runs the action, retrying a failure max.retries times with exponential backoff and a fresh connection when the
+     * old one broke. Blocking here keeps the task RUNNING and its batch buffered through a database outage; the
+     * default budget (about three minutes) stays below the consumer's max.poll.interval.ms (five minutes).
+     */
+    private <T> T withRetries(String what, SqlAction<T> action) {
+        for (int retry = 0; ; retry++) {
             try {
-                stored.putAll(writer.write(connection, batch));
-                batch.clear();
-                return;
-            } catch (SQLException e) {
-                if (attempt == WRITE_ATTEMPTS) {
-                    throw new ConnectException("Writing " + batch.size() + " records to " + config.connectionUrl() + " failed "
-                            + WRITE_ATTEMPTS + " times: " + e.getMessage(), e);
+                if (connection == null) {
+                    connect();
                 }
-                LOG.warn("Writing to {} failed (attempt {} of {}), retrying: {}", config.connectionUrl(), attempt,
-                        WRITE_ATTEMPTS, e.getMessage());
-                backOff(attempt);
+                return action.run();
+            } catch (SQLException e) {
+                if (retry >= config.maxRetries()) {
+                    throw new ConnectException(what + " " + config.connectionUrl() + " failed after " + retry + " retries: "
+                            + e.getMessage() + "; check that the database is up, or raise max.retries / retry.backoff.ms.", e);
+                }
+                long wait = config.backoffBeforeRetry(retry);
+                LOG.warn("{} {} failed (retry {} of {} in {} ms): {}", what, config.connectionUrl(), retry + 1,
+                        config.maxRetries(), wait, e.getMessage());
+                metrics.retried();
+                backOff(wait);
                 reconnectIfBroken();
             }
         }
     }
 
-    private static void backOff(int attempt) {
+    private static void backOff(long millis) {
         try {
-            Thread.sleep(FIRST_BACKOFF_MS << (attempt - 1));
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConnectException("Interrupted while waiting to retry a warehouse write", e);
         }
     }
 
+    /** Drops a broken connection and tries a new one; on failure the next retry connects again. */
     private void reconnectIfBroken() {
+        if (connection == null) {
+            return;
+        }
         try {
             if (connection.jdbc().isValid(5)) {
                 return;
@@ -194,6 +216,7 @@ public class WarehouseSinkTask extends SinkTask {
         try {
             connect();
         } catch (SQLException e) {
+            closeConnection();
             LOG.warn("Reconnecting to {} failed: {}", config.connectionUrl(), e.getMessage());
         }
     }

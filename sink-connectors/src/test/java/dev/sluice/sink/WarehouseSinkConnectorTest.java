@@ -2,7 +2,11 @@ package dev.sluice.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.sink.dialect.WarehouseConnection;
+import dev.sluice.sink.dialect.duckdb.SharedDuckDb;
 import java.nio.file.Path;
+import java.sql.Statement;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -52,6 +56,53 @@ class WarehouseSinkConnectorTest {
                 "delete.mode", "purge", "batch.size", "0"));
         assertThat(config.configValues()).filteredOn(v -> !v.errorMessages().isEmpty()).extracting(ConfigValue::name)
                 .containsExactlyInAnyOrder("delete.mode", "batch.size");
+    }
+
+    private static Map<String, List<String>> errors(Map<String, String> props) {
+        Map<String, List<String>> errors = new java.util.TreeMap<>();
+        new WarehouseSinkConnector().validate(props).configValues().stream().filter(v -> !v.errorMessages().isEmpty())
+                .forEach(v -> errors.put(v.name(), v.errorMessages()));
+        return errors;
+    }
+
+    @Test
+    void hardDeleteWithoutAKeyIsAnErrorOnDeleteMode() {
+        Map<String, List<String>> errors = errors(Map.of("connection.url", "jdbc:duckdb:" + dir.resolve("w.duckdb"),
+                "pk.mode", "none", "insert.mode", "insert", "delete.mode", "hard"));
+        assertThat(errors).containsOnlyKeys("delete.mode");
+        assertThat(errors.get("delete.mode")).singleElement().asString().startsWith("delete.mode=hard needs a key")
+                .contains("pk.mode=record_key");
+    }
+
+    @Test
+    void upsertWithoutAKeyIsAnErrorOnInsertModeAndPkFieldsWithoutAKeyOnPkFields() {
+        Map<String, List<String>> errors = errors(Map.of("connection.url", "jdbc:duckdb:" + dir.resolve("w.duckdb"),
+                "pk.mode", "none", "pk.fields", "id"));
+        assertThat(errors).containsOnlyKeys("insert.mode", "pk.fields");
+        assertThat(errors.get("insert.mode")).singleElement().asString().contains("insert.mode=insert");
+    }
+
+    @Test
+    void recordValueKeyWithoutPkFieldsIsAnErrorOnPkFields() {
+        assertThat(errors(Map.of("connection.url", "jdbc:duckdb:" + dir.resolve("w.duckdb"), "pk.mode", "record_value")))
+                .containsOnlyKeys("pk.fields");
+    }
+
+    @Test
+    void pkFieldsNamingAColumnTheExistingTableLacksIsAnErrorOnPkFields() throws Exception {
+        String url = "jdbc:duckdb:" + dir.resolve("pk.duckdb");
+        try (WarehouseConnection c = SharedDuckDb.acquire(url); Statement s = c.jdbc().createStatement()) {
+            s.execute("CREATE TABLE \"orders\" (\"region\" VARCHAR, \"Order Id\" INTEGER)");
+        }
+        Map<String, String> props = new HashMap<>(Map.of("connection.url", url, "topics", "replica.public.orders,replica.public.new",
+                "pk.fields", "region,order_id"));
+        Map<String, List<String>> errors = errors(props);
+        assertThat(errors).containsOnlyKeys("pk.fields");
+        assertThat(errors.get("pk.fields")).singleElement().asString()
+                .contains("'order_id'").contains("'orders'").contains("Order Id");
+
+        props.put("pk.fields", "region, Order Id");
+        assertThat(errors(props)).isEmpty();
     }
 
     @Test

@@ -1,11 +1,13 @@
 package dev.sluice.sink.config;
 
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
 /**
@@ -21,10 +23,18 @@ public final class WarehouseSinkConfig extends AbstractConfig {
     public static final String AUTO_CREATE = "auto.create";
     public static final String AUTO_EVOLVE = "auto.evolve";
     public static final String BATCH_SIZE = "batch.size";
+    public static final String PK_MODE = "pk.mode";
+    public static final String PK_FIELDS = "pk.fields";
+    public static final String INSERT_MODE = "insert.mode";
+    public static final String MAX_RETRIES = "max.retries";
+    public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
+    public static final String RETRY_BACKOFF_MAX_MS = "retry.backoff.max.ms";
 
     private static final String CONNECTION_GROUP = "Connection";
     private static final String WRITES_GROUP = "Writes";
     private static final String DDL_GROUP = "DDL";
+    private static final String KEY_GROUP = "Primary key";
+    private static final String RETRY_GROUP = "Retries";
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
             .define(CONNECTION_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConnectionUrlValidator(), Importance.HIGH,
@@ -49,11 +59,38 @@ public final class WarehouseSinkConfig extends AbstractConfig {
                     "Buffered records that trigger a write before the worker's next offset commit "
                             + "(the worker's offset.flush.interval.ms bounds the latency otherwise).",
                     WRITES_GROUP, 3, Width.SHORT, "Batch size")
+            .define(INSERT_MODE, Type.STRING, "upsert", ConfigDef.CaseInsensitiveValidString.in("upsert", "insert"),
+                    Importance.MEDIUM,
+                    "upsert: insert a new key, update a stored row when the incoming __version is newer; insert: insert a "
+                            + "new key and never change a stored row (with pk.mode=none: append every record).",
+                    WRITES_GROUP, 4, Width.SHORT, "Insert mode")
+            .define(PK_MODE, Type.STRING, "record_key",
+                    ConfigDef.CaseInsensitiveValidString.in("record_key", "record_value", "none"), Importance.MEDIUM,
+                    "Where the primary key comes from: record_key (the record key's fields, or those named in pk.fields), "
+                            + "record_value (the value fields named in pk.fields) or none (no key: append only, needs "
+                            + "insert.mode=insert, and delete.mode=hard is refused).",
+                    KEY_GROUP, 1, Width.SHORT, "Primary key mode")
+            .define(PK_FIELDS, Type.LIST, null, Importance.MEDIUM,
+                    "Primary-key columns, comma separated. record_key: empty means every key field, else a subset of them; "
+                            + "record_value: required, value fields. validate() checks them against an existing target table "
+                            + "of the listed topics; each record is checked too (a record lacking one goes to the dead-letter "
+                            + "queue, or fails the task when there is none).",
+                    KEY_GROUP, 2, Width.LONG, "Primary key fields")
             .define(AUTO_CREATE, Type.BOOLEAN, true, Importance.MEDIUM,
                     "Create a missing target table from the record schema (primary key from the record key).",
                     DDL_GROUP, 1, Width.SHORT, "Auto create")
             .define(AUTO_EVOLVE, Type.BOOLEAN, true, Importance.MEDIUM,
-                    "Add a nullable column when the value schema gains a field.", DDL_GROUP, 2, Width.SHORT, "Auto evolve");
+                    "Add a nullable column when the value schema gains a field.", DDL_GROUP, 2, Width.SHORT, "Auto evolve")
+            .define(MAX_RETRIES, Type.INT, 10, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+                    "Retries of a failed batch write (the task reconnects when the connection broke) before the task fails. "
+                            + "With the default backoff the task outlives a database outage of about three minutes.",
+                    RETRY_GROUP, 1, Width.SHORT, "Max retries")
+            .define(RETRY_BACKOFF_MS, Type.LONG, 1000L, ConfigDef.Range.atLeast(0), Importance.LOW,
+                    "Wait before the first retry; each further retry waits twice as long, up to retry.backoff.max.ms.",
+                    RETRY_GROUP, 2, Width.SHORT, "Retry backoff (ms)")
+            .define(RETRY_BACKOFF_MAX_MS, Type.LONG, 30_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
+                    "The longest wait between two retries (Kafka clients' name for the same cap).",
+                    RETRY_GROUP, 3, Width.SHORT, "Max retry backoff (ms)");
 
     private final String connectionUrl;
     private final String user;
@@ -63,6 +100,12 @@ public final class WarehouseSinkConfig extends AbstractConfig {
     private final boolean autoCreate;
     private final boolean autoEvolve;
     private final int batchSize;
+    private final PkMode pkMode;
+    private final List<String> pkFields;
+    private final InsertMode insertMode;
+    private final int maxRetries;
+    private final long retryBackoffMs;
+    private final long retryBackoffMaxMs;
 
     public WarehouseSinkConfig(Map<?, ?> props) {
         super(CONFIG_DEF, props);
@@ -74,6 +117,15 @@ public final class WarehouseSinkConfig extends AbstractConfig {
         autoCreate = getBoolean(AUTO_CREATE);
         autoEvolve = getBoolean(AUTO_EVOLVE);
         batchSize = getInt(BATCH_SIZE);
+        pkMode = PkMode.parse(getString(PK_MODE));
+        pkFields = getList(PK_FIELDS) == null ? List.of() : getList(PK_FIELDS).stream().map(String::trim).toList();
+        insertMode = InsertMode.parse(getString(INSERT_MODE));
+        maxRetries = getInt(MAX_RETRIES);
+        retryBackoffMs = getLong(RETRY_BACKOFF_MS);
+        retryBackoffMaxMs = getLong(RETRY_BACKOFF_MAX_MS);
+        KeyRules.problems(pkMode, pkFields, insertMode, deleteMode).entrySet().stream().findFirst().ifPresent(p -> {
+            throw new ConfigException(p.getKey(), originals().get(p.getKey()), p.getValue());
+        });
     }
 
     public String connectionUrl() { return connectionUrl; }
@@ -85,4 +137,19 @@ public final class WarehouseSinkConfig extends AbstractConfig {
     public boolean autoCreate() { return autoCreate; }
     public boolean autoEvolve() { return autoEvolve; }
     public int batchSize() { return batchSize; }
+    public PkMode pkMode() { return pkMode; }
+    /** Trimmed; empty when not set. */
+    public List<String> pkFields() { return pkFields; }
+    public InsertMode insertMode() { return insertMode; }
+    public int maxRetries() { return maxRetries; }
+    public long retryBackoffMs() { return retryBackoffMs; }
+    public long retryBackoffMaxMs() { return retryBackoffMaxMs; }
+    /** The wait before retry number {@code retry} (0-based): doubling from retry.backoff.ms, capped. */
+    public long backoffBeforeRetry(int retry) {
+        long wait = retryBackoffMs;
+        for (int i = 0; i < retry && wait < retryBackoffMaxMs; i++) {
+            wait *= 2;
+        }
+        return Math.min(wait, retryBackoffMaxMs);
+    }
 }

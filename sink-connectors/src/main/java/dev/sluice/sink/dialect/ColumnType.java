@@ -4,9 +4,10 @@ import java.sql.Types;
 
 /**
  * A column's database-neutral type, derived from a Connect schema; each {@link Dialect} spells it in its own SQL.
- * {@code precision} and {@code scale} matter only for {@link Kind#DECIMAL} (precision 0 = not given).
+ * {@code precision} and {@code scale} matter only for {@link Kind#DECIMAL} (precision 0 = not given);
+ * {@code element} only for {@link Kind#ARRAY} (the type of its items, never itself an array).
  */
-public record ColumnType(Kind kind, int precision, int scale) {
+public record ColumnType(Kind kind, int precision, int scale, ColumnType element) {
 
     /** The storage kinds the sink knows, each with the JDBC type used to bind a null. */
     public enum Kind {
@@ -15,7 +16,13 @@ public record ColumnType(Kind kind, int precision, int scale) {
         /** Debezium's VariableScaleDecimal: the scale differs per value. */
         VARIABLE_DECIMAL(Types.NUMERIC),
         DATE(Types.DATE), TIME(Types.TIME), TIMESTAMP(Types.TIMESTAMP), TIMESTAMPTZ(Types.TIMESTAMP_WITH_TIMEZONE),
-        UUID(Types.OTHER), JSON(Types.OTHER);
+        /** A time of day with offset (Debezium's ZonedTime, always at UTC). */
+        TIMETZ(Types.TIME_WITH_TIMEZONE),
+        /** A duration as months, days and microseconds (Debezium's MicroDuration or Interval). */
+        INTERVAL(Types.OTHER),
+        UUID(Types.OTHER), JSON(Types.OTHER),
+        /** A one-dimensional array of {@link ColumnType#element()}. */
+        ARRAY(Types.ARRAY);
 
         private final int jdbcType;
 
@@ -28,11 +35,19 @@ public record ColumnType(Kind kind, int precision, int scale) {
         }
     }
 
+    public ColumnType(Kind kind, int precision, int scale) {
+        this(kind, precision, scale, null);
+    }
+
     public static ColumnType of(Kind kind) {
         return new ColumnType(kind, 0, 0);
     }
 
     public static ColumnType decimal(int precision, int scale) {
         return new ColumnType(Kind.DECIMAL, precision, scale);
+    }
+
+    public static ColumnType array(ColumnType element) {
+        return new ColumnType(Kind.ARRAY, 0, 0, element);
     }
 }

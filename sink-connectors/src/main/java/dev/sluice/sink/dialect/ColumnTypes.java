@@ -8,7 +8,8 @@ import org.apache.kafka.connect.errors.DataException;
 /**
  * Maps a Connect field schema (type plus logical/semantic schema name) to a {@link ColumnType}.
  * Names win over the physical type, so Debezium's {@code io.debezium.time.MicroTimestamp} (an int64) becomes a timestamp.
- * Fails with a {@link DataException} for nested types (array, map, struct) the sink cannot store yet.
+ * Arrays of scalars become {@link Kind#ARRAY}. Fails with a {@link DataException} for nested types (map, struct,
+ * array of arrays) the sink cannot store yet.
  */
 public final class ColumnTypes {
     public static final String CONNECT_DECIMAL = "org.apache.kafka.connect.data.Decimal";
@@ -26,6 +27,9 @@ public final class ColumnTypes {
     public static final String DBZ_UUID = "io.debezium.data.Uuid";
     public static final String DBZ_JSON = "io.debezium.data.Json";
     public static final String DBZ_VARIABLE_SCALE_DECIMAL = "io.debezium.data.VariableScaleDecimal";
+    public static final String DBZ_ZONED_TIME = "io.debezium.time.ZonedTime";
+    public static final String DBZ_MICRO_DURATION = "io.debezium.time.MicroDuration";
+    public static final String DBZ_INTERVAL = "io.debezium.time.Interval";
     public static final String DECIMAL_PRECISION = "connect.decimal.precision";
 
     private static final Map<String, Kind> BY_NAME = Map.ofEntries(
@@ -36,7 +40,8 @@ public final class ColumnTypes {
             Map.entry(DBZ_ZONED_TIMESTAMP, Kind.TIMESTAMPTZ), Map.entry(DBZ_TIME, Kind.TIME),
             Map.entry(DBZ_MICRO_TIME, Kind.TIME), Map.entry(DBZ_NANO_TIME, Kind.TIME),
             Map.entry(DBZ_UUID, Kind.UUID), Map.entry(DBZ_JSON, Kind.JSON),
-            Map.entry(DBZ_VARIABLE_SCALE_DECIMAL, Kind.VARIABLE_DECIMAL));
+            Map.entry(DBZ_VARIABLE_SCALE_DECIMAL, Kind.VARIABLE_DECIMAL), Map.entry(DBZ_ZONED_TIME, Kind.TIMETZ),
+            Map.entry(DBZ_MICRO_DURATION, Kind.INTERVAL), Map.entry(DBZ_INTERVAL, Kind.INTERVAL));
 
     private ColumnTypes() {
     }
@@ -61,9 +66,20 @@ public final class ColumnTypes {
             case BOOLEAN -> ColumnType.of(Kind.BOOLEAN);
             case STRING -> ColumnType.of(Kind.TEXT);
             case BYTES -> ColumnType.of(Kind.BYTES);
+            case ARRAY -> array(column, schema);
             default -> throw new DataException("Column '" + column + "' has Connect type " + schema.type()
                     + (name == null ? "" : " (" + name + ")")
                     + ", which the warehouse sink cannot store; flatten or drop it in the pipeline.");
         };
+    }
+
+    /** PostgreSQL arrays of scalars (text[], integer[], ...) become arrays in both warehouses; nested arrays do not. */
+    private static ColumnType array(String column, Schema schema) {
+        ColumnType element = of(column, schema.valueSchema());
+        if (element.kind() == Kind.ARRAY) {
+            throw new DataException("Column '" + column + "' is an array of arrays, which the warehouse sink cannot store;"
+                    + " flatten or drop it in the pipeline.");
+        }
+        return ColumnType.array(element);
     }
 }

@@ -8,9 +8,14 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
+import java.time.OffsetTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
@@ -18,10 +23,15 @@ import org.apache.kafka.connect.errors.DataException;
 /**
  * Converts a Connect value to the Java object a JDBC driver binds for the column's {@link ColumnType}:
  * {@link BigDecimal}, {@link LocalDate}, {@link LocalTime}, {@link LocalDateTime} (UTC), {@link OffsetDateTime},
- * {@link UUID}, {@code byte[]}... Timestamps without zone are read as UTC, as Debezium writes them.
+ * {@link UUID}, {@code byte[]}, {@link OffsetTime}, a {@link List} for arrays... Timestamps without zone are read as UTC,
+ * as Debezium writes them. An interval becomes the text {@code "M months D days [-]H:MM:SS.ffffff"}, which both
+ * PostgreSQL and DuckDB parse into an equal INTERVAL.
  */
 public final class JdbcValues {
     private static final long NANOS_PER_DAY = 86_400_000_000_000L;
+    /** Debezium's io.debezium.time.Interval (interval.handling.mode=string): ISO 8601, each part may be negative. */
+    private static final Pattern ISO_INTERVAL = Pattern.compile(
+            "P(?:(-?\\d+)Y)?(?:(-?\\d+)M)?(?:(-?\\d+)D)?(?:T(?:(-?\\d+)H)?(?:(-?\\d+)M)?(?:(-?[\\d.]+)S)?)?");
 
     private JdbcValues() {
     }
@@ -59,8 +69,43 @@ public final class JdbcValues {
             case TIMESTAMP -> LocalDateTime.ofInstant(value instanceof Date d ? d.toInstant()
                     : instant(name, ((Number) value).longValue()), ZoneOffset.UTC);
             case TIMESTAMPTZ -> OffsetDateTime.parse(value.toString());
+            case TIMETZ -> OffsetTime.parse(value.toString());
+            case INTERVAL -> value instanceof Number micros ? interval(0, 0, micros.longValue()) : isoInterval(value.toString());
             case UUID -> java.util.UUID.fromString(value.toString());
+            case ARRAY -> {
+                List<Object> items = new ArrayList<>();
+                for (Object item : (List<?>) value) {
+                    items.add(item == null ? null : convert(schema.valueSchema(), type.element(), item));
+                }
+                yield items;
+            }
         };
+    }
+
+    /**
+     * Debezium's MicroDuration has already counted a month as 30.4375 days, so it arrives as microseconds only;
+     * the ISO form keeps months and days apart, as PostgreSQL does.
+     */
+    private static String interval(long months, long days, long micros) {
+        long abs = Math.abs(micros);
+        return String.format("%d months %d days %s%d:%02d:%02d.%06d", months, days, micros < 0 ? "-" : "",
+                abs / 3_600_000_000L, abs / 60_000_000L % 60, abs / 1_000_000L % 60, abs % 1_000_000L);
+    }
+
+    private static String isoInterval(String text) {
+        Matcher m = ISO_INTERVAL.matcher(text);
+        if (!m.matches()) {
+            throw new DataException("'" + text + "' is not an ISO 8601 interval such as P1Y2M3DT4H5M6.78S");
+        }
+        long months = 12 * part(m.group(1)) + part(m.group(2));
+        BigDecimal seconds = m.group(6) == null ? BigDecimal.ZERO : new BigDecimal(m.group(6));
+        long micros = part(m.group(4)) * 3_600_000_000L + part(m.group(5)) * 60_000_000L
+                + seconds.movePointRight(6).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
+        return interval(months, part(m.group(3)), micros);
+    }
+
+    private static long part(String group) {
+        return group == null ? 0 : Long.parseLong(group);
     }
 
     private static long timeNanos(String name, long v) {

@@ -4,19 +4,24 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The sink's meters in Micrometer's global registry, so a status page in the same JVM (local mode) or a
  * Prometheus registry added to the global one sees them: rows upserted and deleted per table, freshness
- * (warehouse commit time minus {@code __source_ts}, per row, tagged by table) and batch latency.
+ * (warehouse commit time minus {@code __source_ts}, per row, tagged by table), batch latency and retried writes.
  */
 public final class SinkMetrics {
     public static final String ROWS_UPSERTED = "sluice.sink.rows.upserted";
     public static final String ROWS_DELETED = "sluice.sink.rows.deleted";
     public static final String FRESHNESS = "sluice.sink.freshness";
     public static final String BATCH_LATENCY = "sluice.sink.batch.latency";
+    public static final String WRITE_RETRIES = "sluice.sink.write.retries";
 
     private final MeterRegistry registry;
+    /** Looked up once per table: this runs once per written row. */
+    private final Map<String, Timer> freshness = new ConcurrentHashMap<>();
 
     public SinkMetrics() {
         this(Metrics.globalRegistry);
@@ -35,16 +40,21 @@ public final class SinkMetrics {
     }
 
     public void freshness(String table, Duration sinceSourceCommit) {
-        // percentiles over the last minute: a status line wants "how fresh now", not since start
-        Timer.builder(FRESHNESS).tag("table", table)
-                .publishPercentiles(0.5, 0.99)
-                .distributionStatisticExpiry(Duration.ofMinutes(1))
-                .distributionStatisticBufferLength(3)
-                .register(registry)
+        freshness.computeIfAbsent(table, t -> Timer.builder(FRESHNESS).tag("table", t)
+                        // percentiles over the last minute: a status line wants "how fresh now", not since start
+                        .publishPercentiles(0.5, 0.99)
+                        .distributionStatisticExpiry(Duration.ofMinutes(1))
+                        .distributionStatisticBufferLength(3)
+                        .register(registry))
                 .record(sinceSourceCommit.isNegative() ? Duration.ZERO : sinceSourceCommit);
     }
 
     public void batchLatency(Duration duration) {
         registry.timer(BATCH_LATENCY).record(duration);
+    }
+
+    /** A warehouse write or read failed and will be retried: a rising count means the database is unwell. */
+    public void retried() {
+        registry.counter(WRITE_RETRIES).increment();
     }
 }

@@ -35,7 +35,7 @@ public final class TableManager {
     public void ensure(WarehouseConnection connection, String table, TableShape shape) throws SQLException {
         Set<String> columns = knownColumns.get(table);
         if (columns == null) {
-            columns = readColumns(connection, table);
+            columns = columnsOf(connection, table);
             knownColumns.put(table, columns);
         }
         if (columns.isEmpty()) {
@@ -64,7 +64,8 @@ public final class TableManager {
         return knownColumns.get(table).contains(column);
     }
 
-    private static Set<String> readColumns(WarehouseConnection connection, String table) throws SQLException {
+    /** The table's column names in the current schema; empty when the table does not exist. */
+    public static Set<String> columnsOf(WarehouseConnection connection, String table) throws SQLException {
         Set<String> columns = new HashSet<>();
         try (PreparedStatement ps = connection.jdbc().prepareStatement("SELECT column_name FROM information_schema.columns "
                 + "WHERE table_schema = current_schema() AND table_name = ?")) {

@@ -14,7 +14,8 @@ import org.apache.kafka.common.TopicPartition;
  * (on a tie the later record wins), since one statement may touch a row only once and older versions would be
  * discarded by the version guard anyway. One exception: when the newest is a delete, the newest non-delete
  * before it survives too, so that a row inserted and soft-deleted within one batch keeps its columns (the
- * upsert and the delete are separate statements). Tracks the next offset per partition, skipped records included.
+ * upsert and the delete are separate statements). A surviving row's columns that arrived as "unchanged" (TOAST) take
+ * the value of the older row of the same key in the batch, when it has one. Tracks the next offset per partition, skipped records included.
  */
 public final class LatestVersionBatch {
     private final Map<String, Map<List<Object>, Slot>> tables = new LinkedHashMap<>();
@@ -22,7 +23,7 @@ public final class LatestVersionBatch {
     /** The newest live row and the newest delete of one key. */
     private record Slot(RowRecord live, RowRecord delete) {
         Slot with(RowRecord row) {
-            return row.deleted() ? new Slot(live, newer(delete, row)) : new Slot(newer(live, row), delete);
+            return row.deleted() ? new Slot(live, newer(delete, row)) : new Slot(newerLive(live, row), delete);
         }
 
         void addTo(List<RowRecord> out) {
@@ -33,6 +34,13 @@ public final class LatestVersionBatch {
             if (deleteWins) {
                 out.add(delete);
             }
+        }
+
+        /** The newer live row; its unchanged (TOASTed) columns are filled from the other, which would otherwise be lost. */
+        private static RowRecord newerLive(RowRecord old, RowRecord incoming) {
+            RowRecord winner = newer(old, incoming);
+            RowRecord loser = winner == incoming ? old : incoming;
+            return loser != null && winner.hasUnchanged() ? winner.fillUnchangedFrom(loser) : winner;
         }
 
         private static RowRecord newer(RowRecord old, RowRecord incoming) {

@@ -1,6 +1,7 @@
 package dev.sluice.sink.write;
 
 import dev.sluice.sink.dialect.ColumnType;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
@@ -8,7 +9,8 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * One row-topic record, parsed: its target table, primary key (identity and columns), every column with its type and
  * JDBC value (key columns and the {@code __source_ts}/{@code __version}/{@code __deleted} columns included), and
- * where it came from.
+ * where it came from. A column whose value the source did not send (Debezium's placeholder for an unchanged TOASTed
+ * value) holds {@link Unchanged#VALUE}: the stored value must be kept.
  */
 public record RowRecord(String table, TopicPartition partition, long offset, List<String> keyColumns, List<Object> keyIdentity,
                         Map<String, Column> columns, long version, Long sourceTs, boolean deleted) {
@@ -16,8 +18,37 @@ public record RowRecord(String table, TopicPartition partition, long offset, Lis
     public static final String SOURCE_TS = "__source_ts";
     public static final String VERSION = "__version";
     public static final String DELETED = "__deleted";
+    /** What Debezium sends for a TOASTed column the change did not touch (its default unavailable.value.placeholder). */
+    public static final String UNAVAILABLE_PLACEHOLDER = "__debezium_unavailable_value";
 
-    /** A column's type and its value converted for JDBC (may be null). */
+    /** Marks a column value as "unchanged at the source, keep the stored one". */
+    public enum Unchanged { VALUE }
+
+    /** A column's type and its value converted for JDBC (may be null or {@link Unchanged#VALUE}). */
     public record Column(ColumnType type, Object value) {
+        public boolean unchanged() {
+            return value == Unchanged.VALUE;
+        }
+    }
+
+    public boolean hasUnchanged() {
+        return columns.values().stream().anyMatch(Column::unchanged);
+    }
+
+    /**
+     * This row with each unchanged column taken from {@code other} where {@code other} has it: used when two versions
+     * of a key meet in one batch and only the newer survives, so the older one's full value is not lost.
+     */
+    public RowRecord fillUnchangedFrom(RowRecord other) {
+        Map<String, Column> filled = new LinkedHashMap<>(columns);
+        boolean changed = false;
+        for (Map.Entry<String, Column> e : columns.entrySet()) {
+            Column theirs = other.columns.get(e.getKey());
+            if (e.getValue().unchanged() && theirs != null && !theirs.unchanged()) {
+                filled.put(e.getKey(), theirs);
+                changed = true;
+            }
+        }
+        return changed ? new RowRecord(table, partition, offset, keyColumns, keyIdentity, filled, version, sourceTs, deleted) : this;
     }
 }

@@ -1,11 +1,16 @@
 package dev.sluice.sink.write;
 
+import dev.sluice.sink.config.PkMode;
 import dev.sluice.sink.config.TableNameFormat;
 import dev.sluice.sink.dialect.ColumnType;
 import dev.sluice.sink.dialect.ColumnTypes;
 import dev.sluice.sink.dialect.JdbcValues;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,27 +23,37 @@ import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
  * Reads a {@link SinkRecord} of a row topic (docs/CONTRACTS.md): key = primary-key Struct, value = Struct of the
- * columns plus {@code __source_ts}, {@code __version}, {@code __deleted}. Fails with a {@link DataException}
- * naming the record when it does not follow that contract.
+ * columns plus {@code __source_ts}, {@code __version}, {@code __deleted}. The primary key follows {@code pk.mode} and
+ * {@code pk.fields}. A non-key column holding Debezium's unavailable-value placeholder (text, or its bytes for a binary
+ * column) is marked {@link RowRecord.Unchanged}, whatever the column's type. Fails with a {@link DataException}
+ * naming the record when it does not follow that contract or lacks a {@code pk.fields} column.
  */
 public final class RowRecordParser {
     private static final ColumnType BIGINT = ColumnType.of(ColumnType.Kind.BIGINT);
     private static final ColumnType BOOLEAN = ColumnType.of(ColumnType.Kind.BOOLEAN);
+    private static final byte[] PLACEHOLDER_BYTES = RowRecord.UNAVAILABLE_PLACEHOLDER.getBytes(StandardCharsets.UTF_8);
 
     private final TableNameFormat tableNames;
+    private final PkMode pkMode;
+    private final List<String> pkFields;
+    private final Map<Schema, Map<String, ColumnType>> types = new IdentityHashMap<>();
+    private final Map<Schema, List<String>> keyNames = new IdentityHashMap<>();
+    private final Map<String, String> tables = new HashMap<>();
 
     public RowRecordParser(TableNameFormat tableNames) {
+        this(tableNames, PkMode.RECORD_KEY, List.of());
+    }
+
+    public RowRecordParser(TableNameFormat tableNames, PkMode pkMode, List<String> pkFields) {
         this.tableNames = tableNames;
+        this.pkMode = pkMode;
+        this.pkFields = List.copyOf(pkFields);
     }
 
     /** The parsed row, or null for a tombstone (no value), which row topics do not use and the sink skips. */
     public RowRecord parse(SinkRecord record) {
         if (record.value() == null) {
             return null;
-        }
-        if (!(record.key() instanceof Struct key)) {
-            throw new DataException(where(record) + " has no Struct key; the sink needs the primary key as the record key "
-                    + "(row topics, docs/CONTRACTS.md), so use a converter with schemas (AvroConverter).");
         }
         if (!(record.value() instanceof Struct value)) {
             throw new DataException(where(record) + " has a value that is not a Struct; use a converter with schemas (AvroConverter).");
@@ -56,11 +71,23 @@ public final class RowRecordParser {
         Map<String, RowRecord.Column> columns = new LinkedHashMap<>();
         List<String> keyColumns = new ArrayList<>();
         List<Object> identity = new ArrayList<>();
-        for (Field f : key.schema().fields()) {
-            RowRecord.Column column = column(f.name(), f.schema(), key.get(f));
-            keyColumns.add(f.name());
-            identity.add(column.value() instanceof byte[] b ? ByteBuffer.wrap(b) : column.value());
-            columns.put(f.name(), column);
+        Struct keySource = keySource(record, value);
+        if (keySource == null) {
+            // no key: every record is its own row
+            identity.addAll(List.of(record.topic(), record.kafkaPartition(), record.kafkaOffset()));
+        } else {
+            for (String name : keyFieldNames(record, keySource)) {
+                Field f = keySource.schema().field(name);
+                ColumnType type = typeOf(name, f.schema());
+                RowRecord.Column column = new RowRecord.Column(type, JdbcValues.toJdbc(name, f.schema(), type, keySource.get(f)));
+                if (column.value() == null) {
+                    throw new DataException(where(record) + " has no value for primary-key column '" + name
+                            + "'; a key column must not be null.");
+                }
+                keyColumns.add(name);
+                identity.add(column.value() instanceof byte[] b ? ByteBuffer.wrap(b) : column.value());
+                columns.put(name, column);
+            }
         }
         for (Field f : value.schema().fields()) {
             String name = f.name();
@@ -73,15 +100,84 @@ public final class RowRecordParser {
         columns.put(RowRecord.SOURCE_TS, new RowRecord.Column(BIGINT, sourceTs));
         columns.put(RowRecord.VERSION, new RowRecord.Column(BIGINT, version));
         columns.put(RowRecord.DELETED, new RowRecord.Column(BOOLEAN, deleted));
-        return new RowRecord(tableNames.tableFor(record.topic()), new TopicPartition(record.topic(), record.kafkaPartition()),
+        String table = tables.computeIfAbsent(record.topic(), tableNames::tableFor);
+        return new RowRecord(table, new TopicPartition(record.topic(), record.kafkaPartition()),
                 record.kafkaOffset(), keyColumns, identity, columns, version, sourceTs, deleted);
     }
 
-    private static RowRecord.Column column(String name, Schema schema, Object value) {
-        ColumnType type = ColumnTypes.of(name, schema);
+    /** The Struct the primary key is read from, or null without a key (pk.mode=none). */
+    private Struct keySource(SinkRecord record, Struct value) {
+        return switch (pkMode) {
+            case NONE -> null;
+            case RECORD_VALUE -> value;
+            case RECORD_KEY -> {
+                if (!(record.key() instanceof Struct key)) {
+                    throw new DataException(where(record) + " has no Struct key; the sink needs the primary key as the record "
+                            + "key (row topics, docs/CONTRACTS.md), so use a converter with schemas (AvroConverter), or set "
+                            + "pk.mode=record_value with pk.fields.");
+                }
+                yield key;
+            }
+        };
+    }
+
+    private List<String> keyFieldNames(SinkRecord record, Struct source) {
+        if (pkFields.isEmpty()) {
+            return keyNames.computeIfAbsent(source.schema(), s -> s.fields().stream().map(Field::name).toList());
+        }
+        for (String name : pkFields) {
+            if (source.schema().field(name) == null) {
+                throw new DataException(where(record) + ": pk.fields names column '" + name + "', which the record "
+                        + (pkMode == PkMode.RECORD_KEY ? "key" : "value") + " lacks (its fields: "
+                        + source.schema().fields().stream().map(Field::name).toList() + "); fix pk.fields.");
+            }
+        }
+        return pkFields;
+    }
+
+    /**
+     * Column types per field schema, by identity: converters hand out the same Schema instance for every record of a
+     * schema version, and the mapping runs for every field of every record otherwise.
+     */
+    private ColumnType typeOf(String name, Schema schema) {
+        Map<String, ColumnType> byName = types.get(schema);
+        if (byName == null) {
+            if (types.size() > 1_000) {
+                types.clear(); // converters that build a new Schema per record would otherwise grow this forever
+                keyNames.clear();
+            }
+            byName = new HashMap<>();
+            types.put(schema, byName);
+        }
+        ColumnType type = byName.get(name);
+        if (type == null) {
+            type = ColumnTypes.of(name, schema);
+            byName.put(name, type);
+        }
+        return type;
+    }
+
+    private RowRecord.Column column(String name, Schema schema, Object value) {
+        ColumnType type = typeOf(name, schema);
+        if (isPlaceholder(value)) {
+            return new RowRecord.Column(type, RowRecord.Unchanged.VALUE);
+        }
         return new RowRecord.Column(type, JdbcValues.toJdbc(name, schema, type, value));
     }
 
+    /** Debezium sends the placeholder as text for text-like columns (text, json, xml) and as its bytes for bytea. */
+    private static boolean isPlaceholder(Object value) {
+        if (value instanceof String s) {
+            return s.equals(RowRecord.UNAVAILABLE_PLACEHOLDER);
+        }
+        if (value instanceof byte[] b) {
+            return Arrays.equals(b, PLACEHOLDER_BYTES);
+        }
+        if (value instanceof ByteBuffer buffer) {
+            return buffer.remaining() == PLACEHOLDER_BYTES.length && buffer.duplicate().equals(ByteBuffer.wrap(PLACEHOLDER_BYTES));
+        }
+        return false;
+    }
     private static Long longOrNull(Struct value, String field) {
         Field f = value.schema().field(field);
         Object v = f == null ? null : value.get(f);

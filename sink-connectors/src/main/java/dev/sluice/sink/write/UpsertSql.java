@@ -2,6 +2,7 @@ package dev.sluice.sink.write;
 
 import static dev.sluice.sink.dialect.Identifiers.quote;
 
+import dev.sluice.sink.config.InsertMode;
 import dev.sluice.sink.dialect.ColumnType;
 import dev.sluice.sink.dialect.Dialect;
 import java.util.List;
@@ -16,8 +17,6 @@ public final class UpsertSql {
     private static final String TARGET = quote("__sluice_target");
     private static final String VERSION = quote(RowRecord.VERSION);
     private static final String DELETED = quote(RowRecord.DELETED);
-    /** What Debezium sends for a TOASTed column the change did not touch (its default unavailable.value.placeholder). */
-    public static final String UNAVAILABLE = "__debezium_unavailable_value";
     private static final List<String> META = List.of(RowRecord.SOURCE_TS, RowRecord.VERSION, RowRecord.DELETED);
 
     private final Dialect dialect;
@@ -26,12 +25,14 @@ public final class UpsertSql {
         this.dialect = dialect;
     }
 
+    /** The table with the record key as primary key; without a key (pk.mode=none) a plain table. */
     public String createTable(String table, TableShape shape) {
         String columns = shape.columns().entrySet().stream()
                 .map(e -> quote(e.getKey()) + " " + dialect.sqlType(e.getValue())
                         + (shape.keyColumns().contains(e.getKey()) ? " NOT NULL" : ""))
                 .collect(Collectors.joining(", "));
-        return "CREATE TABLE IF NOT EXISTS " + quote(table) + " (" + columns + ", PRIMARY KEY (" + list(shape.keyColumns()) + "))";
+        String key = shape.keyColumns().isEmpty() ? "" : ", PRIMARY KEY (" + list(shape.keyColumns()) + ")";
+        return "CREATE TABLE IF NOT EXISTS " + quote(table) + " (" + columns + key + ")";
     }
 
     public String addColumn(String table, String column, TableShape shape) {
@@ -40,9 +41,12 @@ public final class UpsertSql {
     }
 
     public String createStaging(String staging, TableShape shape) {
-        String columns = shape.columns().entrySet().stream()
-                .map(e -> quote(e.getKey()) + " " + dialect.sqlType(e.getValue()))
-                .collect(Collectors.joining(", "));
+        List<String> names = shape.stagingColumnNames();
+        List<ColumnType> types = shape.stagingColumnTypes();
+        StringBuilder columns = new StringBuilder();
+        for (int i = 0; i < names.size(); i++) {
+            columns.append(i == 0 ? "" : ", ").append(quote(names.get(i))).append(' ').append(dialect.sqlType(types.get(i)));
+        }
         return "CREATE TEMPORARY TABLE " + quote(staging) + " (" + columns + ")";
     }
 
@@ -50,15 +54,34 @@ public final class UpsertSql {
         return "DROP TABLE IF EXISTS " + quote(staging);
     }
 
-    /**
-     * Inserts or updates every staged row that is not a delete. A text column holding Debezium's placeholder for an
-     * unchanged TOASTed value keeps the stored value.
-     */
+    /** Inserts or updates every staged row that is not a delete and has every column (see {@link #write}). */
     public String upsert(String table, String staging, TableShape shape) {
-        List<String> columns = shape.columnNames();
+        return write(table, staging, shape, null, InsertMode.UPSERT);
+    }
+
+    /**
+     * Writes the staged live rows whose {@link TableShape#UNCHANGED} marker equals {@code marker} (null: rows with
+     * every column), leaving out the columns the marker names, so an unchanged TOASTed value keeps the stored one.
+     * {@code upsert} updates a stored row when the staged version is newer; {@code insert} only adds new keys.
+     */
+    public String write(String table, String staging, TableShape shape, String marker, InsertMode mode) {
+        List<String> columns = shape.columnsWithout(marker);
+        // the marker holds digits and commas only (positions), so it can be a literal
+        String where = "NOT " + DELETED + " AND " + quote(TableShape.UNCHANGED)
+                + (marker == null ? " IS NULL" : " = '" + marker.replaceAll("[^0-9,]", "") + "'");
+        String insert = insertSelect(table, staging, columns, where);
+        if (mode == InsertMode.INSERT) {
+            return insert + " ON CONFLICT (" + list(shape.keyColumns()) + ") DO NOTHING";
+        }
         String set = columns.stream().filter(c -> !shape.keyColumns().contains(c))
-                .map(c -> quote(c) + " = " + newValue(c, shape.columns().get(c))).collect(Collectors.joining(", "));
-        return insertSelect(table, staging, columns, "NOT " + DELETED) + onConflict(shape, set);
+                .map(c -> quote(c) + " = EXCLUDED." + quote(c)).collect(Collectors.joining(", "));
+        return insert + onConflict(shape, set);
+    }
+
+    /** Appends every staged row (no key: pk.mode=none). */
+    public String append(String table, String staging, TableShape shape) {
+        return "INSERT INTO " + quote(table) + " (" + list(shape.columnNames()) + ") SELECT " + list(shape.columnNames())
+                + " FROM " + quote(staging);
     }
 
     /**
@@ -79,14 +102,6 @@ public final class UpsertSql {
         return "DELETE FROM " + quote(table) + " AS " + TARGET + " WHERE EXISTS (SELECT 1 FROM " + quote(staging) + " AS s WHERE s."
                 + DELETED + " AND " + keyMatch + " AND (" + TARGET + "." + VERSION + " IS NULL OR " + TARGET + "." + VERSION
                 + " < s." + VERSION + "))";
-    }
-
-    private static String newValue(String column, ColumnType type) {
-        String incoming = "EXCLUDED." + quote(column);
-        if (type.kind() != ColumnType.Kind.TEXT) {
-            return incoming;
-        }
-        return "CASE WHEN " + incoming + " = '" + UNAVAILABLE + "' THEN " + TARGET + "." + quote(column) + " ELSE " + incoming + " END";
     }
 
     private static String insertSelect(String table, String staging, List<String> columns, String where) {

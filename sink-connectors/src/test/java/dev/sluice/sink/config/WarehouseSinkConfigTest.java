@@ -17,6 +17,13 @@ class WarehouseSinkConfigTest {
         assertThat(config.autoEvolve()).isTrue();
         assertThat(config.batchSize()).isEqualTo(10_000);
         assertThat(config.password()).isNull();
+        assertThat(config.pkMode()).isEqualTo(PkMode.RECORD_KEY);
+        assertThat(config.pkFields()).isEmpty();
+        assertThat(config.insertMode()).isEqualTo(InsertMode.UPSERT);
+        assertThat(config.maxRetries()).isEqualTo(10);
+        assertThat(config.retryBackoffMs()).isEqualTo(1000);
+        assertThat(java.util.stream.IntStream.range(0, 10).mapToLong(config::backoffBeforeRetry).sum())
+                .as("the default budget outlives a 30 s outage").isEqualTo(181_000);
     }
 
     @Test
@@ -38,5 +45,25 @@ class WarehouseSinkConfigTest {
                 .hasMessageContaining("delete.mode");
         assertThatThrownBy(() -> new WarehouseSinkConfig(Map.of("connection.url", "jdbc:duckdb:", "batch.size", "0")))
                 .hasMessageContaining("batch.size");
+    }
+
+    @Test
+    void aKeylessUpsertIsRejectedNamingInsertMode() {
+        assertThatThrownBy(() -> new WarehouseSinkConfig(Map.of("connection.url", "jdbc:duckdb:", "pk.mode", "none")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("insert.mode");
+    }
+
+    @Test
+    void aKeylessAppendIsAccepted() {
+        WarehouseSinkConfig config = new WarehouseSinkConfig(Map.of("connection.url", "jdbc:duckdb:", "pk.mode", "NONE",
+                "insert.mode", "insert", "pk.fields", ""));
+        assertThat(config.pkMode()).isEqualTo(PkMode.NONE);
+        assertThat(config.pkFields()).isEmpty();
+    }
+
+    @Test
+    void duplicatePkFieldsAreRejected() {
+        assertThat(KeyRules.problems(PkMode.RECORD_KEY, java.util.List.of("id", "id"), InsertMode.UPSERT, DeleteMode.SOFT))
+                .containsOnlyKeys("pk.fields");
     }
 }

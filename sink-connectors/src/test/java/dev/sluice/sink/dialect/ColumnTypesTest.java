@@ -54,8 +54,8 @@ class ColumnTypesTest {
         Schema d = Decimal.builder(2).parameter(ColumnTypes.DECIMAL_PRECISION, "10").build();
         assertThat(both(d)).isEqualTo("NUMERIC(10, 2) / DECIMAL(10, 2)");
         Schema wide = Decimal.builder(2).parameter(ColumnTypes.DECIMAL_PRECISION, "50").build();
-        assertThat(both(wide)).isEqualTo("NUMERIC(50, 2) / DOUBLE");
-        assertThat(both(Decimal.schema(3))).isEqualTo("NUMERIC / DOUBLE");
+        assertThat(both(wide)).isEqualTo("NUMERIC(50, 2) / VARCHAR");
+        assertThat(both(Decimal.schema(3))).isEqualTo("NUMERIC / VARCHAR");
     }
 
     @Test
@@ -69,7 +69,10 @@ class ColumnTypesTest {
         assertThat(both(named(Schema.Type.INT64, ColumnTypes.DBZ_MICRO_TIME))).isEqualTo("TIME / TIME");
         assertThat(both(named(Schema.Type.STRING, ColumnTypes.DBZ_UUID))).isEqualTo("UUID / UUID");
         assertThat(both(named(Schema.Type.STRING, ColumnTypes.DBZ_JSON))).isEqualTo("JSONB / JSON");
-        assertThat(both(variableScaleDecimal())).isEqualTo("NUMERIC / DOUBLE");
+        assertThat(both(variableScaleDecimal())).isEqualTo("NUMERIC / VARCHAR");
+        assertThat(both(named(Schema.Type.STRING, ColumnTypes.DBZ_ZONED_TIME))).isEqualTo("TIMETZ / TIMETZ");
+        assertThat(both(named(Schema.Type.INT64, ColumnTypes.DBZ_MICRO_DURATION))).isEqualTo("INTERVAL / INTERVAL");
+        assertThat(both(named(Schema.Type.STRING, ColumnTypes.DBZ_INTERVAL))).isEqualTo("INTERVAL / INTERVAL");
     }
 
     @Test
@@ -81,8 +84,33 @@ class ColumnTypesTest {
 
     @Test
     void nestedTypesAreRejectedNamingTheColumn() {
-        assertThatThrownBy(() -> ColumnTypes.of("tags", SchemaBuilder.array(Schema.STRING_SCHEMA).build()))
-                .isInstanceOf(DataException.class).hasMessageContaining("'tags'").hasMessageContaining("ARRAY");
+        Schema nested = SchemaBuilder.array(SchemaBuilder.array(Schema.STRING_SCHEMA).build()).build();
+        assertThatThrownBy(() -> ColumnTypes.of("tags", nested))
+                .isInstanceOf(DataException.class).hasMessageContaining("'tags'").hasMessageContaining("array of arrays");
+        assertThatThrownBy(() -> ColumnTypes.of("attrs", SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.STRING_SCHEMA).build()))
+                .isInstanceOf(DataException.class).hasMessageContaining("'attrs'").hasMessageContaining("MAP");
+    }
+
+    @Test
+    void arraysOfScalarsMapToArrayColumns() {
+        assertThat(both(SchemaBuilder.array(Schema.OPTIONAL_STRING_SCHEMA).optional().build())).isEqualTo("TEXT[] / VARCHAR[]");
+        assertThat(both(SchemaBuilder.array(Schema.OPTIONAL_INT32_SCHEMA).build())).isEqualTo("INTEGER[] / INTEGER[]");
+        Schema texts = SchemaBuilder.array(Schema.OPTIONAL_STRING_SCHEMA).build();
+        assertThat(convert(texts, java.util.Arrays.asList("a", null))).isEqualTo(java.util.Arrays.asList("a", null));
+    }
+
+    @Test
+    void intervalsBecomeTextBothWarehousesParse() {
+        // Debezium's numeric mode: microseconds only (months already counted as 30.4375 days)
+        assertThat(convert(named(Schema.Type.INT64, ColumnTypes.DBZ_MICRO_DURATION), -37_091_106_789_000L))
+                .isEqualTo("0 months 0 days -10303:05:06.789000");
+        // Debezium's string mode keeps months and days apart
+        assertThat(convert(named(Schema.Type.STRING, ColumnTypes.DBZ_INTERVAL), "P1Y2M3DT4H5M6.78S"))
+                .isEqualTo("14 months 3 days 4:05:06.780000");
+        assertThat(convert(named(Schema.Type.STRING, ColumnTypes.DBZ_INTERVAL), "P-1M"))
+                .isEqualTo("-1 months 0 days 0:00:00.000000");
+        assertThat(convert(named(Schema.Type.STRING, ColumnTypes.DBZ_ZONED_TIME), "11:45:30.5Z"))
+                .isEqualTo(java.time.OffsetTime.parse("11:45:30.5Z"));
     }
 
     @Test

@@ -2,6 +2,8 @@ package dev.sluice.sink.write;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.sink.config.InsertMode;
+import dev.sluice.sink.config.PkMode;
 import dev.sluice.sink.config.TableNameFormat;
 import dev.sluice.sink.dialect.postgres.PostgresDialect;
 import java.util.List;
@@ -23,11 +25,32 @@ class UpsertSqlTest {
     void upsertIsGuardedByVersionAndSkipsDeletes() {
         String upsert = sql.upsert("orders", "stage", shape);
         assertThat(upsert).contains("WHERE NOT \"__deleted\"")
-                .contains("ON CONFLICT (\"region\", \"id\") DO UPDATE SET \"note\" = CASE WHEN EXCLUDED.\"note\" = "
-                        + "'__debezium_unavailable_value' THEN \"__sluice_target\".\"note\" ELSE EXCLUDED.\"note\" END")
+                .contains("\"__sluice_unchanged\" IS NULL")
+                .contains("ON CONFLICT (\"region\", \"id\") DO UPDATE SET \"note\" = EXCLUDED.\"note\"")
                 .contains("\"__version\" = EXCLUDED.\"__version\"")
                 .endsWith("\"__sluice_target\".\"__version\" < EXCLUDED.\"__version\"")
                 .doesNotContain("\"region\" = EXCLUDED");
+    }
+
+    @Test
+    void rowsWithUnchangedColumnsAreWrittenWithoutThem() {
+        String upsert = sql.write("orders", "stage", shape, "2", InsertMode.UPSERT);
+        assertThat(upsert).contains("\"__sluice_unchanged\" = '2'").doesNotContain("\"note\"")
+                .contains("\"__version\" = EXCLUDED.\"__version\"");
+    }
+
+    @Test
+    void insertModeNeverUpdatesAStoredRow() {
+        assertThat(sql.write("orders", "stage", shape, null, InsertMode.INSERT))
+                .endsWith("ON CONFLICT (\"region\", \"id\") DO NOTHING").doesNotContain("UPDATE");
+    }
+
+    @Test
+    void aKeylessTableHasNoPrimaryKeyAndIsAppendedTo() {
+        TableShape keyless = TableShape.of(List.of(new RowRecordParser(new TableNameFormat("${table}"), PkMode.NONE, List.of())
+                .parse(Rows.row(0, 0, "eu", 1, "a", 1, false))));
+        assertThat(sql.createTable("log", keyless)).doesNotContain("PRIMARY KEY").doesNotContain("NOT NULL");
+        assertThat(sql.append("log", "stage", keyless)).doesNotContain("ON CONFLICT").doesNotContain("WHERE");
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
+import java.time.OffsetTime;
 import java.util.List;
 import java.util.UUID;
 import org.duckdb.DuckDBAppender;
@@ -45,7 +46,7 @@ final class DuckDbAppenderLoad {
             if (DuckDbDialect.fitsDecimal(type)) {
                 appender.append(d.setScale(type.scale(), RoundingMode.HALF_UP)); // the appender wants the column's exact scale
             } else {
-                appender.append(d.doubleValue());
+                appender.append(d.toPlainString()); // a VARCHAR column: the exact digits (DuckDbDialect)
             }
         } else if (value instanceof String s) {
             appender.append(s);
@@ -73,6 +74,10 @@ final class DuckDbAppenderLoad {
             appender.append(t);
         } else if (value instanceof UUID u) {
             appender.append(u);
+        } else if (value instanceof OffsetTime t) {
+            appender.append(t);
+        } else if (value instanceof List<?> items) {
+            appender.append(items);
         } else {
             throw new SQLException("No DuckDB appender mapping for " + value.getClass().getName() + " (" + type + ")");
         }

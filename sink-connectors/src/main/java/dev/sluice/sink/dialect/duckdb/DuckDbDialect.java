@@ -2,18 +2,22 @@ package dev.sluice.sink.dialect.duckdb;
 
 import dev.sluice.sink.dialect.ColumnType;
 import dev.sluice.sink.dialect.Dialect;
+import dev.sluice.sink.dialect.Identifiers;
 import dev.sluice.sink.dialect.WarehouseConnection;
 import java.math.BigDecimal;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import org.duckdb.DuckDBConnection;
 
 /**
  * DuckDB: connections come from {@link SharedDuckDb} (one instance and one writer per file in the JVM);
  * staging tables are filled with the Appender.
- * DuckDB's DECIMAL holds at most 38 digits, so wider decimals and Debezium's VariableScaleDecimal
- * (whose scale changes per value) are stored as DOUBLE, losing digits beyond double precision.
+ * DuckDB's DECIMAL holds at most 38 digits, so wider decimals and Debezium's VariableScaleDecimal (PostgreSQL
+ * {@code numeric} without precision, whose scale changes per value) are stored as their exact text in a VARCHAR:
+ * no digit is lost, and {@code CAST(col AS DOUBLE)} or {@code AS DECIMAL(p,s)} computes with them.
+ * The appender (DuckDB 1.5) cannot write INTERVAL columns, so those are staged as VARCHAR and cast by the upsert.
  */
 public final class DuckDbDialect implements Dialect {
     static final String PREFIX = "jdbc:duckdb:";
@@ -41,26 +45,30 @@ public final class DuckDbDialect implements Dialect {
             case INTEGER -> "INTEGER";
             case BIGINT -> "BIGINT";
             case REAL -> "REAL";
-            case DOUBLE, VARIABLE_DECIMAL -> "DOUBLE";
+            case DOUBLE -> "DOUBLE";
+            case VARIABLE_DECIMAL -> "VARCHAR";
             case BOOLEAN -> "BOOLEAN";
             case TEXT -> "VARCHAR";
             case BYTES -> "BLOB";
-            case DECIMAL -> fitsDecimal(type) ? "DECIMAL(" + type.precision() + ", " + type.scale() + ")" : "DOUBLE";
+            case DECIMAL -> fitsDecimal(type) ? "DECIMAL(" + type.precision() + ", " + type.scale() + ")" : "VARCHAR";
             case DATE -> "DATE";
             case TIME -> "TIME";
             case TIMESTAMP -> "TIMESTAMP";
             case TIMESTAMPTZ -> "TIMESTAMPTZ";
+            case TIMETZ -> "TIMETZ";
+            case INTERVAL -> "INTERVAL";
             case UUID -> "UUID";
             case JSON -> "JSON";
+            case ARRAY -> sqlType(type.element()) + "[]";
         };
     }
 
     @Override
     public void bind(PreparedStatement statement, int index, ColumnType type, Object value) throws SQLException {
         if (value instanceof BigDecimal d && (type.kind() == ColumnType.Kind.VARIABLE_DECIMAL || !fitsDecimal(type))) {
-            statement.setDouble(index, d.doubleValue());
-        } else if (value != null && type.kind() == ColumnType.Kind.JSON) {
-            statement.setString(index, (String) value); // the driver has no JDBC type for JSON; DuckDB casts the text
+            statement.setString(index, d.toPlainString());
+        } else if (value != null && (type.kind() == ColumnType.Kind.JSON || type.kind() == ColumnType.Kind.INTERVAL)) {
+            statement.setString(index, (String) value); // the driver has no JDBC type for these; DuckDB casts the text
         } else {
             Dialect.super.bind(statement, index, type, value);
         }
@@ -69,6 +77,14 @@ public final class DuckDbDialect implements Dialect {
     @Override
     public void loadStaging(WarehouseConnection connection, String stagingTable, List<String> columns, List<ColumnType> types,
                             List<Object[]> rows) throws SQLException {
+        for (int i = 0; i < types.size(); i++) {
+            if (types.get(i).kind() == ColumnType.Kind.INTERVAL) {
+                try (Statement s = connection.jdbc().createStatement()) {
+                    s.execute("ALTER TABLE " + Identifiers.quote(stagingTable) + " ALTER COLUMN "
+                            + Identifiers.quote(columns.get(i)) + " SET DATA TYPE VARCHAR");
+                }
+            }
+        }
         DuckDbAppenderLoad.load((DuckDBConnection) connection.jdbc(), stagingTable, types, rows);
     }
 

@@ -2,11 +2,12 @@ package dev.sluice.sink.dialect.postgres;
 
 import java.math.BigDecimal;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
- * Writes converted values as PostgreSQL COPY CSV fields: NULL is an empty unquoted field, every present value is
- * quoted (so an empty string stays distinct from NULL), bytes use bytea's hex form, and date/time values their ISO
- * form, which PostgreSQL's input functions read.
+ * Writes converted values as PostgreSQL COPY CSV fields: NULL is an empty unquoted field, every other present value
+ * but a plain number is quoted (so an empty string stays distinct from NULL), bytes use bytea's hex form, and date/time values their ISO
+ * form, which PostgreSQL's input functions read. Arrays use PostgreSQL's array literal, every item quoted.
  */
 final class CopyCsv {
     private static final HexFormat HEX = HexFormat.of();
@@ -28,6 +29,10 @@ final class CopyCsv {
         if (value == null) {
             return;
         }
+        if (value instanceof Number && !(value instanceof BigDecimal)) {
+            out.append(value); // integers and floats never contain a quote, comma or newline: no quoting needed
+            return;
+        }
         String text;
         if (value instanceof byte[] b) {
             text = "\\x" + HEX.formatHex(b);
@@ -35,17 +40,49 @@ final class CopyCsv {
             text = d.toPlainString();
         } else if (value instanceof Boolean b) {
             text = b ? "t" : "f";
+        } else if (value instanceof List<?> items) {
+            text = arrayLiteral(items);
         } else {
-            text = value.toString(); // numbers, UUID, java.time values: their toString is what PostgreSQL parses
+            text = value.toString(); // UUID, java.time values: their toString is what PostgreSQL parses
         }
         out.append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '"') {
-                out.append('"');
+        if (text.indexOf('"') < 0) {
+            out.append(text);
+        } else {
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c == '"') {
+                    out.append('"');
+                }
+                out.append(c);
             }
-            out.append(c);
         }
         out.append('"');
+    }
+
+    /** {@code {"a",NULL,"b\\"c"}}: quoting every item keeps "NULL", commas and braces inside text as text. */
+    static String arrayLiteral(List<?> items) {
+        StringBuilder out = new StringBuilder("{");
+        for (int i = 0; i < items.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            Object item = items.get(i);
+            if (item == null) {
+                out.append("NULL");
+                continue;
+            }
+            String text = item instanceof BigDecimal d ? d.toPlainString() : item.toString();
+            out.append('"');
+            for (int j = 0; j < text.length(); j++) {
+                char c = text.charAt(j);
+                if (c == '"' || c == '\\') {
+                    out.append('\\');
+                }
+                out.append(c);
+            }
+            out.append('"');
+        }
+        return out.append('}').toString();
     }
 }

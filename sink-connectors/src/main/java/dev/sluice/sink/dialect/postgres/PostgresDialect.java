@@ -64,8 +64,11 @@ public final class PostgresDialect implements Dialect {
             case TIME -> "TIME";
             case TIMESTAMP -> "TIMESTAMP";
             case TIMESTAMPTZ -> "TIMESTAMPTZ";
+            case TIMETZ -> "TIMETZ";
+            case INTERVAL -> "INTERVAL";
             case UUID -> "UUID";
             case JSON -> "JSONB";
+            case ARRAY -> sqlType(type.element()) + "[]";
         };
     }
 
@@ -103,8 +106,8 @@ public final class PostgresDialect implements Dialect {
 
     @Override
     public void bind(PreparedStatement statement, int index, ColumnType type, Object value) throws SQLException {
-        if (value != null && type.kind() == ColumnType.Kind.JSON) {
-            statement.setObject(index, value, Types.OTHER); // lets the server parse the text as jsonb
+        if (value != null && (type.kind() == ColumnType.Kind.JSON || type.kind() == ColumnType.Kind.INTERVAL)) {
+            statement.setObject(index, value, Types.OTHER); // lets the server parse the text as jsonb / interval
         } else {
             Dialect.super.bind(statement, index, type, value);
         }
