@@ -8,6 +8,8 @@ import picocli.CommandLine.Option;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code sluice chaos}: kill services at random during a workload, then prove the warehouse equals the source. */
@@ -33,6 +35,10 @@ public final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--work-dir", description = "Where the run keeps its state and the services' logs (default: a new temp dir).")
     Path workDir;
 
+    @Option(names = "--victims", split = ",", paramLabel = "SERVICE",
+            description = "Which services may be killed: ingest, transform, connect (default: all three).")
+    List<String> victims = new ArrayList<>();
+
     @Option(names = "--seed", description = "Random seed, to repeat a run's kill schedule (default: random).")
     Long seed;
 
@@ -41,9 +47,9 @@ public final class ChaosCommand implements Callable<Integer> {
         Path dir = workDir != null ? workDir : Files.createTempDirectory("sluice-chaos-");
         long actualSeed = seed != null ? seed : System.nanoTime();
         System.out.println("chaos: state and service logs in " + dir + " (seed " + actualSeed + ")");
-        ChaosReport report = new ChaosRun(new ChaosRun.Settings(kills, duration, rate, warehouse, dir, actualSeed),
+        ChaosReport report = new ChaosRun(new ChaosRun.Settings(kills, duration, rate, warehouse, dir, actualSeed, victims),
                 System.out).run();
         System.out.println(report.summary());
-        return report.consistent() ? 0 : 1;
+        return report.consistent() && report.sinkOffsetsMatch() ? 0 : 1;
     }
 }

@@ -5,7 +5,12 @@ import dev.sluice.cli.reconcile.TableComparison;
 import java.util.List;
 
 /** What a chaos run did and found: the promise holds when nothing is missing, extra or different. */
-public record ChaosReport(long changesMade, int kills, List<String> killed, List<TableComparison> tables) {
+/**
+ * @param sinkOffsetsMatch whether the warehouse's {@code _sluice_offsets} equal the sink's committed
+ *                         consumer position once drained
+ */
+public record ChaosReport(long changesMade, int kills, List<String> killed, List<TableComparison> tables,
+                          boolean sinkOffsetsMatch) {
 
     public long rowsCompared() {
         return tables.stream().mapToLong(TableComparison::sourceRows).sum();
@@ -28,7 +33,7 @@ public record ChaosReport(long changesMade, int kills, List<String> killed, List
     }
 
     public String summary() {
-        return String.format("changes made %,d | kills %d | rows compared %,d | rows missing %d | rows extra %d | rows different %d",
-                changesMade, kills, rowsCompared(), rowsMissing(), rowsExtra(), rowsDifferent());
+        return String.format("changes made %,d | kills %d %s | rows compared %,d | rows missing %d | rows extra %d | rows different %d",
+                changesMade, kills, killed, rowsCompared(), rowsMissing(), rowsExtra(), rowsDifferent());
     }
 }

@@ -40,7 +40,16 @@ public final class ChaosRun {
 
     /** What to run: how many kills over how long, at which load, into which warehouse. */
     public record Settings(int kills, Duration duration, int changesPerSecond, WarehouseKind warehouse,
-                           Path workDir, long seed) {
+                           Path workDir, long seed, List<String> victims) {
+
+        public static final List<String> ALL_SERVICES = List.of("ingest", "transform", "connect");
+
+        public Settings {
+            victims = victims == null || victims.isEmpty() ? ALL_SERVICES : List.copyOf(victims);
+            if (!ALL_SERVICES.containsAll(victims)) {
+                throw new IllegalArgumentException("--victims takes ingest, transform and connect, not " + victims + ".");
+            }
+        }
     }
 
     private static final String SESSION_TIMEOUT = "session.timeout.ms=10000";
@@ -66,6 +75,7 @@ public final class ChaosRun {
             }
             WarehouseTarget warehouse = settings.warehouse().target(postgres, "warehouse", settings.workDir());
             List<ServiceProcess> services = services(broker.bootstrapServers(), registry.url(), postgres, warehouse);
+            boolean offsetsMatch = false;
             List<String> killed = new ArrayList<>();
             LoadGenerator load = new LoadGenerator(postgres.connect("shop"), settings.changesPerSecond(), settings.seed());
             try {
@@ -82,6 +92,10 @@ public final class ChaosRun {
                 if (!drained) {
                     out.println("chaos: the pipeline did not drain within 5 minutes; comparing anyway");
                 }
+                offsetsMatch = SinkOffsets.matchCommitted(warehouse, broker.bootstrapServers(),
+                        "connect-" + SinkConnectorConfig.NAME, Duration.ofSeconds(30));
+                out.println("chaos: _sluice_offsets " + (offsetsMatch ? "matches" : "does NOT match")
+                        + " the sink's committed consumer position");
             } finally {
                 load.close();
                 for (ServiceProcess service : services) {
@@ -91,7 +105,7 @@ public final class ChaosRun {
             List<TableComparison> tables = new Reconciler(postgres.jdbcUrl("shop"), postgres.user(), postgres.password(),
                     warehouse.jdbcUrl(), warehouse.user(), warehouse.password()).compare(DemoSchema.TABLES);
             tables.forEach(t -> out.println("chaos: " + t.line()));
-            return new ChaosReport(load.changes(), killed.size(), killed, tables);
+            return new ChaosReport(load.changes(), killed.size(), killed, tables, offsetsMatch);
         }
     }
 
@@ -134,7 +148,8 @@ public final class ChaosRun {
                 }
             }
             if (next < killTimes.size() && System.nanoTime() >= killTimes.get(next)) {
-                ServiceProcess victim = services.get(random.nextInt(services.size()));
+                List<ServiceProcess> candidates = services.stream().filter(p -> settings.victims().contains(p.name())).toList();
+                ServiceProcess victim = candidates.get(random.nextInt(candidates.size()));
                 victim.kill();
                 killed.add(victim.name());
                 out.printf("chaos: kill %d/%d: SIGKILL %s at %ds; restarting it%n", next + 1, settings.kills(),
