@@ -89,10 +89,9 @@ class WarehouseOutageIT {
         pg.close(); // the database goes away mid-load
         double retriesBefore = retries();
         send(changes.subList(third, 2 * third));
-        // failed retries at 100, 200, 400, 800, then every 1,000 ms: the database stays away for more than six seconds
-        long stopped = System.nanoTime();
+        // eight failed retries backing off 100, 200, 400, 800, then 1,000 ms each: the outage spans
+        // several seconds of the task's retrying, counted rather than timed
         await().atMost(Duration.ofSeconds(60)).until(() -> retries() >= retriesBefore + 8);
-        assertThat(Duration.ofNanos(System.nanoTime() - stopped)).isGreaterThan(Duration.ofSeconds(5));
         assertRunning();
 
         pg = PostgresServer.startPersistent(dir.resolve("pgdata"), port); // same data, same port
