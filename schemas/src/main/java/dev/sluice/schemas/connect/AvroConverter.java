@@ -2,6 +2,7 @@ package dev.sluice.schemas.connect;
 
 import java.util.Map;
 
+import dev.sluice.schemas.registry.RestSchemaRegistryClient;
 import dev.sluice.schemas.registry.SchemaRegistryClient;
 import dev.sluice.schemas.registry.SchemaRegistryConfig;
 import dev.sluice.schemas.registry.SchemaRegistryException;
@@ -23,13 +24,17 @@ import org.apache.kafka.connect.storage.Converter;
  * Debezium's semantic types survive, see {@link ConnectToAvroSchema}). Null values map to null
  * bytes and back to {@link SchemaAndValue#NULL}. Failures are {@link DataException}s.
  *
- * <p>Config: {@value SchemaRegistryConfig#SCHEMA_REGISTRY_URL} (required).
+ * <p>Config: {@value SchemaRegistryConfig#SCHEMA_REGISTRY_URL} (required),
+ * {@value SchemaRegistryConfig#RETRY_TIMEOUT_MS} (optional).
  */
 public class AvroConverter implements Converter {
 
     private static final ConfigDef CONFIG = new ConfigDef().define(SchemaRegistryConfig.SCHEMA_REGISTRY_URL,
             ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, ConfigDef.Importance.HIGH,
-            "Base URL of the Schema Registry REST API, e.g. http://localhost:8081.");
+            "Base URL of the Schema Registry REST API, e.g. http://localhost:8081.")
+            .define(SchemaRegistryConfig.RETRY_TIMEOUT_MS, ConfigDef.Type.LONG,
+                    RestSchemaRegistryClient.DEFAULT_RETRY_WINDOW.toMillis(), ConfigDef.Range.atLeast(0),
+                    ConfigDef.Importance.LOW, "How long a failing Schema Registry call is retried before the record fails.");
 
     private final ConnectToAvroSchema toAvro = new ConnectToAvroSchema();
     private final AvroToConnectSchema toConnect = new AvroToConnectSchema();

@@ -26,25 +26,42 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Registrations and schemas by id are cached for the life of the client (ids never change meaning
  * in a registry), so the hot path of a serde makes no HTTP call after the first record of a schema.
- * Connection failures and 5xx answers are retried with exponential backoff ({@value #ATTEMPTS}
- * attempts); 4xx answers are not retried and become a {@link SchemaRegistryException} carrying
- * the registry's message. Thread-safe.
+ * Connection failures and 5xx answers are retried with exponential backoff (capped at
+ * {@value #MAX_BACKOFF_MS} ms) for a retry window ({@link #DEFAULT_RETRY_WINDOW} unless given), so a registry
+ * that restarts or is briefly unreachable costs a delay, not a failed record; after the window the call fails
+ * with one sentence naming the URL and the fix. 4xx answers are not retried and become a
+ * {@link SchemaRegistryException} carrying the registry's message. Thread-safe.
  */
 public class RestSchemaRegistryClient implements SchemaRegistryClient {
 
     static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final Logger LOG = LoggerFactory.getLogger(RestSchemaRegistryClient.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int ATTEMPTS = 4;
+    /** How long failing calls are retried unless the client is built with another window. */
+    public static final Duration DEFAULT_RETRY_WINDOW = Duration.ofSeconds(10);
     private static final long FIRST_BACKOFF_MS = 200;
+    private static final long MAX_BACKOFF_MS = 2_000;
 
     private final String baseUrl;
     private final HttpClient http;
+    private final Duration retryWindow;
     private final Map<String, Map<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
 
     /** A client for the registry at {@code baseUrl} (e.g. {@code http://localhost:8081}). */
     public RestSchemaRegistryClient(String baseUrl) {
+        this(baseUrl, DEFAULT_RETRY_WINDOW);
+    }
+
+    /**
+     * A client that retries a failing call (unreachable registry, 5xx) for {@code retryWindow} before giving up;
+     * at least one further attempt is always made.
+     */
+    public RestSchemaRegistryClient(String baseUrl, Duration retryWindow) {
+        if (retryWindow == null || retryWindow.isNegative()) {
+            throw new IllegalArgumentException("the Schema Registry retry window must be zero or positive, not " + retryWindow);
+        }
+        this.retryWindow = retryWindow;
         if (baseUrl == null || !(baseUrl.startsWith("http://") || baseUrl.startsWith("https://"))) {
             throw new IllegalArgumentException("'" + baseUrl + "' is not a Schema Registry URL;"
                     + " give an http:// or https:// base URL such as http://localhost:8081");
@@ -209,6 +226,7 @@ public class RestSchemaRegistryClient implements SchemaRegistryClient {
         }
         HttpRequest built = request.build();
         long backoff = FIRST_BACKOFF_MS;
+        long giveUpAt = System.nanoTime() + retryWindow.toNanos();
         for (int attempt = 1; ; attempt++) {
             String failure;
             Exception cause = null;
@@ -229,15 +247,15 @@ public class RestSchemaRegistryClient implements SchemaRegistryClient {
                 Thread.currentThread().interrupt();
                 throw new SchemaRegistryException("interrupted while trying to " + action + " at " + baseUrl, e);
             }
-            if (attempt >= ATTEMPTS) {
-                String message = "could not " + action + " at the Schema Registry " + baseUrl + " after " + ATTEMPTS
-                        + " attempts (" + failure + "); check that the registry runs and " + SchemaRegistryConfig.SCHEMA_REGISTRY_URL
-                        + " points to it";
+            if (attempt >= 2 && System.nanoTime() >= giveUpAt) {
+                String message = "could not " + action + " at the Schema Registry " + baseUrl + " after " + attempt
+                        + " attempts in " + retryWindow.toMillis() + " ms (" + failure + "); check that the registry runs and "
+                        + SchemaRegistryConfig.SCHEMA_REGISTRY_URL + " points to it";
                 throw cause != null ? new SchemaRegistryException(message, cause) : new SchemaRegistryException(message, 503, 0);
             }
             LOG.debug("Attempt {} to {} at {} failed ({}); retrying in {} ms", attempt, action, baseUrl, failure, backoff);
-            sleep(backoff);
-            backoff *= 2;
+            sleep(Math.min(backoff, Math.max(1, (giveUpAt - System.nanoTime()) / 1_000_000)));
+            backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
         }
     }
 

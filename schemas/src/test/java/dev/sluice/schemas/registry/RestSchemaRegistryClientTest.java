@@ -89,11 +89,12 @@ class RestSchemaRegistryClientTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        RestSchemaRegistryClient unreachable = new RestSchemaRegistryClient("http://localhost:" + closedPort);
+        RestSchemaRegistryClient unreachable = new RestSchemaRegistryClient("http://localhost:" + closedPort,
+                java.time.Duration.ofMillis(700));
         assertThatThrownBy(() -> unreachable.schemaById(1))
                 .isInstanceOf(SchemaRegistryException.class)
                 .hasMessageContaining("could not get the schema with id 1")
-                .hasMessageContaining("after 4 attempts")
+                .hasMessageContaining("attempts in 700 ms")
                 .hasMessageContaining("schema.registry.url");
     }
 
