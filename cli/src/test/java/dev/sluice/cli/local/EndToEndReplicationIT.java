@@ -1,15 +1,11 @@
 package dev.sluice.cli.local;
 
+import dev.sluice.cli.PipelineInfrastructure;
 import dev.sluice.cli.demo.DemoSchema;
 import dev.sluice.cli.demo.LoadGenerator;
 import dev.sluice.cli.reconcile.Reconciler;
 import dev.sluice.cli.reconcile.TableComparison;
 import dev.sluice.cli.source.SourceUrl;
-import dev.sluice.embedded.KafkaTestCluster;
-import dev.sluice.embedded.PostgresServer;
-import dev.sluice.schemas.registry.EmbeddedSchemaRegistry;
-import io.micrometer.core.instrument.Metrics;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,42 +35,33 @@ class EndToEndReplicationIT {
     @TempDir
     static Path work;
 
-    private static KafkaTestCluster kafka;
-    private static PostgresServer postgres;
-    private static EmbeddedSchemaRegistry registry;
+    private static PipelineInfrastructure infra;
 
     @BeforeAll
     static void start() {
-        Metrics.addRegistry(new SimpleMeterRegistry());
-        kafka = KafkaTestCluster.start();
-        postgres = PostgresServer.startThrowaway();
-        registry = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), 0);
-        postgres.createDatabase("shop");
-        postgres.createDatabase("warehouse");
+        infra = PipelineInfrastructure.start("shop", "warehouse");
     }
 
     @AfterAll
     static void stop() {
-        registry.close();
-        postgres.close();
-        kafka.close();
+        infra.close();
     }
 
     @Test
     void snapshotAndStreamedChangesReachBothWarehousesExactly() throws Exception {
-        SourceUrl source = new SourceUrl(postgres.host(), postgres.port(), "shop", postgres.user(), postgres.password());
-        WarehouseTarget duckdb = WarehouseTarget.parse("jdbc:duckdb:" + work.resolve("warehouse.duckdb"), null);
-        WarehouseTarget pgWarehouse = new WarehouseTarget(postgres.jdbcUrl("warehouse"), postgres.user(), postgres.password());
+        SourceUrl source = infra.source("shop");
+        WarehouseTarget duckdb = PipelineInfrastructure.duckDb(work.resolve("warehouse.duckdb"));
+        WarehouseTarget pgWarehouse = infra.postgresWarehouse("warehouse");
         LoadGenerator load;
-        try (Connection c = postgres.connect("shop")) {
+        try (Connection c = infra.postgres.connect("shop")) {
             DemoSchema.create(c);
         }
         // seeds customers and products before capture starts: they arrive through the snapshot
-        load = new LoadGenerator(postgres.connect("shop"), 4_000, 42);
+        load = new LoadGenerator(infra.postgres.connect("shop"), 4_000, 42);
 
         List<String> tables;
         try (ReplicationPipeline pipeline = ReplicationPipeline.start(new ReplicationPipeline.Settings(
-                kafka.bootstrapServers(), registry.url(), source, List.of(), List.of(duckdb, pgWarehouse),
+                infra.kafka.bootstrapServers(), infra.registry.url(), source, List.of(), List.of(duckdb, pgWarehouse),
                 work.resolve("state"), 3))) {
             tables = pipeline.tables();
             assertThat(tables).containsExactlyInAnyOrderElementsOf(DemoSchema.TABLES);
@@ -92,7 +79,7 @@ class EndToEndReplicationIT {
         assertEqual(reconciler(source, pgWarehouse).compare(tables));
         // DuckDB is read once the sink has let go of the file (one process, one writer)
         assertEqual(reconciler(source, duckdb).compare(tables));
-        assertThat(count(postgres.connect("shop"), "SELECT count(*) FROM order_items"))
+        assertThat(count(infra.postgres.connect("shop"), "SELECT count(*) FROM order_items"))
                 .isEqualTo(count(duckdb.open(), "SELECT count(*) FROM order_items WHERE NOT __deleted"))
                 .isGreaterThan(1_000);
         assertThat(count(duckdb.open(), "SELECT count(*) FROM orders WHERE __deleted"))
@@ -102,18 +89,18 @@ class EndToEndReplicationIT {
 
     @Test
     void reconcileNoticesAWarehouseThatDiffers() throws Exception {
-        postgres.createDatabase("drift_source");
-        postgres.createDatabase("drift_warehouse");
-        try (Connection c = postgres.connect("drift_source"); Statement s = c.createStatement()) {
+        infra.postgres.createDatabase("drift_source");
+        infra.postgres.createDatabase("drift_warehouse");
+        try (Connection c = infra.postgres.connect("drift_source"); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS drift (id int PRIMARY KEY, note text)");
             s.execute("INSERT INTO drift VALUES (1, 'a'), (2, 'b'), (3, 'c') ON CONFLICT DO NOTHING");
         }
-        try (Connection w = postgres.connect("drift_warehouse"); Statement s = w.createStatement()) {
+        try (Connection w = infra.postgres.connect("drift_warehouse"); Statement s = w.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS drift (id int PRIMARY KEY, note text, __deleted boolean)");
             s.execute("INSERT INTO drift VALUES (1, 'a', false), (2, 'changed', false), (4, 'd', false), (3, 'c', true) ON CONFLICT DO NOTHING");
         }
-        SourceUrl source = new SourceUrl(postgres.host(), postgres.port(), "drift_source", postgres.user(), postgres.password());
-        WarehouseTarget pgWarehouse = new WarehouseTarget(postgres.jdbcUrl("drift_warehouse"), postgres.user(), postgres.password());
+        SourceUrl source = infra.source("drift_source");
+        WarehouseTarget pgWarehouse = infra.postgresWarehouse("drift_warehouse");
         TableComparison drift = reconciler(source, pgWarehouse).compare(List.of("public.drift")).get(0);
         assertThat(drift.matches()).isFalse();
         assertThat(drift.missing()).isEqualTo(1);

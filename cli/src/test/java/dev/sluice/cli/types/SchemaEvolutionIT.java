@@ -1,15 +1,11 @@
 package dev.sluice.cli.types;
 
+import dev.sluice.cli.PipelineInfrastructure;
 import dev.sluice.cli.local.ReplicationPipeline;
 import dev.sluice.cli.local.WarehouseTarget;
 import dev.sluice.cli.reconcile.Reconciler;
 import dev.sluice.cli.reconcile.TableComparison;
 import dev.sluice.cli.source.SourceUrl;
-import dev.sluice.embedded.KafkaTestCluster;
-import dev.sluice.embedded.PostgresServer;
-import dev.sluice.schemas.registry.EmbeddedSchemaRegistry;
-import io.micrometer.core.instrument.Metrics;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,43 +38,34 @@ class SchemaEvolutionIT {
     @TempDir
     static Path work;
 
-    private static KafkaTestCluster kafka;
-    private static PostgresServer postgres;
-    private static EmbeddedSchemaRegistry registry;
+    private static PipelineInfrastructure infra;
 
     @BeforeAll
     static void start() {
-        Metrics.addRegistry(new SimpleMeterRegistry());
-        kafka = KafkaTestCluster.start();
-        postgres = PostgresServer.startThrowaway();
-        registry = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), 0);
-        postgres.createDatabase("evo_source");
-        postgres.createDatabase("evo_warehouse");
+        infra = PipelineInfrastructure.start("evo_source", "evo_warehouse");
     }
 
     @AfterAll
     static void stop() {
-        registry.close();
-        postgres.close();
-        kafka.close();
+        infra.close();
     }
 
     @Test
     void addedColumnsWithAndWithoutDefaultReachBothWarehousesWhileWritesContinue() throws Exception {
-        SourceUrl source = new SourceUrl(postgres.host(), postgres.port(), "evo_source", postgres.user(), postgres.password());
-        WarehouseTarget duckdb = WarehouseTarget.parse("jdbc:duckdb:" + work.resolve("evo.duckdb"), null);
-        WarehouseTarget pgWarehouse = new WarehouseTarget(postgres.jdbcUrl("evo_warehouse"), postgres.user(), postgres.password());
-        try (Connection c = postgres.connect("evo_source"); Statement s = c.createStatement()) {
+        SourceUrl source = infra.source("evo_source");
+        WarehouseTarget duckdb = PipelineInfrastructure.duckDb(work.resolve("evo.duckdb"));
+        WarehouseTarget pgWarehouse = infra.postgresWarehouse("evo_warehouse");
+        try (Connection c = infra.postgres.connect("evo_source"); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE evolving (id integer PRIMARY KEY, qty integer NOT NULL, label text)");
             s.execute("INSERT INTO evolving SELECT g, g, 'row ' || g FROM generate_series(1, 100) g");
         }
         AtomicBoolean writing = new AtomicBoolean(true);
         AtomicInteger writes = new AtomicInteger();
         try (ReplicationPipeline pipeline = ReplicationPipeline.start(new ReplicationPipeline.Settings(
-                kafka.bootstrapServers(), registry.url(), source, List.of("public.evolving"), List.of(duckdb, pgWarehouse),
+                infra.kafka.bootstrapServers(), infra.registry.url(), source, List.of("public.evolving"), List.of(duckdb, pgWarehouse),
                 work.resolve("state"), 1))) {
             CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> write(writing, writes));
-            try (Connection c = postgres.connect("evo_source"); Statement s = c.createStatement()) {
+            try (Connection c = infra.postgres.connect("evo_source"); Statement s = c.createStatement()) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> writes.get() >= 100);
                 s.execute("ALTER TABLE evolving ADD COLUMN note text");
                 s.execute("UPDATE evolving SET note = 'note ' || id WHERE id % 3 = 0");
@@ -117,7 +104,7 @@ class SchemaEvolutionIT {
 
     /** Inserts new rows and updates old ones, touching only the columns the table was created with. */
     private static void write(AtomicBoolean writing, AtomicInteger writes) {
-        try (Connection c = postgres.connect("evo_source"); Statement s = c.createStatement()) {
+        try (Connection c = infra.postgres.connect("evo_source"); Statement s = c.createStatement()) {
             for (int i = 1; writing.get(); i++) {
                 s.execute("INSERT INTO evolving (id, qty, label) VALUES (" + (1000 + i) + ", " + i + ", 'new " + i + "')");
                 s.execute("UPDATE evolving SET qty = qty + 1 WHERE id = " + (i % 100 + 1));
@@ -134,7 +121,7 @@ class SchemaEvolutionIT {
     }
 
     private static void diagnose(ReplicationPipeline pipeline) throws Exception {
-        var client = new dev.sluice.schemas.registry.RestSchemaRegistryClient(registry.url());
+        var client = new dev.sluice.schemas.registry.RestSchemaRegistryClient(infra.registry.url());
         for (String subject : client.subjects()) {
             System.out.println("SUBJECT " + subject + " versions " + client.versions(subject));
         }
@@ -151,17 +138,17 @@ class SchemaEvolutionIT {
             System.out.println("PG " + e.getMessage());
         }
         for (String topic : List.of("sluice.public.evolving", "replica.public.evolving")) {
-            var records = PlainAvroReader.readAll(kafka.bootstrapServers(), registry.url(), topic);
+            var records = PlainAvroReader.readAll(infra.kafka.bootstrapServers(), infra.registry.url(), topic);
             System.out.println("TOPIC " + topic + " " + records.size() + " last " + records.get(records.size() - 1));
         }
     }
 
     private static SourceUrl source() {
-        return new SourceUrl(postgres.host(), postgres.port(), "evo_source", postgres.user(), postgres.password());
+        return infra.source("evo_source");
     }
 
     private static WarehouseTarget pgW() {
-        return new WarehouseTarget(postgres.jdbcUrl("evo_warehouse"), postgres.user(), postgres.password());
+        return infra.postgresWarehouse("evo_warehouse");
     }
 
     private static Reconciler reconciler(SourceUrl source, WarehouseTarget target) {

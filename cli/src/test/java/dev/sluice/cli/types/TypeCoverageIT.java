@@ -1,16 +1,12 @@
 package dev.sluice.cli.types;
 
+import dev.sluice.cli.PipelineInfrastructure;
 import dev.sluice.cli.demo.DemoSchema;
 import dev.sluice.cli.local.ReplicationPipeline;
 import dev.sluice.cli.local.WarehouseTarget;
 import dev.sluice.cli.source.SourceUrl;
-import dev.sluice.embedded.KafkaTestCluster;
-import dev.sluice.embedded.PostgresServer;
 import dev.sluice.schemas.domain.DomainSchemas;
-import dev.sluice.schemas.registry.EmbeddedSchemaRegistry;
 import dev.sluice.schemas.registry.RestSchemaRegistryClient;
-import io.micrometer.core.instrument.Metrics;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -66,33 +62,24 @@ class TypeCoverageIT {
     @TempDir
     static Path work;
 
-    private static KafkaTestCluster kafka;
-    private static PostgresServer postgres;
-    private static EmbeddedSchemaRegistry registry;
+    private static PipelineInfrastructure infra;
 
     @BeforeAll
     static void start() {
-        Metrics.addRegistry(new SimpleMeterRegistry());
-        kafka = KafkaTestCluster.start();
-        postgres = PostgresServer.startThrowaway();
-        registry = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), 0);
-        postgres.createDatabase("types_source");
-        postgres.createDatabase("types_warehouse");
+        infra = PipelineInfrastructure.start("types_source", "types_warehouse");
     }
 
     @AfterAll
     static void stop() {
-        registry.close();
-        postgres.close();
-        kafka.close();
+        infra.close();
     }
 
     @Test
     void everyCommonTypeArrivesInBothWarehousesWithAnEqualValue() throws Exception {
-        SourceUrl source = new SourceUrl(postgres.host(), postgres.port(), "types_source", postgres.user(), postgres.password());
-        WarehouseTarget duckdb = WarehouseTarget.parse("jdbc:duckdb:" + work.resolve("types.duckdb"), null);
-        WarehouseTarget pgWarehouse = new WarehouseTarget(postgres.jdbcUrl("types_warehouse"), postgres.user(), postgres.password());
-        try (Connection c = postgres.connect("types_source"); Statement s = c.createStatement()) {
+        SourceUrl source = infra.source("types_source");
+        WarehouseTarget duckdb = PipelineInfrastructure.duckDb(work.resolve("types.duckdb"));
+        WarehouseTarget pgWarehouse = infra.postgresWarehouse("types_warehouse");
+        try (Connection c = infra.postgres.connect("types_source"); Statement s = c.createStatement()) {
             s.execute("CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')");
             s.execute("CREATE TABLE " + TABLE + " (id integer PRIMARY KEY, " + String.join(", ",
                     COLUMNS.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList()) + ")");
@@ -112,9 +99,9 @@ class TypeCoverageIT {
         }
 
         try (ReplicationPipeline pipeline = ReplicationPipeline.start(new ReplicationPipeline.Settings(
-                kafka.bootstrapServers(), registry.url(), source, tables(), List.of(duckdb, pgWarehouse),
+                infra.kafka.bootstrapServers(), infra.registry.url(), source, tables(), List.of(duckdb, pgWarehouse),
                 work.resolve("state"), 1))) {
-            try (Connection c = postgres.connect("types_source"); Statement s = c.createStatement()) {
+            try (Connection c = infra.postgres.connect("types_source"); Statement s = c.createStatement()) {
                 // streamed: inserts written in other session time zones, and updates in every direction
                 s.execute("SET TIME ZONE 'Asia/Kolkata'");
                 s.execute(insert(4, Rows.TYPICAL));
@@ -127,11 +114,11 @@ class TypeCoverageIT {
                 s.execute("INSERT INTO " + TABLE + " (id) VALUES (7)");
             }
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
-                    .untilAsserted(() -> assertThat(read(pgWarehouse.open(), false)).isEqualTo(read(postgres.connect("types_source"), false)));
+                    .untilAsserted(() -> assertThat(read(pgWarehouse.open(), false)).isEqualTo(read(infra.postgres.connect("types_source"), false)));
             assertThat(pipeline.awaitDrained(Duration.ofSeconds(3), Duration.ofMinutes(1))).isTrue();
         }
 
-        Map<Integer, Map<String, Object>> expected = read(postgres.connect("types_source"), false);
+        Map<Integer, Map<String, Object>> expected = read(infra.postgres.connect("types_source"), false);
         assertThat(expected).hasSize(9);
         assertThat(expected.get(1).values()).as("row 1 holds a value in every column").doesNotContainNull();
         assertThat(expected.get(2).values()).as("row 2 holds NULL in every column").containsOnlyNulls();
@@ -161,7 +148,7 @@ class TypeCoverageIT {
      * the pipeline registered and the other way round, field for field.
      */
     private static void demoRowTopicsAreDescribedByTheDomainSchemas() {
-        RestSchemaRegistryClient client = new RestSchemaRegistryClient(registry.url());
+        RestSchemaRegistryClient client = new RestSchemaRegistryClient(infra.registry.url());
         for (String table : DomainSchemas.TABLES) {
             org.apache.avro.Schema registered = client.latest("replica.public." + table + "-value").schema();
             org.apache.avro.Schema domain = DomainSchemas.row(table);
@@ -181,7 +168,7 @@ class TypeCoverageIT {
      * types through Avro's own conversions. Every change is there and the values are the source's.
      */
     private static void recordsAreReadableWithoutSluice() throws Exception {
-        List<GenericRecord> changes = PlainAvroReader.readAll(kafka.bootstrapServers(), registry.url(), "sluice.public." + TABLE);
+        List<GenericRecord> changes = PlainAvroReader.readAll(infra.kafka.bootstrapServers(), infra.registry.url(), "sluice.public." + TABLE);
         // snapshot reads of rows 1-3, 8, 9, inserts of 4-7, updates of 1-3
         assertThat(changes).extracting(r -> r.get("op").toString()).containsExactlyInAnyOrder(
                 "r", "r", "r", "r", "r", "c", "c", "c", "c", "u", "u", "u");
@@ -189,7 +176,7 @@ class TypeCoverageIT {
                 && ((GenericRecord) r.get("after")).get("id").equals(5)).findFirst().orElseThrow();
         assertExtremeRow((GenericRecord) insertOf5.get("after"));
 
-        List<GenericRecord> rows = PlainAvroReader.readAll(kafka.bootstrapServers(), registry.url(), "replica.public." + TABLE);
+        List<GenericRecord> rows = PlainAvroReader.readAll(infra.kafka.bootstrapServers(), infra.registry.url(), "replica.public." + TABLE);
         assertThat(rows).hasSize(12);
         assertExtremeRow(rows.stream().filter(r -> r.get("id").equals(5)).findFirst().orElseThrow());
         assertThat(rows).filteredOn(r -> r.get("id").equals(6)).singleElement()
