@@ -1,22 +1,32 @@
 package dev.sluice.ingest;
 
+import dev.sluice.ingest.control.ControlTables;
+import dev.sluice.ingest.control.PublicationTables;
 import dev.sluice.ingest.engine.CdcEngine;
 import dev.sluice.ingest.engine.EngineProperties;
 import dev.sluice.ingest.publish.ChangePublisher;
 import dev.sluice.ingest.publish.TopicNames;
 import dev.sluice.ingest.publish.TopicProvisioner;
 import dev.sluice.ingest.source.ResolvedTables;
+import dev.sluice.ingest.slot.SlotLagMonitor;
 import dev.sluice.ingest.source.SourcePreflight;
+import dev.sluice.ingest.source.SourceSetupException;
 import dev.sluice.ingest.source.TableId;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 
 /**
  * The ingest service: PostgreSQL changes into Kafka change topics {@code <prefix>.<schema>.<table>},
@@ -44,6 +54,7 @@ public final class IngestService implements AutoCloseable {
     private ChangePublisher publisher;
     private CdcEngine engine;
     private ResolvedTables tables;
+    private SlotLagMonitor slotLag;
 
     public IngestService(IngestSettings settings) {
         this.settings = settings;
@@ -65,6 +76,7 @@ public final class IngestService implements AutoCloseable {
         for (TableId table : tables.captured()) {
             tablesByTopic.put(TopicNames.changeTopic(settings.topicPrefix(), table), table);
         }
+        List<TableId> addedTables = prepareSource(tables.captured());
         provisionTopics(tablesByTopic);
 
         // the publisher first: initialising its transactional producer fences a predecessor and
@@ -79,7 +91,56 @@ public final class IngestService implements AutoCloseable {
         }
         log.info("Capturing {} table(s) from {} into topics {}", tables.captured().size(), settings.sourceAddress(),
                 tablesByTopic.keySet());
+        slotLag = new SlotLagMonitor(settings);
+        slotLag.start();
+        backfill(addedTables);
         return tables;
+    }
+
+    /**
+     * Creates Sluice's signal and heartbeat tables when missing and brings an existing publication
+     * to the captured tables; returns the tables newly added to it (their earlier rows need a backfill).
+     */
+    private List<TableId> prepareSource(List<TableId> captured) {
+        ControlTables control = ControlTables.of(settings);
+        List<TableId> published = new ArrayList<>(captured);
+        published.addAll(control.both());
+        try (Connection connection = connect()) {
+            control.ensure(connection);
+            return new PublicationTables(settings.publicationName()).sync(connection, published);
+        } catch (SQLException e) {
+            throw new SourceSetupException("Preparing Sluice's tables " + control.both() + " and publication "
+                    + settings.publicationName() + " in " + settings.sourceAddress() + " failed (" + e.getMessage()
+                    + "); user " + settings.user() + " needs CREATE on schema " + settings.controlSchema()
+                    + " (or create the tables as that user) and must own the publication.", e);
+        }
+    }
+
+    /** A table added to an existing publication streams from now on; its earlier rows come by backfill. */
+    private void backfill(List<TableId> addedTables) {
+        List<TableId> added = addedTables.stream().filter(t -> !ControlTables.of(settings).isControlTable(t)).toList();
+        if (added.isEmpty()) {
+            return;
+        }
+        try (Connection connection = connect()) {
+            for (TableId table : added) {
+                ControlTables.of(settings).requestBackfill(connection, table);
+                log.info("Table {} was added to publication {}: its changes stream from now on, its existing rows"
+                        + " are being backfilled", table, settings.publicationName());
+            }
+        } catch (SQLException e) {
+            log.warn("Requesting the backfill of the added tables {} failed ({}); run sluice backfill for each", added,
+                    e.getMessage());
+        }
+    }
+
+    private Connection connect() throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", settings.user());
+        props.setProperty("password", settings.password());
+        props.setProperty("connectTimeout", "10");
+        props.setProperty("ApplicationName", "sluice-ingest");
+        return DriverManager.getConnection(settings.jdbcUrl(), props);
     }
 
     private void provisionTopics(Map<String, TableId> tablesByTopic) {
@@ -88,12 +149,18 @@ public final class IngestService implements AutoCloseable {
             TopicProvisioner provisioner = new TopicProvisioner(admin, settings.kafkaTimeout());
             provisioner.ensureChangeTopics(tablesByTopic.keySet(), settings.topicPartitions(), settings.replicationFactor());
             provisioner.ensureOffsetsTopic(settings.offsetsTopic(), settings.replicationFactor());
+            provisioner.ensureChangeTopics(List.of(EngineProperties.notificationTopic(settings)), 1, settings.replicationFactor());
         }
     }
 
     /** The tables being captured (after {@link #start()}). */
     public synchronized Optional<ResolvedTables> tables() {
         return Optional.ofNullable(tables);
+    }
+
+    /** The replication slot's lag monitor (after {@link #start()}). */
+    public synchronized Optional<SlotLagMonitor> slotLag() {
+        return Optional.ofNullable(slotLag);
     }
 
     /** True while the engine runs. */
@@ -115,6 +182,10 @@ public final class IngestService implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
+        if (slotLag != null) {
+            slotLag.close();
+            slotLag = null;
+        }
         // engine first: it may still be inside a batch that needs the producer
         if (engine != null) {
             engine.close();

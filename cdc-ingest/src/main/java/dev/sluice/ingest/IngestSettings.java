@@ -30,6 +30,12 @@ public final class IngestSettings {
     public static final Duration DEFAULT_KAFKA_TIMEOUT = Duration.ofSeconds(10);
     /** The brokers' default {@code transaction.max.timeout.ms}: the longest a snapshot or source transaction may take to read. */
     public static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
+    public static final String DEFAULT_CONTROL_SCHEMA = "public";
+    /** Slot lag (WAL the source keeps for us) above which a warning is logged: 1 GiB. */
+    public static final long DEFAULT_SLOT_LAG_WARNING_BYTES = 1L << 30;
+    public static final Duration DEFAULT_SLOT_LAG_CHECK_INTERVAL = Duration.ofSeconds(10);
+    /** Debezium's snapshot modes that make sense for Sluice; the ones a user is most likely to want first. */
+    public static final List<String> SNAPSHOT_MODES = List.of("initial", "never", "when_needed", "no_data", "initial_only", "always");
 
     // PostgreSQL accepts only these characters in replication slot names.
     private static final Pattern SLOT_NAME = Pattern.compile("[a-z0-9_]{1,63}");
@@ -54,6 +60,9 @@ public final class IngestSettings {
     private final Duration heartbeatInterval;
     private final Duration kafkaTimeout;
     private final Duration transactionTimeout;
+    private final String controlSchema;
+    private final long slotLagWarningBytes;
+    private final Duration slotLagCheckInterval;
     private final Map<String, String> debeziumProperties;
 
     private IngestSettings(Builder b) {
@@ -76,6 +85,9 @@ public final class IngestSettings {
         this.heartbeatInterval = b.heartbeatInterval;
         this.kafkaTimeout = b.kafkaTimeout;
         this.transactionTimeout = b.transactionTimeout;
+        this.controlSchema = b.controlSchema;
+        this.slotLagWarningBytes = b.slotLagWarningBytes;
+        this.slotLagCheckInterval = b.slotLagCheckInterval;
         this.debeziumProperties = Map.copyOf(b.debeziumProperties);
     }
 
@@ -105,6 +117,9 @@ public final class IngestSettings {
         b.heartbeatInterval = heartbeatInterval;
         b.kafkaTimeout = kafkaTimeout;
         b.transactionTimeout = transactionTimeout;
+        b.controlSchema = controlSchema;
+        b.slotLagWarningBytes = slotLagWarningBytes;
+        b.slotLagCheckInterval = slotLagCheckInterval;
         b.debeziumProperties = new LinkedHashMap<>(debeziumProperties);
         return b;
     }
@@ -147,6 +162,12 @@ public final class IngestSettings {
     }
     /** Extra Debezium connector/engine properties, applied last (they override ours). */
     public Map<String, String> debeziumProperties() { return debeziumProperties; }
+    /** The source schema holding Sluice's own signal and heartbeat tables. */
+    public String controlSchema() { return controlSchema; }
+    /** Slot lag above which a warning is logged. */
+    public long slotLagWarningBytes() { return slotLagWarningBytes; }
+    /** How often the slot lag is measured. */
+    public Duration slotLagCheckInterval() { return slotLagCheckInterval; }
 
     /** Looks up a pass-through Debezium property. */
     public Optional<String> debeziumProperty(String key) {
@@ -193,6 +214,9 @@ public final class IngestSettings {
         private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
         private Duration kafkaTimeout = DEFAULT_KAFKA_TIMEOUT;
         private Duration transactionTimeout = DEFAULT_TRANSACTION_TIMEOUT;
+        private String controlSchema = DEFAULT_CONTROL_SCHEMA;
+        private long slotLagWarningBytes = DEFAULT_SLOT_LAG_WARNING_BYTES;
+        private Duration slotLagCheckInterval = DEFAULT_SLOT_LAG_CHECK_INTERVAL;
         private Map<String, String> debeziumProperties = new LinkedHashMap<>();
 
         private Builder() {
@@ -231,6 +255,9 @@ public final class IngestSettings {
         public Builder heartbeatInterval(Duration interval) { this.heartbeatInterval = interval; return this; }
         public Builder kafkaTimeout(Duration timeout) { this.kafkaTimeout = timeout; return this; }
         public Builder transactionTimeout(Duration timeout) { this.transactionTimeout = timeout; return this; }
+        public Builder controlSchema(String schema) { this.controlSchema = schema; return this; }
+        public Builder slotLagWarningBytes(long bytes) { this.slotLagWarningBytes = bytes; return this; }
+        public Builder slotLagCheckInterval(Duration interval) { this.slotLagCheckInterval = interval; return this; }
         public Builder debeziumProperty(String key, String value) { this.debeziumProperties.put(key, value); return this; }
         public Builder debeziumProperties(Map<String, String> properties) { this.debeziumProperties.putAll(properties); return this; }
 
@@ -251,7 +278,12 @@ public final class IngestSettings {
             check(slotName != null && SLOT_NAME.matcher(slotName).matches(),
                     "Slot name '" + slotName + "' is not a valid replication slot name; use lower-case letters, digits and '_' (at most 63).");
             check(publicationName != null && !publicationName.isBlank(), "Publication name must not be empty.");
-            check(snapshotMode != null && !snapshotMode.isBlank(), "Snapshot mode must not be empty; the default is initial.");
+            check(snapshotMode != null && SNAPSHOT_MODES.contains(snapshotMode),
+                    "Snapshot mode '" + snapshotMode + "' is not one of " + String.join(", ", SNAPSHOT_MODES)
+                            + "; pick one of them with --snapshot-mode.");
+            check(controlSchema != null && !controlSchema.isBlank(), "The control schema (for Sluice's signal and heartbeat tables) must not be empty.");
+            check(slotLagWarningBytes > 0, "The slot lag warning threshold must be positive, got " + slotLagWarningBytes + " bytes.");
+            checkPositive(slotLagCheckInterval, "Slot lag check interval");
             checkPositive(offsetFlushInterval, "Offset flush interval");
             checkPositive(heartbeatInterval, "Heartbeat interval");
             checkPositive(kafkaTimeout, "Kafka timeout");

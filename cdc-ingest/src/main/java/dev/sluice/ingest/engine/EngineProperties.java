@@ -1,8 +1,10 @@
 package dev.sluice.ingest.engine;
 
 import dev.sluice.ingest.IngestSettings;
+import dev.sluice.ingest.control.ControlTables;
 import dev.sluice.ingest.source.TableId;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Collectors;
@@ -18,6 +20,9 @@ public final class EngineProperties {
     /** The engine name is part of every stored offset's key: changing it forgets the offsets. */
     public static final String ENGINE_NAME = "sluice-ingest";
     private static final String TRANSACTION_TOPIC_SUFFIX = "transaction";
+    private static final String NOTIFICATION_TOPIC_SUFFIX = "notifications";
+    /** Rows per incremental-snapshot chunk: larger than Debezium's 1,024, fewer watermark round trips. */
+    static final int INCREMENTAL_CHUNK_SIZE = 4096;
 
     private EngineProperties() {
     }
@@ -39,13 +44,27 @@ public final class EngineProperties {
         p.setProperty("publication.name", settings.publicationName());
         // filtered: the publication holds exactly the captured tables (created or altered at start)
         p.setProperty("publication.autocreate.mode", "filtered");
-        p.setProperty("table.include.list", tables.stream().map(TableId::includeListPattern).collect(Collectors.joining(",")));
+        // Sluice's signal and heartbeat tables are captured too (so they are in the publication), never published
+        ControlTables control = ControlTables.of(settings);
+        List<TableId> included = new ArrayList<>(tables);
+        included.addAll(control.both());
+        p.setProperty("table.include.list", included.stream().map(TableId::includeListPattern).collect(Collectors.joining(",")));
         p.setProperty("topic.prefix", settings.topicPrefix());
         p.setProperty("snapshot.mode", settings.snapshotMode());
         // the change topics use cleanup.policy=delete and the contract says: no tombstones
         p.setProperty("tombstones.on.delete", "false");
         // heartbeats let the slot advance while the captured tables are idle, so WAL is not pinned
         p.setProperty("heartbeat.interval.ms", Long.toString(settings.heartbeatInterval().toMillis()));
+        // ... and the action query writes to a captured table at each heartbeat: without it a source
+        // busy only on other tables sends us nothing, so our position (and the slot) would not move
+        p.setProperty("heartbeat.action.query", control.heartbeatActionQuery());
+        // backfills: an execute-snapshot row in the signal table starts an incremental snapshot,
+        // whose watermarks are written to that table too; progress comes back as notifications
+        p.setProperty("signal.enabled.channels", "source");
+        p.setProperty("signal.data.collection", control.signal().toString());
+        p.setProperty("incremental.snapshot.chunk.size", Integer.toString(INCREMENTAL_CHUNK_SIZE));
+        p.setProperty("notification.enabled.channels", "sink");
+        p.setProperty("notification.sink.topic.name", notificationTopic(settings));
 
         p.setProperty("offset.storage.topic", settings.offsetsTopic());
         p.setProperty("offset.storage.partitions", "1");
@@ -75,6 +94,14 @@ public final class EngineProperties {
         p.setProperty("provide.transaction.metadata", "true");
         p.setProperty("topic.transaction", TRANSACTION_TOPIC_SUFFIX);
         p.setProperty("offset.storage", KafkaOffsetStore.class.getName());
+    }
+
+    /**
+     * Debezium's notifications (incremental snapshot started, chunk done, table scanned, completed):
+     * published to this topic, inside the Kafka transactions, for {@code sluice backfill} to follow.
+     */
+    public static String notificationTopic(IngestSettings settings) {
+        return settings.topicPrefix() + "." + NOTIFICATION_TOPIC_SUFFIX;
     }
 
     /** The topic of Debezium's BEGIN/END transaction markers: consumed, never published. */

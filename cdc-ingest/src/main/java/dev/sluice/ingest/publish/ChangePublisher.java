@@ -77,13 +77,14 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
      */
     public ChangePublisher(Map<String, TableId> tablesByTopic, Converter keyConverter, Converter valueConverter,
                            Producer<byte[], byte[]> producer, IngestMetrics metrics, String offsetsTopic,
-                           String transactionTopic) {
-        this(tablesByTopic, keyConverter, valueConverter, producer, metrics, offsetsTopic, transactionTopic, COMMIT_INTERVAL);
+                           String transactionTopic, String notificationTopic) {
+        this(tablesByTopic, keyConverter, valueConverter, producer, metrics, offsetsTopic, transactionTopic,
+                notificationTopic, COMMIT_INTERVAL);
     }
 
     ChangePublisher(Map<String, TableId> tablesByTopic, Converter keyConverter, Converter valueConverter,
                     Producer<byte[], byte[]> producer, IngestMetrics metrics, String offsetsTopic,
-                    String transactionTopic, Duration commitInterval) {
+                    String transactionTopic, String notificationTopic, Duration commitInterval) {
         this.commitIntervalNanos = commitInterval.toNanos();
         this.tablesByTopic = Map.copyOf(tablesByTopic);
         this.keyConverter = keyConverter;
@@ -91,7 +92,7 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
         this.producer = producer;
         this.metrics = metrics;
         this.offsetsTopic = offsetsTopic;
-        this.boundaries = new TransactionBoundaries(transactionTopic);
+        this.boundaries = new TransactionBoundaries(transactionTopic, notificationTopic);
     }
 
     /**
@@ -118,7 +119,7 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
                     + " replication at least its min ISR) and this client must be allowed to write that transactional id.", e);
         }
         return new ChangePublisher(tablesByTopic, keys, values, producer, new IngestMetrics(), settings.offsetsTopic(),
-                EngineProperties.transactionTopic(settings));
+                EngineProperties.transactionTopic(settings), EngineProperties.notificationTopic(settings));
     }
 
     static Map<String, Object> producerConfig(IngestSettings settings) {
@@ -142,9 +143,13 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
             for (RecordChangeEvent<SourceRecord> event : batch) {
                 SourceRecord record = event.record();
                 TableId table = tablesByTopic.get(record.topic());
-                if (boundaries.accept(record, table != null) == TransactionBoundaries.Kind.CHANGE) {
+                TransactionBoundaries.Kind kind = boundaries.accept(record, table != null);
+                if (kind == TransactionBoundaries.Kind.CHANGE) {
                     send(record, table);
                     changesSinceBoundary++;
+                } else if (kind == TransactionBoundaries.Kind.NOTIFICATION) {
+                    // rides along in the open transaction; a replay after a crash may repeat it
+                    sendRecord(record);
                 }
                 if (boundaries.atBoundary()) {
                     lastBoundary = event;
@@ -173,6 +178,19 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
     }
 
     private void send(SourceRecord record, TableId table) {
+        long commitTime = sendRecord(record);
+        changesInTransaction++;
+        String tableName = table.toString();
+        PendingChanges last = pending.isEmpty() ? null : pending.get(pending.size() - 1);
+        if (last != null && last.table.equals(tableName) && last.commitTime == commitTime) {
+            last.count++;
+        } else {
+            pending.add(new PendingChanges(tableName, commitTime));
+        }
+    }
+
+    /** Converts and sends one record inside the open transaction; returns its timestamp. */
+    private long sendRecord(SourceRecord record) {
         String topic = record.topic();
         byte[] key = keyConverter.fromConnectData(topic, record.keySchema(), record.key());
         byte[] value = valueConverter.fromConnectData(topic, record.valueSchema(), record.value());
@@ -183,14 +201,7 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
                 sendFailure.compareAndSet(null, error);
             }
         });
-        changesInTransaction++;
-        String tableName = table.toString();
-        PendingChanges last = pending.isEmpty() ? null : pending.get(pending.size() - 1);
-        if (last != null && last.table.equals(tableName) && last.commitTime == commitTime) {
-            last.count++;
-        } else {
-            pending.add(new PendingChanges(tableName, commitTime));
-        }
+        return commitTime;
     }
 
     private void begin() {

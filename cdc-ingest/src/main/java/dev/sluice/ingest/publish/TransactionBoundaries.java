@@ -18,6 +18,10 @@ import java.util.Map;
  *       {@code BEGIN} opens a source transaction, {@code END} emitted at the source's
  *       {@code COMMIT} closes it and is a boundary. A change seen without its {@code BEGIN} also
  *       opens one (it can only be closed by such an {@code END}).</li>
+ *   <li>Incremental-snapshot records (a backfill) are emitted while the stream reads the source
+ *       transaction that wrote the chunk's closing watermark: they are changes of that transaction
+ *       and commit at its {@code END}, with the offset that records the chunk as done.</li>
+ *   <li>Debezium's notifications are published but never a boundary: their offset may be empty.</li>
  *   <li>Any other record (a heartbeat) is a boundary only outside a source transaction and only
  *       when its offset says the last message the connector processed was a {@code COMMIT}
  *       (or nothing yet): a heartbeat can also be emitted in the middle of a transaction.</li>
@@ -32,17 +36,21 @@ public final class TransactionBoundaries {
         CHANGE,
         /** A BEGIN or END marker, never published. */
         MARKER,
+        /** A Debezium notification (e.g. backfill progress), published, never a boundary. */
+        NOTIFICATION,
         /** Anything else (heartbeats), never published. */
         OTHER
     }
 
     private final String transactionTopic;
+    private final String notificationTopic;
     private boolean inSourceTransaction;
     private boolean inSnapshot;
     private boolean boundary;
 
-    public TransactionBoundaries(String transactionTopic) {
+    public TransactionBoundaries(String transactionTopic, String notificationTopic) {
         this.transactionTopic = transactionTopic;
+        this.notificationTopic = notificationTopic;
     }
 
     /**
@@ -51,6 +59,15 @@ public final class TransactionBoundaries {
      */
     public Kind accept(SourceRecord record, boolean isChange) {
         Map<String, ?> offset = record.sourceOffset();
+        if (notificationTopic.equals(record.topic())) {
+            boundary = false;
+            return Kind.NOTIFICATION;
+        }
+        if (isChange && isIncrementalSnapshot(record)) {
+            inSourceTransaction = true;
+            boundary = false;
+            return Kind.CHANGE;
+        }
         if (isSnapshotOffset(offset)) {
             inSnapshot = !Boolean.TRUE.equals(offset.get("last_snapshot_record"));
             boundary = !inSnapshot;
@@ -91,6 +108,15 @@ public final class TransactionBoundaries {
         }
         Object snapshot = offset.get("snapshot");
         return snapshot != null && !"false".equalsIgnoreCase(snapshot.toString());
+    }
+
+    /** A backfill's read: the envelope's {@code source.snapshot} says {@code incremental}. */
+    static boolean isIncrementalSnapshot(SourceRecord record) {
+        if (record.value() instanceof Struct value && value.schema().field("source") != null
+                && value.get("source") instanceof Struct source && source.schema().field("snapshot") != null) {
+            return "incremental".equals(source.get("snapshot"));
+        }
+        return false;
     }
 
     private static boolean afterCommit(Map<String, ?> offset) {

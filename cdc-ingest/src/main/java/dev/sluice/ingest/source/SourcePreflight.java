@@ -1,6 +1,7 @@
 package dev.sluice.ingest.source;
 
 import dev.sluice.ingest.IngestSettings;
+import dev.sluice.ingest.control.ControlTables;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -43,6 +44,8 @@ public final class SourcePreflight {
             ORDER BY n.nspname, c.relname
             """;
     private static final String ONE_TABLE = " AND n.nspname = ? AND c.relname = ?";
+    /** How long a slot may still look active after its previous reader died (the server notices the closed socket). */
+    private static final Duration SLOT_RELEASE_GRACE = Duration.ofSeconds(10);
 
     private final IngestSettings settings;
 
@@ -67,6 +70,7 @@ public final class SourcePreflight {
             checkWalLevel(connection);
             checkReplicationRight(connection);
             checkExistingSlot(connection);
+            checkPublicationOwner(connection);
             tables = resolveTables(connection);
         } catch (SQLException e) {
             throw new SourceSetupException("Reading the catalog of PostgreSQL at " + settings.sourceAddress()
@@ -119,15 +123,53 @@ public final class SourcePreflight {
     }
 
     private void checkExistingSlot(Connection connection) throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement(
-                "SELECT plugin, database FROM pg_replication_slots WHERE slot_name = ?")) {
-            s.setString(1, settings.slotName());
-            try (ResultSet rs = s.executeQuery()) {
-                if (rs.next()) {
+        long deadline = System.nanoTime() + SLOT_RELEASE_GRACE.toNanos();
+        while (true) {
+            try (PreparedStatement s = connection.prepareStatement("""
+                    SELECT r.plugin, r.database, r.active_pid, a.application_name
+                    FROM pg_replication_slots r LEFT JOIN pg_stat_activity a ON a.pid = r.active_pid
+                    WHERE r.slot_name = ?""")) {
+                s.setString(1, settings.slotName());
+                try (ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) {
+                        return;
+                    }
                     fail(SourceRequirements.existingSlot(settings.slotName(), rs.getString(1), rs.getString(2),
                             settings.database()).orElse(null));
+                    Integer activePid = (Integer) rs.getObject(3);
+                    if (activePid == null) {
+                        return;
+                    }
+                    // a reader killed a moment ago still holds the slot until the server notices
+                    if (System.nanoTime() > deadline) {
+                        fail(SourceRequirements.slotInUse(settings.slotName(), activePid, rs.getString(4)).orElse(null));
+                    }
                 }
             }
+            sleep(Duration.ofMillis(500));
+        }
+    }
+
+    private void checkPublicationOwner(Connection connection) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement("""
+                SELECT p.pubowner::regrole::text, pg_has_role(current_user, p.pubowner, 'MEMBER')
+                FROM pg_publication p WHERE p.pubname = ?""")) {
+            s.setString(1, settings.publicationName());
+            try (ResultSet rs = s.executeQuery()) {
+                if (rs.next()) {
+                    fail(SourceRequirements.publicationOwner(settings.publicationName(), rs.getString(1),
+                            settings.user(), rs.getBoolean(2)).orElse(null));
+                }
+            }
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SourceSetupException("Interrupted while waiting for replication slot to be released.", e);
         }
     }
 
@@ -155,9 +197,13 @@ public final class SourcePreflight {
     private ResolvedTables allTablesWithKey(Connection connection) throws SQLException {
         List<TableId> captured = new ArrayList<>();
         List<TableId> skipped = new ArrayList<>();
+        ControlTables control = ControlTables.of(settings);
         try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(TABLE_QUERY + USER_SCHEMAS)) {
             while (rs.next()) {
                 TableId table = new TableId(rs.getString(1), rs.getString(2));
+                if (control.isControlTable(table)) {
+                    continue; // Sluice's own signal and heartbeat tables are captured, never published
+                }
                 (rs.getBoolean(3) ? captured : skipped).add(table);
             }
         }

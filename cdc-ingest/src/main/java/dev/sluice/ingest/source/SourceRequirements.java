@@ -58,6 +58,26 @@ public final class SourceRequirements {
         return Optional.empty();
     }
 
+    /** A slot streams to one process at a time: a second ingest on it would fail later, less clearly. */
+    public static Optional<String> slotInUse(String slot, Integer activePid, String application) {
+        if (activePid == null) {
+            return Optional.empty();
+        }
+        String who = application == null || application.isBlank() ? "" : " (" + application + ")";
+        return Optional.of("Replication slot " + slot + " is in use by another process, PostgreSQL backend pid "
+                + activePid + who + "; stop the ingest service reading it, or choose another slot name with --slot.");
+    }
+
+    /** Debezium alters the publication to the captured tables at start: only its owner (or a superuser) may. */
+    public static Optional<String> publicationOwner(String publication, String owner, String user, boolean mayAlter) {
+        if (owner == null || mayAlter) {
+            return Optional.empty();
+        }
+        return Optional.of("Publication " + publication + " is owned by role " + owner + ", so user " + user
+                + " cannot change its tables; run ALTER PUBLICATION " + quoteIdent(publication) + " OWNER TO "
+                + quoteIdent(user) + " as " + owner + " or a superuser, or choose another publication with --publication.");
+    }
+
     public static String sourceUnreachable(String address, String cause) {
         return "Cannot connect to PostgreSQL at " + address + " (" + cause
                 + "); check that it is running and that host, port, database, user and password are right.";

@@ -27,13 +27,24 @@ class EnginePropertiesTest {
                 .containsEntry("slot.name", "shop_slot")
                 .containsEntry("publication.name", "shop_pub")
                 .containsEntry("publication.autocreate.mode", "filtered")
-                .containsEntry("table.include.list", "public\\.orders,sales\\.items")
+                .containsEntry("table.include.list", "public\\.orders,sales\\.items,public\\.shop_slot_signal,public\\.shop_slot_heartbeat")
                 .containsEntry("topic.prefix", "shop")
                 .containsEntry("tombstones.on.delete", "false")
                 .containsEntry("snapshot.mode", "initial")
                 .containsEntry("database.hostname", "db")
                 .containsEntry("database.port", "5433")
                 .containsEntry("database.dbname", "shop");
+    }
+
+    @Test
+    void wiresSignalTableHeartbeatQueryAndNotifications() {
+        Properties p = EngineProperties.of(settings, List.of(new TableId("public", "orders")));
+        assertThat(p).containsEntry("signal.data.collection", "public.shop_slot_signal")
+                .containsEntry("signal.enabled.channels", "source")
+                .containsEntry("notification.enabled.channels", "sink")
+                .containsEntry("notification.sink.topic.name", "shop.notifications")
+                .containsEntry("heartbeat.action.query", "INSERT INTO \"public\".\"shop_slot_heartbeat\" (id, beat_at)"
+                        + " VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET beat_at = EXCLUDED.beat_at");
     }
 
     @Test

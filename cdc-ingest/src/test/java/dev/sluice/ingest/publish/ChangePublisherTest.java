@@ -48,7 +48,7 @@ class ChangePublisherTest {
         JsonConverter values = new JsonConverter();
         values.configure(Map.of("schemas.enable", "false"), false);
         publisher = new ChangePublisher(Map.of(TOPIC, new TableId("public", "orders")), keys, values, producer,
-                new IngestMetrics(meters), "shop-offsets", "shop.transaction", Duration.ofHours(1));
+                new IngestMetrics(meters), "shop-offsets", "shop.transaction", "shop.notifications", Duration.ofHours(1));
     }
 
     @Test
@@ -88,7 +88,7 @@ class ChangePublisherTest {
         JsonConverter json = new JsonConverter();
         json.configure(Map.of("schemas.enable", "false"), false);
         ChangePublisher eager = new ChangePublisher(Map.of(TOPIC, new TableId("public", "orders")), json, json, producer,
-                new IngestMetrics(meters), "shop-offsets", "shop.transaction", Duration.ZERO);
+                new IngestMetrics(meters), "shop-offsets", "shop.transaction", "shop.notifications", Duration.ZERO);
         RecordChangeEvent<SourceRecord> firstEnd = event(marker("END", "COMMIT"));
         eager.handleBatch(List.of(event(marker("BEGIN", "BEGIN")), event(change(1)), firstEnd,
                 event(marker("BEGIN", "BEGIN")), event(change(2))), committer);

@@ -16,7 +16,7 @@ class TransactionBoundariesTest {
     private static final Map<String, String> PARTITION = Map.of("server", "shop");
     private static final Schema MARKER = SchemaBuilder.struct().field("status", Schema.STRING_SCHEMA).build();
 
-    private final TransactionBoundaries boundaries = new TransactionBoundaries("shop.transaction");
+    private final TransactionBoundaries boundaries = new TransactionBoundaries("shop.transaction", "shop.notifications");
 
     @Test
     void aSourceTransactionIsClosedOnlyByItsEndMarker() {
@@ -77,6 +77,34 @@ class TransactionBoundariesTest {
         assertThat(boundaries.atBoundary()).isFalse();
         assertThat(boundaries.accept(snapshot(true), true)).isEqualTo(TransactionBoundaries.Kind.CHANGE);
         assertThat(boundaries.atBoundary()).isTrue();
+    }
+
+    @Test
+    void backfillReadsCommitWithTheTransactionOfTheirClosingWatermark() {
+        boundaries.accept(marker("BEGIN"), false);
+        boundaries.accept(heartbeat("INSERT"), false); // the signal table's watermark row
+        // an incremental read may carry a snapshot offset: it is still part of this transaction
+        assertThat(boundaries.accept(incrementalRead(), true)).isEqualTo(TransactionBoundaries.Kind.CHANGE);
+        assertThat(boundaries.atBoundary()).isFalse();
+        boundaries.accept(incrementalRead(), true);
+        assertThat(boundaries.atBoundary()).isFalse();
+        boundaries.accept(marker("END"), false);
+        assertThat(boundaries.atBoundary()).isTrue();
+    }
+
+    @Test
+    void aNotificationIsNeverABoundary() {
+        SourceRecord notification = new SourceRecord(Map.of(), Map.of(), "shop.notifications", null, null, null, null);
+        assertThat(boundaries.accept(notification, false)).isEqualTo(TransactionBoundaries.Kind.NOTIFICATION);
+        assertThat(boundaries.atBoundary()).isFalse();
+    }
+
+    private static SourceRecord incrementalRead() {
+        Schema sourceSchema = SchemaBuilder.struct().field("snapshot", Schema.OPTIONAL_STRING_SCHEMA).build();
+        Schema envelope = SchemaBuilder.struct().field("source", sourceSchema).build();
+        Struct value = new Struct(envelope).put("source", new Struct(sourceSchema).put("snapshot", "incremental"));
+        Map<String, Object> offset = new HashMap<>(Map.of("lsn", 300L, "snapshot", "INCREMENTAL", "last_snapshot_record", false));
+        return new SourceRecord(PARTITION, offset, "shop.public.orders", null, null, envelope, value);
     }
 
     private static SourceRecord marker(String status) {

@@ -1,0 +1,94 @@
+package dev.sluice.ingest.control;
+
+import dev.sluice.ingest.IngestSettings;
+import dev.sluice.ingest.source.TableId;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Sluice's two small tables in the source, named after the slot so that two ingest services on one
+ * database never see each other's: {@code <slot>_signal} (Debezium's signal table: a backfill is
+ * requested by inserting a row, and incremental snapshots write their watermarks into it) and
+ * {@code <slot>_heartbeat} (one row the heartbeat action query updates, so the slot advances even
+ * while the captured tables are idle). Both are captured (they are in the publication) but their
+ * changes are never published.
+ *
+ * <p>Creating them needs {@code CREATE} on the control schema (then the ingest user owns them, which
+ * adding them to the publication requires); requesting a backfill needs {@code INSERT} on the
+ * signal table only.
+ */
+public final class ControlTables {
+
+    private final TableId signal;
+    private final TableId heartbeat;
+
+    public ControlTables(String schema, String slotName) {
+        this.signal = new TableId(schema, slotName + "_signal");
+        this.heartbeat = new TableId(schema, slotName + "_heartbeat");
+    }
+
+    public static ControlTables of(IngestSettings settings) {
+        return new ControlTables(settings.controlSchema(), settings.slotName());
+    }
+
+    public TableId signal() {
+        return signal;
+    }
+
+    public TableId heartbeat() {
+        return heartbeat;
+    }
+
+    public List<TableId> both() {
+        return List.of(signal, heartbeat);
+    }
+
+    public boolean isControlTable(TableId table) {
+        return signal.equals(table) || heartbeat.equals(table);
+    }
+
+    /** Creates both tables when missing; the layout of the signal table is the one Debezium expects. */
+    public void ensure(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS " + quoted(signal)
+                    + " (id varchar(64) PRIMARY KEY, type varchar(32) NOT NULL, data varchar(2048))");
+            s.execute("CREATE TABLE IF NOT EXISTS " + quoted(heartbeat)
+                    + " (id integer PRIMARY KEY, beat_at timestamptz NOT NULL)");
+        }
+    }
+
+    /** Debezium's {@code heartbeat.action.query}: one upsert, a tiny captured transaction per heartbeat. */
+    public String heartbeatActionQuery() {
+        return "INSERT INTO " + quoted(heartbeat) + " (id, beat_at) VALUES (1, now())"
+                + " ON CONFLICT (id) DO UPDATE SET beat_at = EXCLUDED.beat_at";
+    }
+
+    /**
+     * Asks the running ingest service for an incremental snapshot of {@code table} (Debezium's
+     * {@code execute-snapshot} signal); returns the signal id.
+     */
+    public String requestBackfill(Connection connection, TableId table) throws SQLException {
+        String id = UUID.randomUUID().toString();
+        try (PreparedStatement s = connection.prepareStatement(
+                "INSERT INTO " + quoted(signal) + " (id, type, data) VALUES (?, 'execute-snapshot', ?)")) {
+            s.setString(1, id);
+            // the plain name: Debezium matches it as a pattern, and a dot also matches itself
+            s.setString(2, "{\"data-collections\": [\"" + table + "\"], \"type\": \"incremental\"}");
+            s.executeUpdate();
+        }
+        return id;
+    }
+
+    public static String quoted(TableId table) {
+        return quoteIdent(table.schema()) + "." + quoteIdent(table.table());
+    }
+
+    private static String quoteIdent(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+}

@@ -1,0 +1,70 @@
+package dev.sluice.ingest.control;
+
+import dev.sluice.ingest.source.TableId;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Keeps an existing publication holding exactly the captured tables (plus Sluice's control tables),
+ * so that a table added to the configuration is published from the next start on. A missing
+ * publication is left to Debezium, which creates it with the same tables.
+ */
+public final class PublicationTables {
+
+    private final String publication;
+
+    public PublicationTables(String publication) {
+        this.publication = publication;
+    }
+
+    /** The tables the publication holds now, or empty when it does not exist. */
+    public Optional<Set<TableId>> current(Connection connection) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement("SELECT 1 FROM pg_publication WHERE pubname = ?")) {
+            s.setString(1, publication);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+            }
+        }
+        Set<TableId> tables = new LinkedHashSet<>();
+        try (PreparedStatement s = connection.prepareStatement(
+                "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ?")) {
+            s.setString(1, publication);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    tables.add(new TableId(rs.getString(1), rs.getString(2)));
+                }
+            }
+        }
+        return Optional.of(tables);
+    }
+
+    /**
+     * Sets the publication's tables to {@code wanted} when it exists and differs; returns the tables
+     * that were added (empty when nothing changed or the publication does not exist yet).
+     */
+    public List<TableId> sync(Connection connection, List<TableId> wanted) throws SQLException {
+        Optional<Set<TableId>> current = current(connection);
+        if (current.isEmpty() || current.get().equals(new LinkedHashSet<>(wanted))) {
+            return List.of();
+        }
+        List<TableId> added = new ArrayList<>(wanted);
+        added.removeAll(current.get());
+        try (Statement s = connection.createStatement()) {
+            s.execute("ALTER PUBLICATION \"" + publication.replace("\"", "\"\"") + "\" SET TABLE "
+                    + wanted.stream().map(ControlTables::quoted).collect(Collectors.joining(", ")));
+        }
+        return added;
+    }
+}
