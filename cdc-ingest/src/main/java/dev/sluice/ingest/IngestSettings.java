@@ -193,6 +193,15 @@ public final class IngestSettings {
                 + ", snapshotMode=" + snapshotMode + ", offsetsTopic=" + offsetsTopic + "}";
     }
 
+    /** Rejects a snapshot mode Sluice does not offer, with one sentence listing the ones it does. */
+    public static String checkSnapshotMode(String mode) {
+        if (mode == null || !SNAPSHOT_MODES.contains(mode)) {
+            throw new IllegalArgumentException("Snapshot mode '" + mode + "' is not one of " + String.join(", ", SNAPSHOT_MODES)
+                    + "; pick one of them with --snapshot-mode.");
+        }
+        return mode;
+    }
+
     /** Fluent builder; {@link #build()} validates. */
     public static final class Builder {
         private String sourceHost;
@@ -278,9 +287,7 @@ public final class IngestSettings {
             check(slotName != null && SLOT_NAME.matcher(slotName).matches(),
                     "Slot name '" + slotName + "' is not a valid replication slot name; use lower-case letters, digits and '_' (at most 63).");
             check(publicationName != null && !publicationName.isBlank(), "Publication name must not be empty.");
-            check(snapshotMode != null && SNAPSHOT_MODES.contains(snapshotMode),
-                    "Snapshot mode '" + snapshotMode + "' is not one of " + String.join(", ", SNAPSHOT_MODES)
-                            + "; pick one of them with --snapshot-mode.");
+            checkSnapshotMode(snapshotMode);
             check(controlSchema != null && !controlSchema.isBlank(), "The control schema (for Sluice's signal and heartbeat tables) must not be empty.");
             check(slotLagWarningBytes > 0, "The slot lag warning threshold must be positive, got " + slotLagWarningBytes + " bytes.");
             checkPositive(slotLagCheckInterval, "Slot lag check interval");

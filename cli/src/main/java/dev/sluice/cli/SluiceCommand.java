@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.cli.backfill.BackfillCommand;
 import dev.sluice.cli.bench.BenchCommand;
 import dev.sluice.cli.chaos.ChaosCommand;
 import dev.sluice.cli.local.LocalCommand;
@@ -7,6 +8,7 @@ import dev.sluice.cli.reconcile.ReconcileCommand;
 import dev.sluice.cli.service.ConnectCommand;
 import dev.sluice.cli.service.IngestCommand;
 import dev.sluice.cli.service.TransformCommand;
+import dev.sluice.cli.slot.SlotCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sluice", mixinStandardHelpOptions = true, version = "sluice 0.1.0",
         description = "Streaming CDC from PostgreSQL through Kafka into your warehouse.",
         subcommands = {LocalCommand.class, ReconcileCommand.class, IngestCommand.class, TransformCommand.class,
-                ConnectCommand.class, ChaosCommand.class, BenchCommand.class})
+                ConnectCommand.class, ChaosCommand.class, BenchCommand.class, BackfillCommand.class, SlotCommand.class})
 public final class SluiceCommand implements Runnable {
 
     @Override

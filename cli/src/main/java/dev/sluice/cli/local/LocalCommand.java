@@ -10,6 +10,7 @@ import dev.sluice.cli.status.PipelineCounters;
 import dev.sluice.cli.status.StatusLine;
 import dev.sluice.embedded.LocalKafkaBroker;
 import dev.sluice.embedded.PostgresServer;
+import dev.sluice.ingest.IngestSettings;
 import dev.sluice.ingest.source.SourcePreflight;
 import dev.sluice.schemas.registry.EmbeddedSchemaRegistry;
 import io.micrometer.core.instrument.Metrics;
@@ -74,6 +75,11 @@ public final class LocalCommand implements Callable<Integer> {
             description = "Port of the demo PostgreSQL (default: ${DEFAULT-VALUE}, beside a server you may run on 5432).")
     int postgresPort;
 
+    @Option(names = "--snapshot-mode", defaultValue = "initial", paramLabel = "MODE",
+            description = "Debezium snapshot mode: initial (default: existing rows, then changes), never or no_data"
+                    + " (changes only), when_needed, initial_only, always.")
+    String snapshotMode;
+
     @Option(names = "--rate", defaultValue = "200", description = "Demo load in changes per second (default: ${DEFAULT-VALUE}).")
     int rate;
 
@@ -93,12 +99,13 @@ public final class LocalCommand implements Callable<Integer> {
         HomeDirectory.claim(home, sourceForUser == null ? "demo" : sourceForUser.display());
         WarehouseTarget target = WarehouseTarget.parse(warehouse, home.resolve("warehouse.duckdb"));
         target.check();
+        IngestSettings.checkSnapshotMode(snapshotMode);
         Metrics.addRegistry(new SimpleMeterRegistry());
         if (sourceForUser != null) {
             // Judge the user's database before anything is started or written.
             new SourcePreflight(ReplicationPipeline.ingestSettings(new ReplicationPipeline.Settings(
                     "localhost:" + kafkaPort, "http://localhost:" + registryPort, sourceForUser, tables,
-                    List.of(target), home, 1))).checkSource();
+                    List.of(target), home, 1, snapshotMode))).checkSource();
         }
         HomeDirectory.create(home, sourceForUser == null ? "demo" : sourceForUser.display());
 
@@ -131,7 +138,8 @@ public final class LocalCommand implements Callable<Integer> {
             running.add(registry);
 
             ReplicationPipeline pipeline = ReplicationPipeline.start(new ReplicationPipeline.Settings(
-                    broker.bootstrapServers(), registry.url(), source, tables, List.of(target), home.toAbsolutePath(), 1));
+                    broker.bootstrapServers(), registry.url(), source, tables, List.of(target), home.toAbsolutePath(), 1,
+                    snapshotMode));
             running.add(pipeline);
 
             LoadGenerator load = null;

@@ -35,9 +35,17 @@ public final class ReplicationPipeline implements AutoCloseable {
      * @param tables     schema.table names to replicate; empty = every table with a primary key
      * @param warehouses one sink connector is started per warehouse
      * @param workDir    state of Kafka Streams and of the Connect worker
+     * @param snapshotMode Debezium's snapshot mode for ingest (initial, never, when_needed, ...)
      */
     public record Settings(String bootstrapServers, String registryUrl, SourceUrl source, List<String> tables,
-                           List<WarehouseTarget> warehouses, Path workDir, int topicPartitions) {
+                           List<WarehouseTarget> warehouses, Path workDir, int topicPartitions, String snapshotMode) {
+
+        /** With the default snapshot mode (initial). */
+        public Settings(String bootstrapServers, String registryUrl, SourceUrl source, List<String> tables,
+                        List<WarehouseTarget> warehouses, Path workDir, int topicPartitions) {
+            this(bootstrapServers, registryUrl, source, tables, warehouses, workDir, topicPartitions,
+                    IngestSettings.DEFAULT_SNAPSHOT_MODE);
+        }
     }
 
     private final Settings settings;
@@ -63,6 +71,7 @@ public final class ReplicationPipeline implements AutoCloseable {
                 .bootstrapServers(s.bootstrapServers())
                 .schemaRegistryUrl(s.registryUrl())
                 .topicPartitions(s.topicPartitions())
+                .snapshotMode(s.snapshotMode())
                 .build();
     }
 

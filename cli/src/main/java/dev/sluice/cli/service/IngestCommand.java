@@ -27,6 +27,22 @@ public final class IngestCommand implements Callable<Integer> {
             description = "Tables to capture (default: every table with a primary key).")
     List<String> tables = new ArrayList<>();
 
+    @Option(names = "--snapshot-mode", defaultValue = IngestSettings.DEFAULT_SNAPSHOT_MODE, paramLabel = "MODE",
+            description = "Debezium snapshot mode: initial (default: existing rows, then changes), never or no_data"
+                    + " (changes only), when_needed (snapshot again if the stored offset is gone), initial_only, always.")
+    String snapshotMode;
+
+    @Option(names = "--slot", defaultValue = IngestSettings.DEFAULT_SLOT_NAME, description = "Replication slot (default: ${DEFAULT-VALUE}).")
+    String slot;
+
+    @Option(names = "--publication", defaultValue = IngestSettings.DEFAULT_PUBLICATION_NAME,
+            description = "Publication (default: ${DEFAULT-VALUE}).")
+    String publication;
+
+    @Option(names = "--slot-lag-warning-mb", defaultValue = "1024", paramLabel = "MB",
+            description = "Log a warning while the slot holds more WAL than this (default: ${DEFAULT-VALUE}).")
+    long slotLagWarningMb;
+
     @Option(names = "--partitions", defaultValue = "1", description = "Partitions of new change topics (default: ${DEFAULT-VALUE}).")
     int partitions;
 
@@ -43,6 +59,10 @@ public final class IngestCommand implements Callable<Integer> {
                 .bootstrapServers(kafka.bootstrapServers)
                 .schemaRegistryUrl(kafka.registryUrl)
                 .topicPartitions(partitions)
+                .snapshotMode(snapshotMode)
+                .slotName(slot)
+                .publicationName(publication)
+                .slotLagWarningBytes(slotLagWarningMb * 1024 * 1024)
                 .build();
         IngestService ingest = new IngestService(settings);
         ingest.start();
