@@ -145,6 +145,9 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
                 TableId table = tablesByTopic.get(record.topic());
                 TransactionBoundaries.Kind kind = boundaries.accept(record, table != null);
                 if (kind == TransactionBoundaries.Kind.CHANGE) {
+                    if (TransactionBoundaries.isIncrementalSnapshot(record)) {
+                        IncrementalReadPosition.stamp(record);
+                    }
                     send(record, table);
                     changesSinceBoundary++;
                 } else if (kind == TransactionBoundaries.Kind.NOTIFICATION) {

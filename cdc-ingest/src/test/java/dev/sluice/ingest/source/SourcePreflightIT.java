@@ -109,6 +109,26 @@ class SourcePreflightIT {
     }
 
     @Test
+    void publicationOwnedByAnotherRoleNamesTheOwnerAndTheFix() throws SQLException {
+        try (Connection c = postgres.connect("postgres"); Statement s = c.createStatement()) {
+            s.execute("CREATE ROLE pub_owner NOLOGIN");
+            s.execute("CREATE ROLE replicator LOGIN REPLICATION");
+            s.execute("GRANT CREATE ON DATABASE postgres TO pub_owner");
+            s.execute("CREATE PUBLICATION foreign_pub");
+            s.execute("ALTER PUBLICATION foreign_pub OWNER TO pub_owner");
+        }
+        assertThatThrownBy(() -> new SourcePreflight(settings().user("replicator").publicationName("foreign_pub")
+                .tables("public.orders").build()).check())
+                .isInstanceOf(SourceSetupException.class)
+                .hasMessage("Publication foreign_pub is owned by role pub_owner, so user replicator cannot change its tables;"
+                        + " run ALTER PUBLICATION foreign_pub OWNER TO replicator as pub_owner or a superuser, or choose"
+                        + " another publication with --publication.");
+        // the superuser may alter any publication: no complaint, the next check (Kafka) speaks
+        assertThatThrownBy(() -> new SourcePreflight(settings().publicationName("foreign_pub").tables("public.orders").build()).check())
+                .hasMessageStartingWith("Cannot reach Kafka");
+    }
+
+    @Test
     void unreachableKafkaIsReportedAfterTheSourcePasses() {
         IngestSettings s = settings().tables("public.orders").build();
         assertThatThrownBy(() -> new SourcePreflight(s).check())
