@@ -64,4 +64,15 @@ class IngestSettingsTest {
     void passwordNeverShowsInToString() {
         assertThat(minimal().password("s3cret").build().toString()).doesNotContain("s3cret");
     }
+
+    @Test
+    void snapshotModesAreTheOffersOrOneSentence() {
+        for (String mode : java.util.List.of("initial", "never", "when_needed", "no_data")) {
+            assertThat(minimal().snapshotMode(mode).build().snapshotMode()).isEqualTo(mode);
+        }
+        assertThatThrownBy(() -> minimal().snapshotMode("sometimes").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Snapshot mode 'sometimes' is not one of initial, never, when_needed, no_data, initial_only,"
+                        + " always; pick one of them with --snapshot-mode.");
+    }
 }

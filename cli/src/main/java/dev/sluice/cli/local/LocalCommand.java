@@ -91,6 +91,7 @@ public final class LocalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        IngestSettings.checkSnapshotMode(snapshotMode);
         SourceUrl sourceForUser = sourceUrl == null ? null : SourceUrl.parse(sourceUrl);
         if (home == null) {
             home = sourceForUser == null ? Path.of(".sluice")
@@ -99,7 +100,6 @@ public final class LocalCommand implements Callable<Integer> {
         HomeDirectory.claim(home, sourceForUser == null ? "demo" : sourceForUser.display());
         WarehouseTarget target = WarehouseTarget.parse(warehouse, home.resolve("warehouse.duckdb"));
         target.check();
-        IngestSettings.checkSnapshotMode(snapshotMode);
         Metrics.addRegistry(new SimpleMeterRegistry());
         if (sourceForUser != null) {
             // Judge the user's database before anything is started or written.
