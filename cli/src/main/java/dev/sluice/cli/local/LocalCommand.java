@@ -53,6 +53,10 @@ public final class LocalCommand implements Callable<Integer> {
             description = "jdbc:duckdb:FILE or jdbc:postgresql://HOST:PORT/DB (default: DuckDB at <home>/warehouse.duckdb).")
     String warehouse;
 
+    @Option(names = "--schema-change-policy", paramLabel = "POLICY", defaultValue = SinkConnectorConfig.DEFAULT_POLICY,
+            converter = SchemaChangePolicyOption.class, description = SchemaChangePolicyOption.DESCRIPTION)
+    String schemaChangePolicy;
+
     @Option(names = "--exit-after", paramLabel = "DURATION", converter = DurationOption.class,
             description = "Stop the load after this long (e.g. 90s), let the pipeline drain, then exit.")
     Duration exitAfter;
@@ -131,7 +135,8 @@ public final class LocalCommand implements Callable<Integer> {
             running.add(registry);
 
             ReplicationPipeline pipeline = ReplicationPipeline.start(new ReplicationPipeline.Settings(
-                    broker.bootstrapServers(), registry.url(), source, tables, List.of(target), home.toAbsolutePath(), 1));
+                    broker.bootstrapServers(), registry.url(), source, tables, List.of(target), home.toAbsolutePath(), 1,
+                    schemaChangePolicy));
             running.add(pipeline);
 
             LoadGenerator load = null;

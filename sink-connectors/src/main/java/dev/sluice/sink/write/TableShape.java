@@ -1,6 +1,7 @@
 package dev.sluice.sink.write;
 
 import dev.sluice.sink.dialect.ColumnType;
+import dev.sluice.sink.dialect.JdbcValues;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -66,6 +67,7 @@ public final class TableShape {
         Map<String, Object> defaults = new HashMap<>();
         newest.columns().forEach((name, column) -> {
             if (!isMeta(name)) {
+                columns.put(name, column.type()); // a type changed within the batch: the newest one is the table's
                 newestFields.add(name);
                 if (column.defaultValue() != null) {
                     defaults.put(name, column.defaultValue());
@@ -154,9 +156,17 @@ public final class TableShape {
     public Object[] valuesOf(RowRecord row) {
         Object[] values = new Object[columns.size()];
         int i = 0;
-        for (String name : columns.keySet()) {
-            RowRecord.Column c = columnOf(row, name);
-            values[i++] = c == null ? defaults.get(name) : c.unchanged() ? null : c.value();
+        for (Map.Entry<String, ColumnType> column : columns.entrySet()) {
+            RowRecord.Column c = columnOf(row, column.getKey());
+            if (c == null) {
+                values[i++] = defaults.get(column.getKey());
+            } else if (c.unchanged()) {
+                values[i++] = null;
+            } else if (c.type() == column.getValue() || c.type().equals(column.getValue())) {
+                values[i++] = c.value();
+            } else {
+                values[i++] = JdbcValues.coerce(c.value(), column.getValue()); // a row of an older schema version
+            }
         }
         return values;
     }
