@@ -16,11 +16,12 @@ import java.util.Set;
  * {@link SchemaChange}s it needs.
  *
  * <p>A rename reaches the sink as a schema that lost one field and gained another. It is taken for a rename when the
- * gained field has the same type as exactly one stored column the source no longer sends, and both follow the same
- * column (the previous field of the new schema is the previous still-sent column before the stored one). So
- * {@code RENAME COLUMN} is recognised wherever the column sits, while a column dropped in the middle and another added
- * at the end is not. The limit: dropping the last column and adding one of the same type before the sink saw a
- * change of that table in between looks exactly like a rename, and is treated as one.
+ * gained field has the same type as a stored column the source no longer sends, and both follow the same column (the
+ * previous field of the new schema is the previous still-sent column before the stored one); of several such columns
+ * (the rename and a drop of the next column in one batch) the first. So {@code RENAME COLUMN} is recognised wherever
+ * the column sits, while a column dropped in the middle and another added at the end is not. The limits: dropping the
+ * last column and adding one of the same type, with no change of that table reaching the sink in between, looks
+ * exactly like a rename and is treated as one; so is dropping a column and renaming the next one of the same type.
  */
 final class SchemaChanges {
 
@@ -70,7 +71,8 @@ final class SchemaChanges {
                     .filter(c -> !renames.containsKey(c) && sameType(stored.get(c), type)
                             && Objects.equals(previousSent(stored, c, sent), previous))
                     .toList();
-            if (candidates.size() == 1) {
+            if (!candidates.isEmpty()) {
+                // several: the rename and a drop of the column after it met in one batch; the first one is in its place
                 renames.put(candidates.get(0), gained);
             }
         }

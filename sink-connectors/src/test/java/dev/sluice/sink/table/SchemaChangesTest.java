@@ -77,6 +77,14 @@ class SchemaChangesTest {
     }
 
     @Test
+    void aRenameMeetingADropOfTheNextColumnInOneBatchRenamesTheFirst() {
+        Map<String, ColumnType> columns = stored();
+        columns.put("b", TEXT); // (id, a text, b text): a renamed to title, b dropped
+        assertThat(described(SchemaChanges.between(columns, shape("id", INTEGER, "title", TEXT))))
+                .containsExactly("column 'a' was renamed to 'title'");
+    }
+
+    @Test
     void aColumnDroppedInTheMiddleAndOneAddedAtTheEndAreNoRename() {
         assertThat(described(SchemaChanges.between(stored(), shape("id", INTEGER, "b", INTEGER, "c", TEXT))))
                 .containsExactly("column 'c' was added (TEXT)");
