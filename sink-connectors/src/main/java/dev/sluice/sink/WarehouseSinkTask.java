@@ -12,7 +12,6 @@ import dev.sluice.sink.write.LatestVersionBatch;
 import dev.sluice.sink.write.OffsetStore;
 import dev.sluice.sink.write.RowRecord;
 import dev.sluice.sink.write.RowRecordParser;
-import dev.sluice.sink.write.UpsertSql;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.HashMap;
@@ -74,7 +73,7 @@ public class WarehouseSinkTask extends SinkTask {
         parser = new RowRecordParser(config.tableNameFormat(), config.pkMode(), config.pkFields());
         deadLetters = new DeadLetters(context);
         metrics = new SinkMetrics();
-        TableManager tables = new TableManager(new UpsertSql(dialect), config.autoCreate(), config.autoEvolve());
+        TableManager tables = new TableManager(dialect, config.autoCreate(), config.schemaChangePolicy());
         writer = new BatchWriter(dialect, tables, offsets, config.deleteMode(), config.insertMode(), metrics,
                 "sluice_stage_" + TASK_IDS.incrementAndGet() + "_");
         try {

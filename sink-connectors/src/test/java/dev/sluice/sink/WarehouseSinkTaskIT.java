@@ -272,6 +272,40 @@ class WarehouseSinkTaskIT {
                 .containsExactly("1|null", "2|hello");
     }
 
+    /** A record of table {@code topic} keyed by {@code id} (int32 or int64), with a {@code qty} of the same type. */
+    private static SinkRecord keyedBy(String topic, long offset, Schema intType, long id, long version) {
+        Schema key = SchemaBuilder.struct().name("k").field("id", intType).build();
+        Schema value = SchemaBuilder.struct().name("v").field("id", intType).field("qty", intType)
+                .field("__source_ts", Schema.INT64_SCHEMA).field("__version", Schema.INT64_SCHEMA)
+                .field("__deleted", Schema.BOOLEAN_SCHEMA).build();
+        Object idValue = intType.type() == Schema.Type.INT32 ? (Object) (int) id : (Object) id;
+        return new SinkRecord(topic, 0, key, new Struct(key).put("id", idValue), value, new Struct(value).put("id", idValue)
+                .put("qty", idValue).put("__source_ts", 1L).put("__version", version).put("__deleted", false), offset);
+    }
+
+    @ParameterizedTest
+    @MethodSource("warehouses")
+    void aKeyColumnWidenedToBigintWidensInPostgresAndStopsDuckDbWithTheReason(String url) throws Exception {
+        String topic = "replica.public.widen_" + url.substring(5, 9);
+        WarehouseSinkTask task = task(url, "c-widen", Map.of(), new TopicPartition(topic, 0));
+        task.put(List.of(keyedBy(topic, 0, Schema.INT32_SCHEMA, 1, 10)));
+        commit(task, topic);
+        task.put(List.of(keyedBy(topic, 1, Schema.INT64_SCHEMA, 3_000_000_000L, 11)));
+        if (url.startsWith("jdbc:duckdb:")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> commit(task, topic))
+                    .hasMessageContaining("Table 'widen_duck': column 'id' changed type from INTEGER to BIGINT, but duckdb"
+                            + " cannot change the type of a primary-key column");
+            task.stop();
+            assertThat(query(url, "SELECT id, qty FROM " + table(topic))).containsExactly("1|1");
+            return;
+        }
+        commit(task, topic);
+        task.stop();
+        assertThat(query(url, "SELECT id, qty FROM " + table(topic) + " ORDER BY 1")).containsExactly("1|1", "3000000000|3000000000");
+        assertThat(query(url, "SELECT data_type FROM information_schema.columns WHERE table_name = 'widen_post'"
+                + " AND column_name IN ('id', 'qty')")).containsExactly("bigint", "bigint");
+    }
+
     @ParameterizedTest
     @MethodSource("warehouses")
     void semanticTypesLandAsNativeColumns(String url) throws Exception {

@@ -54,6 +54,10 @@ public final class LocalCommand implements Callable<Integer> {
             description = "jdbc:duckdb:FILE or jdbc:postgresql://HOST:PORT/DB (default: DuckDB at <home>/warehouse.duckdb).")
     String warehouse;
 
+    @Option(names = "--schema-change-policy", paramLabel = "POLICY", defaultValue = SinkConnectorConfig.DEFAULT_POLICY,
+            converter = SchemaChangePolicyOption.class, description = SchemaChangePolicyOption.DESCRIPTION)
+    String schemaChangePolicy;
+
     @Option(names = "--exit-after", paramLabel = "DURATION", converter = DurationOption.class,
             description = "Stop the load after this long (e.g. 90s), let the pipeline drain, then exit.")
     Duration exitAfter;
@@ -105,7 +109,7 @@ public final class LocalCommand implements Callable<Integer> {
             // Judge the user's database before anything is started or written.
             new SourcePreflight(ReplicationPipeline.ingestSettings(new ReplicationPipeline.Settings(
                     "localhost:" + kafkaPort, "http://localhost:" + registryPort, sourceForUser, tables,
-                    List.of(target), home, 1, snapshotMode))).checkSource();
+                    List.of(target), home, 1, snapshotMode, schemaChangePolicy))).checkSource();
         }
         HomeDirectory.create(home, sourceForUser == null ? "demo" : sourceForUser.display());
 
@@ -139,7 +143,7 @@ public final class LocalCommand implements Callable<Integer> {
 
             ReplicationPipeline pipeline = ReplicationPipeline.start(new ReplicationPipeline.Settings(
                     broker.bootstrapServers(), registry.url(), source, tables, List.of(target), home.toAbsolutePath(), 1,
-                    snapshotMode));
+                    snapshotMode, schemaChangePolicy));
             running.add(pipeline);
 
             LoadGenerator load = null;

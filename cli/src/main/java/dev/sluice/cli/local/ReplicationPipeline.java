@@ -36,15 +36,17 @@ public final class ReplicationPipeline implements AutoCloseable {
      * @param warehouses one sink connector is started per warehouse
      * @param workDir    state of Kafka Streams and of the Connect worker
      * @param snapshotMode Debezium's snapshot mode for ingest (initial, never, when_needed, ...)
+     * @param schemaChangePolicy the sink's {@code schema.change.policy}: evolve, fail or ignore
      */
     public record Settings(String bootstrapServers, String registryUrl, SourceUrl source, List<String> tables,
-                           List<WarehouseTarget> warehouses, Path workDir, int topicPartitions, String snapshotMode) {
+                           List<WarehouseTarget> warehouses, Path workDir, int topicPartitions, String snapshotMode,
+                           String schemaChangePolicy) {
 
-        /** With the default snapshot mode (initial). */
+        /** With the default snapshot mode (initial) and schema change policy (evolve). */
         public Settings(String bootstrapServers, String registryUrl, SourceUrl source, List<String> tables,
                         List<WarehouseTarget> warehouses, Path workDir, int topicPartitions) {
             this(bootstrapServers, registryUrl, source, tables, warehouses, workDir, topicPartitions,
-                    IngestSettings.DEFAULT_SNAPSHOT_MODE);
+                    IngestSettings.DEFAULT_SNAPSHOT_MODE, SinkConnectorConfig.DEFAULT_POLICY);
         }
     }
 
@@ -101,9 +103,24 @@ public final class ReplicationPipeline implements AutoCloseable {
                 Map.of("offset.flush.interval.ms", "250"));
         for (int i = 0; i < settings.warehouses().size(); i++) {
             String name = SinkConnectorConfig.NAME + (i == 0 ? "" : "-" + (i + 1));
-            connect.createConnector(name, SinkConnectorConfig.forWarehouse(settings.warehouses().get(i), settings.registryUrl()));
+            startSink(name, settings.warehouses().get(i), settings.schemaChangePolicy());
+        }
+    }
+
+    /**
+     * Starts one more sink connector, or replaces a running (or failed) one's configuration, which restarts its task:
+     * e.g. after schema.change.policy=fail stopped it, with another policy. Returns once its task runs.
+     */
+    public void startSink(String name, WarehouseTarget warehouse, String schemaChangePolicy) {
+        connect.createConnector(name, SinkConnectorConfig.forWarehouse(warehouse, settings.registryUrl(), schemaChangePolicy));
+        if (!connectorNames.contains(name)) {
             connectorNames.add(name);
         }
+    }
+
+    /** The state of a sink connector's task ("RUNNING", "FAILED", ...) and its error trace, if any. */
+    public org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo.TaskState sinkTask(String name) {
+        return connect.connectorStatus(name).tasks().get(0);
     }
 
     /** The tables being replicated, as the source preflight resolved them. */

@@ -15,8 +15,21 @@ public final class SinkConnectorConfig {
     private SinkConnectorConfig() {
     }
 
+    /** Accepted values of {@code --schema-change-policy}: the sink's {@code schema.change.policy}. */
+    public static final String POLICIES = "evolve, fail, ignore";
+    public static final String DEFAULT_POLICY = "evolve";
+
     public static Map<String, String> forWarehouse(WarehouseTarget warehouse, String registryUrl) {
+        return forWarehouse(warehouse, registryUrl, DEFAULT_POLICY);
+    }
+
+    /**
+     * @param schemaChangePolicy what the sink does when rows no longer fit their table: evolve, fail or ignore
+     *                           (sink-connectors README, "Schema changes")
+     */
+    public static Map<String, String> forWarehouse(WarehouseTarget warehouse, String registryUrl, String schemaChangePolicy) {
         Map<String, String> c = new HashMap<>();
+        c.put("schema.change.policy", schemaChangePolicy);
         c.put("connector.class", SINK_CONNECTOR);
         // one task: a DuckDB file has one writer; PostgreSQL would take more, partitions permitting
         c.put("tasks.max", "1");

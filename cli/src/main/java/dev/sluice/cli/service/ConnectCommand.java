@@ -1,5 +1,6 @@
 package dev.sluice.cli.service;
 
+import dev.sluice.cli.local.SchemaChangePolicyOption;
 import dev.sluice.cli.local.SinkConnectorConfig;
 import dev.sluice.cli.local.WarehouseTarget;
 import dev.sluice.embedded.ConnectWorker;
@@ -27,6 +28,10 @@ public final class ConnectCommand implements Callable<Integer> {
     @Option(names = "--work-dir", defaultValue = ".sluice/connect", description = "Worker state (default: ${DEFAULT-VALUE}).")
     Path workDir;
 
+    @Option(names = "--schema-change-policy", paramLabel = "POLICY", defaultValue = SinkConnectorConfig.DEFAULT_POLICY,
+            converter = SchemaChangePolicyOption.class, description = SchemaChangePolicyOption.DESCRIPTION)
+    String schemaChangePolicy;
+
     @Override
     public Integer call() throws Exception {
         WarehouseTarget target = WarehouseTarget.parse(warehouse, workDir.resolve("warehouse.duckdb"));
@@ -39,7 +44,8 @@ public final class ConnectCommand implements Callable<Integer> {
             worker.put("consumer." + k, v);
         });
         ConnectWorker connect = ConnectWorker.start(kafka.bootstrapServers, workDir, worker);
-        connect.createConnector(SinkConnectorConfig.NAME, SinkConnectorConfig.forWarehouse(target, kafka.registryUrl));
+        connect.createConnector(SinkConnectorConfig.NAME, SinkConnectorConfig.forWarehouse(target, kafka.registryUrl,
+                schemaChangePolicy));
         return ServiceLifetime.runUntilStopped("sluice connect", connect);
     }
 }

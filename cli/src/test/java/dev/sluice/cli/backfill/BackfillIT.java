@@ -3,6 +3,7 @@ package dev.sluice.cli.backfill;
 import dev.sluice.cli.PipelineInfrastructure;
 import dev.sluice.cli.SluiceCommand;
 import dev.sluice.cli.local.ReplicationPipeline;
+import dev.sluice.cli.local.SinkConnectorConfig;
 import dev.sluice.cli.local.WarehouseTarget;
 import dev.sluice.cli.reconcile.Reconciler;
 import dev.sluice.cli.reconcile.TableComparison;
@@ -68,7 +69,7 @@ class BackfillIT {
 
         try (ReplicationPipeline pipeline = ReplicationPipeline.start(new ReplicationPipeline.Settings(
                 infra.kafka.bootstrapServers(), infra.registry.url(), source, tables, List.of(warehouse),
-                work.resolve("state"), 1, "no_data"));
+                work.resolve("state"), 1, "no_data", SinkConnectorConfig.DEFAULT_POLICY));
              Writer writer = new Writer()) {
             writer.start();
             await().atMost(Duration.ofSeconds(60)).until(() -> streamed() > 0);

@@ -99,8 +99,10 @@ public final class ConnectToAvroValue {
         GenericData.Record record = new GenericData.Record(type);
         List<Schema.Field> avroFields = type.getFields();
         for (Field field : connect.fields()) {
-            // Struct.get falls back to the field's default, as a Connect consumer would see it.
-            record.put(field.index(), convert(field.schema(), avroFields.get(field.index()).schema(), struct.get(field)));
+            // An optional field keeps its NULL: Struct.get would hand out the default instead, so a column the source
+            // set to NULL would arrive holding its DEFAULT. A required field falls back to its default, as Connect's.
+            Object value = field.schema().isOptional() ? struct.getWithoutDefault(field.name()) : struct.get(field);
+            record.put(field.index(), convert(field.schema(), avroFields.get(field.index()).schema(), value));
         }
         return record;
     }

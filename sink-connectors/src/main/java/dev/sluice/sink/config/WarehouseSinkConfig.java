@@ -22,6 +22,7 @@ public final class WarehouseSinkConfig extends AbstractConfig {
     public static final String DELETE_MODE = "delete.mode";
     public static final String AUTO_CREATE = "auto.create";
     public static final String AUTO_EVOLVE = "auto.evolve";
+    public static final String SCHEMA_CHANGE_POLICY = "schema.change.policy";
     public static final String BATCH_SIZE = "batch.size";
     public static final String PK_MODE = "pk.mode";
     public static final String PK_FIELDS = "pk.fields";
@@ -80,7 +81,17 @@ public final class WarehouseSinkConfig extends AbstractConfig {
                     "Create a missing target table from the record schema (primary key from the record key).",
                     DDL_GROUP, 1, Width.SHORT, "Auto create")
             .define(AUTO_EVOLVE, Type.BOOLEAN, true, Importance.MEDIUM,
-                    "Add a nullable column when the value schema gains a field.", DDL_GROUP, 2, Width.SHORT, "Auto evolve")
+                    "Let schema.change.policy change existing tables; false stops at any change, as "
+                            + "schema.change.policy=fail does.", DDL_GROUP, 2, Width.SHORT, "Auto evolve")
+            .define(SCHEMA_CHANGE_POLICY, Type.STRING, "evolve", ConfigDef.CaseInsensitiveValidString.in("evolve", "fail", "ignore"),
+                    Importance.MEDIUM,
+                    "What to do when records no longer fit their table (a new column, a renamed column, a type the "
+                            + "column cannot hold): evolve (add the column with the source's default for existing rows, "
+                            + "rename it, widen its type), fail (stop the task before writing the batch, naming table, "
+                            + "column and change; nothing is lost) or ignore (keep the table, leave such fields out and "
+                            + "count them in sluice.sink.fields.dropped). A dropped column stays in the table and gets NULL "
+                            + "in new rows under every policy.",
+                    DDL_GROUP, 3, Width.SHORT, "Schema change policy")
             .define(MAX_RETRIES, Type.INT, 10, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
                     "Retries of a failed batch write (the task reconnects when the connection broke) before the task fails. "
                             + "With the default backoff the task outlives a database outage of about three minutes.",
@@ -99,6 +110,7 @@ public final class WarehouseSinkConfig extends AbstractConfig {
     private final DeleteMode deleteMode;
     private final boolean autoCreate;
     private final boolean autoEvolve;
+    private final SchemaChangePolicy schemaChangePolicy;
     private final int batchSize;
     private final PkMode pkMode;
     private final List<String> pkFields;
@@ -116,6 +128,7 @@ public final class WarehouseSinkConfig extends AbstractConfig {
         deleteMode = DeleteMode.parse(getString(DELETE_MODE));
         autoCreate = getBoolean(AUTO_CREATE);
         autoEvolve = getBoolean(AUTO_EVOLVE);
+        schemaChangePolicy = SchemaChangePolicy.parse(getString(SCHEMA_CHANGE_POLICY));
         batchSize = getInt(BATCH_SIZE);
         pkMode = PkMode.parse(getString(PK_MODE));
         pkFields = getList(PK_FIELDS) == null ? List.of() : getList(PK_FIELDS).stream().map(String::trim).toList();
@@ -136,6 +149,8 @@ public final class WarehouseSinkConfig extends AbstractConfig {
     public DeleteMode deleteMode() { return deleteMode; }
     public boolean autoCreate() { return autoCreate; }
     public boolean autoEvolve() { return autoEvolve; }
+    /** The policy in force: auto.evolve=false means fail, whatever schema.change.policy says. */
+    public SchemaChangePolicy schemaChangePolicy() { return autoEvolve ? schemaChangePolicy : SchemaChangePolicy.FAIL; }
     public int batchSize() { return batchSize; }
     public PkMode pkMode() { return pkMode; }
     /** Trimmed; empty when not set. */

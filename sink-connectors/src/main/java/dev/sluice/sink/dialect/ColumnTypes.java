@@ -82,4 +82,90 @@ public final class ColumnTypes {
         }
         return ColumnType.array(element);
     }
+
+    /**
+     * The type a warehouse column holds, read from {@code information_schema.columns} (PostgreSQL or DuckDB spelling),
+     * or null for a type the sink does not compare (arrays, anything it did not create): such columns are never altered.
+     * An unconstrained PostgreSQL NUMERIC is a decimal of precision 0.
+     */
+    public static ColumnType stored(String dataType, Integer precision, Integer scale) {
+        String t = dataType.toLowerCase(java.util.Locale.ROOT);
+        if (t.startsWith("decimal") || t.startsWith("numeric")) {
+            return ColumnType.decimal(precision == null ? 0 : precision, scale == null ? 0 : scale);
+        }
+        Kind kind = switch (t) {
+            case "smallint", "int2" -> Kind.SMALLINT;
+            case "integer", "int4", "int" -> Kind.INTEGER;
+            case "bigint", "int8" -> Kind.BIGINT;
+            case "real", "float", "float4" -> Kind.REAL;
+            case "double precision", "double", "float8" -> Kind.DOUBLE;
+            case "boolean" -> Kind.BOOLEAN;
+            case "text", "varchar", "character varying" -> Kind.TEXT;
+            case "bytea", "blob" -> Kind.BYTES;
+            case "date" -> Kind.DATE;
+            case "time", "time without time zone" -> Kind.TIME;
+            case "timestamp", "timestamp without time zone" -> Kind.TIMESTAMP;
+            case "timestamp with time zone", "timestamptz" -> Kind.TIMESTAMPTZ;
+            case "time with time zone", "timetz" -> Kind.TIMETZ;
+            case "interval" -> Kind.INTERVAL;
+            case "uuid" -> Kind.UUID;
+            case "json", "jsonb" -> Kind.JSON;
+            default -> null;
+        };
+        return kind == null ? null : ColumnType.of(kind);
+    }
+
+    /**
+     * The type a stored column must change to so it can hold {@code incoming}, or null when it holds it already: the
+     * same type, a narrower integer, float or decimal (a narrowing at the source needs no change), or anything into
+     * text. Wider integers, floats and decimals widen (a decimal to the smallest one holding both); anything else
+     * becomes the incoming type, converting stored values with a cast. A null (unknown) stored type is left alone.
+     */
+    public static ColumnType widened(ColumnType stored, ColumnType incoming) {
+        if (stored == null || stored.equals(incoming) || stored.kind() == Kind.TEXT) {
+            return null;
+        }
+        Kind s = stored.kind();
+        Kind i = incoming.kind();
+        if (integerDigits(s) > 0 && integerDigits(i) > 0) {
+            return integerDigits(i) > integerDigits(s) ? incoming : null;
+        }
+        if (s == Kind.DOUBLE && (i == Kind.REAL || i == Kind.SMALLINT || i == Kind.INTEGER)) {
+            return null;
+        }
+        if (s == Kind.REAL && i == Kind.SMALLINT) {
+            return null;
+        }
+        if (s == Kind.DECIMAL && (i == Kind.DECIMAL || integerDigits(i) > 0)) {
+            ColumnType asDecimal = i == Kind.DECIMAL ? incoming : ColumnType.decimal(integerDigits(i), 0);
+            if (stored.precision() == 0) {
+                return null; // unconstrained NUMERIC holds every decimal
+            }
+            if (asDecimal.precision() == 0) {
+                return incoming;
+            }
+            int scale = Math.max(stored.scale(), asDecimal.scale());
+            int digits = Math.max(stored.precision() - stored.scale(), asDecimal.precision() - asDecimal.scale());
+            ColumnType union = ColumnType.decimal(digits + scale, scale);
+            return union.equals(stored) ? null : union;
+        }
+        if (s == Kind.DECIMAL && i == Kind.VARIABLE_DECIMAL) {
+            return stored.precision() == 0 ? null : incoming;
+        }
+        if (integerDigits(s) > 0 && i == Kind.DECIMAL && incoming.precision() > 0) {
+            int digits = Math.max(integerDigits(s), incoming.precision() - incoming.scale());
+            return ColumnType.decimal(digits + incoming.scale(), incoming.scale());
+        }
+        return incoming;
+    }
+
+    /** Decimal digits an integer kind holds; 0 for other kinds. */
+    private static int integerDigits(Kind kind) {
+        return switch (kind) {
+            case SMALLINT -> 5;
+            case INTEGER -> 10;
+            case BIGINT -> 19;
+            default -> 0;
+        };
+    }
 }

@@ -19,6 +19,11 @@ public interface Dialect {
 
     String sqlType(ColumnType type);
 
+    /** Whether ALTER COLUMN ... TYPE works on a primary-key column (DuckDB refuses it). */
+    default boolean canAlterKeyColumnType() {
+        return true;
+    }
+
     /** Binds one converted value (see {@link JdbcValues}); null values are bound as typed nulls. */
     default void bind(PreparedStatement statement, int index, ColumnType type, Object value) throws SQLException {
         if (value == null) {

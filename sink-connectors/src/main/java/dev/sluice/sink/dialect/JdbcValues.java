@@ -133,4 +133,26 @@ public final class JdbcValues {
         buffer.get(b);
         return b;
     }
+
+    /**
+     * A value converted for one type as the JDBC value of another, for a row of an older schema version written with
+     * the newer one's types (int into bigint, a decimal into a wider decimal, anything into text). Loaders bind by the
+     * value's Java type, so an Integer must become a Long for a BIGINT column; other values are left to the database.
+     */
+    public static Object coerce(Object value, ColumnType to) {
+        if (value == null) {
+            return null;
+        }
+        return switch (to.kind()) {
+            case SMALLINT -> value instanceof Number n ? (Object) n.shortValue() : value;
+            case INTEGER -> value instanceof Number n ? (Object) n.intValue() : value;
+            case BIGINT -> value instanceof Number n && !(value instanceof BigDecimal) ? (Object) n.longValue() : value;
+            case DOUBLE -> value instanceof Number n ? (Object) n.doubleValue() : value;
+            case DECIMAL, VARIABLE_DECIMAL -> value instanceof Number n && !(value instanceof BigDecimal)
+                    ? (Object) new BigDecimal(n.toString()) : value;
+            case TEXT -> value instanceof BigDecimal d ? d.toPlainString()
+                    : value instanceof String || value instanceof List<?> || value instanceof byte[] ? value : value.toString();
+            default -> value;
+        };
+    }
 }

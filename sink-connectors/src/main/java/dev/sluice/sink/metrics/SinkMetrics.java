@@ -10,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The sink's meters in Micrometer's global registry, so a status page in the same JVM (local mode) or a
  * Prometheus registry added to the global one sees them: rows upserted and deleted per table, freshness
- * (warehouse commit time minus {@code __source_ts}, per row, tagged by table), batch latency and retried writes.
+ * (warehouse commit time minus {@code __source_ts}, per row, tagged by table), batch latency, retried writes and
+ * field values left out under {@code schema.change.policy=ignore}.
  */
 public final class SinkMetrics {
     public static final String ROWS_UPSERTED = "sluice.sink.rows.upserted";
@@ -18,6 +19,7 @@ public final class SinkMetrics {
     public static final String FRESHNESS = "sluice.sink.freshness";
     public static final String BATCH_LATENCY = "sluice.sink.batch.latency";
     public static final String WRITE_RETRIES = "sluice.sink.write.retries";
+    public static final String FIELDS_DROPPED = "sluice.sink.fields.dropped";
 
     private final MeterRegistry registry;
     /** Looked up once per table: this runs once per written row. */
@@ -56,5 +58,12 @@ public final class SinkMetrics {
     /** A warehouse write or read failed and will be retried: a rising count means the database is unwell. */
     public void retried() {
         registry.counter(WRITE_RETRIES).increment();
+    }
+
+    /** Field values of committed rows that schema.change.policy=ignore left out (their table lacks the column). */
+    public void fieldsDropped(String table, long values) {
+        if (values > 0) {
+            registry.counter(FIELDS_DROPPED, "table", table).increment(values);
+        }
     }
 }

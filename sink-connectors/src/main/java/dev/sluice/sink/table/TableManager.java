@@ -1,5 +1,9 @@
 package dev.sluice.sink.table;
 
+import dev.sluice.sink.config.SchemaChangePolicy;
+import dev.sluice.sink.dialect.ColumnType;
+import dev.sluice.sink.dialect.ColumnTypes;
+import dev.sluice.sink.dialect.Dialect;
 import dev.sluice.sink.dialect.WarehouseConnection;
 import dev.sluice.sink.write.TableShape;
 import dev.sluice.sink.write.UpsertSql;
@@ -8,71 +12,131 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Makes a target table able to take a batch: creates it from the batch's shape (auto.create) and adds missing
- * columns as nullable (auto.evolve). Known columns are cached per table; {@link #invalidate()} after a rollback,
- * since DDL run in a failed transaction is undone. Fails with a {@link ConnectException} when DDL is needed but off.
+ * Makes a target table able to take a batch: creates it from the batch's shape (auto.create), and when the batch no
+ * longer fits it ({@link SchemaChanges}) applies {@code schema.change.policy}: evolve (add nullable columns with the
+ * source's default for stored rows, rename, widen types), fail (a {@link ConnectException} naming table, columns and
+ * changes, thrown before anything of the batch is written) or ignore (the shape without the fields the table lacks).
+ * A column the source dropped stays: rows written later get NULL there. Known columns are cached per table;
+ * {@link #invalidate()} after a rollback, since DDL run in a failed transaction is undone.
  */
 public final class TableManager {
+    private static final Logger LOG = LoggerFactory.getLogger(TableManager.class);
+
+    private final Dialect dialect;
     private final UpsertSql sql;
     private final boolean autoCreate;
-    private final boolean autoEvolve;
-    private final Map<String, Set<String>> knownColumns = new HashMap<>();
+    private final SchemaChangePolicy policy;
+    /** Per table its columns in order with their types (null: a type the sink does not compare). */
+    private final Map<String, Map<String, ColumnType>> knownColumns = new HashMap<>();
 
-    public TableManager(UpsertSql sql, boolean autoCreate, boolean autoEvolve) {
-        this.sql = sql;
+    public TableManager(Dialect dialect, boolean autoCreate, SchemaChangePolicy policy) {
+        this.dialect = dialect;
+        this.sql = new UpsertSql(dialect);
         this.autoCreate = autoCreate;
-        this.autoEvolve = autoEvolve;
+        this.policy = policy;
     }
 
-    /** Runs the DDL the shape needs on the connection's current transaction. */
-    public void ensure(WarehouseConnection connection, String table, TableShape shape) throws SQLException {
-        Set<String> columns = knownColumns.get(table);
-        if (columns == null) {
-            columns = columnsOf(connection, table);
-            knownColumns.put(table, columns);
+    /** Runs the DDL the shape needs on the connection's current transaction and returns the shape to write. */
+    public TableShape ensure(WarehouseConnection connection, String table, TableShape shape) throws SQLException {
+        Map<String, ColumnType> stored = knownColumns.get(table);
+        if (stored == null) {
+            stored = storedColumns(connection, table);
+            knownColumns.put(table, stored);
         }
-        if (columns.isEmpty()) {
+        if (stored.isEmpty()) {
             if (!autoCreate) {
                 throw new ConnectException("Table '" + table + "' does not exist; create it or set auto.create=true.");
             }
             execute(connection, sql.createTable(table, shape));
-            columns.addAll(shape.columnNames());
-            return;
+            stored.putAll(shape.columns());
+            return shape;
         }
-        List<String> missing = shape.columnNames().stream().filter(c -> !knownColumnsContain(table, c)).toList();
-        if (!missing.isEmpty() && !autoEvolve) {
-            throw new ConnectException("Table '" + table + "' lacks columns " + missing + "; add them or set auto.evolve=true.");
+        List<SchemaChange> changes = SchemaChanges.between(stored, shape);
+        if (changes.isEmpty()) {
+            return shape;
         }
-        for (String column : missing) {
-            execute(connection, sql.addColumn(table, column, shape));
-            columns.add(column);
+        return switch (policy) {
+            case FAIL -> throw new ConnectException(failure(table, changes));
+            case IGNORE -> shape.without(changes.stream().map(SchemaChange::column)
+                    .filter(c -> !shape.keyColumns().contains(c)).toList());
+            case EVOLVE -> evolve(connection, table, shape, changes);
+        };
+    }
+
+    private TableShape evolve(WarehouseConnection connection, String table, TableShape shape, List<SchemaChange> changes)
+            throws SQLException {
+        Map<String, String> renames = new LinkedHashMap<>();
+        for (SchemaChange change : changes) {
+            if (change.kind() == SchemaChange.Kind.TYPE && shape.keyColumns().contains(change.column())
+                    && !dialect.canAlterKeyColumnType()) {
+                throw new ConnectException("Table '" + table + "': " + change.describe(dialect) + ", but " + dialect.name()
+                        + " cannot change the type of a primary-key column; recreate the table with the new type (or"
+                        + " drop it to have the sink create it again and replay the topic), then restart the connector.");
+            }
+            LOG.info("Evolving table '{}': {}", table, change.describe(dialect));
+            switch (change.kind()) {
+                case ADD -> {
+                    for (String ddl : sql.addColumn(table, change.column(), change.to(), shape.defaultOf(change.column()))) {
+                        execute(connection, ddl);
+                    }
+                }
+                case RENAME -> {
+                    execute(connection, sql.renameColumn(table, change.formerName(), change.column()));
+                    renames.put(change.formerName(), change.column());
+                }
+                case TYPE -> execute(connection, sql.alterType(table, change.column(), change.to()));
+            }
         }
+        Map<String, ColumnType> stored = knownColumns.get(table);
+        Map<String, ColumnType> evolved = new LinkedHashMap<>();
+        stored.forEach((name, type) -> evolved.put(renames.getOrDefault(name, name), type));
+        for (SchemaChange change : changes) {
+            if (change.kind() != SchemaChange.Kind.RENAME) {
+                evolved.put(change.column(), change.to());
+            }
+        }
+        knownColumns.put(table, evolved);
+        return shape.renamed(renames);
+    }
+
+    private String failure(String table, List<SchemaChange> changes) {
+        return "Table '" + table + "' changed at the source: "
+                + changes.stream().map(c -> c.describe(dialect)).collect(Collectors.joining(", "))
+                + "; schema.change.policy=fail stopped the sink before writing this batch (nothing is lost): apply the"
+                + " change to the warehouse table yourself or set schema.change.policy=evolve (or ignore), then restart"
+                + " the connector.";
     }
 
     public void invalidate() {
         knownColumns.clear();
     }
 
-    private boolean knownColumnsContain(String table, String column) {
-        return knownColumns.get(table).contains(column);
-    }
-
     /** The table's column names in the current schema; empty when the table does not exist. */
     public static Set<String> columnsOf(WarehouseConnection connection, String table) throws SQLException {
-        Set<String> columns = new HashSet<>();
-        try (PreparedStatement ps = connection.jdbc().prepareStatement("SELECT column_name FROM information_schema.columns "
-                + "WHERE table_schema = current_schema() AND table_name = ?")) {
+        return storedColumns(connection, table).keySet();
+    }
+
+    /** The table's columns in order with their types; empty when the table does not exist. */
+    static Map<String, ColumnType> storedColumns(WarehouseConnection connection, String table) throws SQLException {
+        Map<String, ColumnType> columns = new LinkedHashMap<>();
+        try (PreparedStatement ps = connection.jdbc().prepareStatement("SELECT column_name, data_type, numeric_precision,"
+                + " numeric_scale FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?"
+                + " ORDER BY ordinal_position")) {
             ps.setString(1, table);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    columns.add(rs.getString(1));
+                    columns.put(rs.getString(1), ColumnTypes.stored(rs.getString(2), rs.getObject(3, Integer.class),
+                            rs.getObject(4, Integer.class)));
                 }
             }
         }

@@ -77,8 +77,7 @@ public final class BatchWriter {
 
     private Applied writeTable(WarehouseConnection connection, String table, Collection<RowRecord> rows, String staging)
             throws SQLException {
-        TableShape shape = TableShape.of(rows);
-        tables.ensure(connection, table, shape);
+        TableShape shape = tables.ensure(connection, table, TableShape.of(rows));
         execute(connection, sql.createStaging(staging, shape));
         List<Object[]> values = new ArrayList<>(rows.size());
         Set<String> unchangedMarkers = new LinkedHashSet<>();
@@ -115,7 +114,7 @@ public final class BatchWriter {
         }
         execute(connection, sql.dropStaging(staging));
         offsets.saveProgress(connection, table, maxSourceTs, maxVersion);
-        return new Applied(table, upserted, deleted, rows);
+        return new Applied(table, upserted, deleted, shape.droppedValues(), rows);
     }
 
     private static long update(WarehouseConnection connection, String statement) throws SQLException {
@@ -146,10 +145,11 @@ public final class BatchWriter {
         }
     }
 
-    private record Applied(String table, long upserted, long deleted, Collection<RowRecord> rows) {
+    private record Applied(String table, long upserted, long deleted, long droppedFields, Collection<RowRecord> rows) {
         void report(SinkMetrics metrics, long committedAt) {
             metrics.upserted(table, upserted);
             metrics.deleted(table, deleted);
+            metrics.fieldsDropped(table, droppedFields);
             for (RowRecord row : rows) {
                 if (row.sourceTs() != null) {
                     metrics.freshness(table, Duration.ofMillis(committedAt - row.sourceTs()));

@@ -24,8 +24,16 @@ public record RowRecord(String table, TopicPartition partition, long offset, Lis
     /** Marks a column value as "unchanged at the source, keep the stored one". */
     public enum Unchanged { VALUE }
 
-    /** A column's type and its value converted for JDBC (may be null or {@link Unchanged#VALUE}). */
-    public record Column(ColumnType type, Object value) {
+    /**
+     * A column's type, its value converted for JDBC (may be null or {@link Unchanged#VALUE}) and the field's schema
+     * default converted the same way (null when it has none): what the source gives rows written before the column
+     * was added, so the sink gives it to them too.
+     */
+    public record Column(ColumnType type, Object value, Object defaultValue) {
+        public Column(ColumnType type, Object value) {
+            this(type, value, null);
+        }
+
         public boolean unchanged() {
             return value == Unchanged.VALUE;
         }

@@ -95,7 +95,8 @@ public final class RowRecordParser {
                     || columns.containsKey(name)) {
                 continue;
             }
-            columns.put(name, column(name, f.schema(), value.get(f)));
+            // without the default: Struct.get would turn a NULL the source holds into the field's default
+            columns.put(name, column(name, f.schema(), value.getWithoutDefault(name)));
         }
         columns.put(RowRecord.SOURCE_TS, new RowRecord.Column(BIGINT, sourceTs));
         columns.put(RowRecord.VERSION, new RowRecord.Column(BIGINT, version));
@@ -162,7 +163,19 @@ public final class RowRecordParser {
         if (isPlaceholder(value)) {
             return new RowRecord.Column(type, RowRecord.Unchanged.VALUE);
         }
-        return new RowRecord.Column(type, JdbcValues.toJdbc(name, schema, type, value));
+        return new RowRecord.Column(type, JdbcValues.toJdbc(name, schema, type, value), defaultOf(name, schema, type));
+    }
+
+    /** The field's default as a JDBC value; null without one, or when it does not convert (then rows get NULL). */
+    private static Object defaultOf(String name, Schema schema, ColumnType type) {
+        if (schema.defaultValue() == null) {
+            return null;
+        }
+        try {
+            return JdbcValues.toJdbc(name, schema, type, schema.defaultValue());
+        } catch (DataException e) {
+            return null;
+        }
     }
 
     /** Debezium sends the placeholder as text for text-like columns (text, json, xml) and as its bytes for bytea. */

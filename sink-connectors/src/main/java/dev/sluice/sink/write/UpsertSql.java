@@ -5,6 +5,7 @@ import static dev.sluice.sink.dialect.Identifiers.quote;
 import dev.sluice.sink.config.InsertMode;
 import dev.sluice.sink.dialect.ColumnType;
 import dev.sluice.sink.dialect.Dialect;
+import dev.sluice.sink.dialect.SqlLiteral;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -35,9 +36,30 @@ public final class UpsertSql {
         return "CREATE TABLE IF NOT EXISTS " + quote(table) + " (" + columns + key + ")";
     }
 
-    public String addColumn(String table, String column, TableShape shape) {
-        return "ALTER TABLE " + quote(table) + " ADD COLUMN IF NOT EXISTS " + quote(column) + " "
-                + dialect.sqlType(shape.columns().get(column));
+    /**
+     * Adds a nullable column. With a default (a {@link SqlLiteral}) the rows already stored get it, as PostgreSQL gives
+     * it to rows written before {@code ADD COLUMN ... DEFAULT}; the second statement then drops the default again, so
+     * rows the sink writes later without the column (after it was dropped at the source) get NULL, not an invented value.
+     */
+    public List<String> addColumn(String table, String column, ColumnType type, Object defaultValue) {
+        String literal = defaultValue == null ? null : SqlLiteral.of(dialect, type, defaultValue);
+        String add = "ALTER TABLE " + quote(table) + " ADD COLUMN IF NOT EXISTS " + quote(column) + " " + dialect.sqlType(type);
+        if (literal == null) {
+            return List.of(add);
+        }
+        return List.of(add + " DEFAULT " + literal,
+                "ALTER TABLE " + quote(table) + " ALTER COLUMN " + quote(column) + " DROP DEFAULT");
+    }
+
+    /** Changes a column's type, converting the stored values with a cast (a widening never loses one). */
+    public String alterType(String table, String column, ColumnType type) {
+        String sqlType = dialect.sqlType(type);
+        return "ALTER TABLE " + quote(table) + " ALTER COLUMN " + quote(column) + " TYPE " + sqlType
+                + " USING CAST(" + quote(column) + " AS " + sqlType + ")";
+    }
+
+    public String renameColumn(String table, String from, String to) {
+        return "ALTER TABLE " + quote(table) + " RENAME COLUMN " + quote(from) + " TO " + quote(to);
     }
 
     public String createStaging(String staging, TableShape shape) {

@@ -63,6 +63,12 @@ public final class DuckDbDialect implements Dialect {
         };
     }
 
+    /** DuckDB: "Cannot change the type of a column that has a UNIQUE or PRIMARY KEY constraint". */
+    @Override
+    public boolean canAlterKeyColumnType() {
+        return false;
+    }
+
     @Override
     public void bind(PreparedStatement statement, int index, ColumnType type, Object value) throws SQLException {
         if (value instanceof BigDecimal d && (type.kind() == ColumnType.Kind.VARIABLE_DECIMAL || !fitsDecimal(type))) {
