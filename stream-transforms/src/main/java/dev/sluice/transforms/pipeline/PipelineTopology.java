@@ -103,7 +103,8 @@ public final class PipelineTopology {
             return EnrichStep.apply(builder, stream, enrich.name(), enrich.enrichment(), keySerde, valueSerde);
         }
         if (step instanceof StepSpec.Aggregate aggregate) {
-            return AggregateStep.apply(stream, aggregate.name(), aggregate.aggregation(), keySerde, valueSerde);
+            return AggregateStep.apply(stream, aggregate.name(), aggregate.aggregation(), keySerde, valueSerde,
+                    metrics.late(), spec.lateTopic());
         }
         if (step instanceof StepSpec.Custom custom) {
             return instantiate(custom).apply(stream,
