@@ -1,5 +1,6 @@
 package dev.sluice.transforms.aggregate;
 
+import dev.sluice.transforms.row.KeyedRow;
 import java.nio.ByteBuffer;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -14,34 +15,24 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 record Delta(int sign, GenericRecord rowKey, GenericRecord row) {
 
-    /** Written as sign, key length, key bytes, row bytes, with the pipeline's own key and value serdes. */
+    /** The sign byte, then the {@link KeyedRow}. */
     static Serde<Delta> serde(Serde<GenericRecord> keySerde, Serde<GenericRecord> valueSerde) {
+        Serde<KeyedRow> rows = KeyedRow.serde(keySerde, valueSerde);
         Serializer<Delta> serializer = (topic, delta) -> {
             if (delta == null) {
                 return null;
             }
-            byte[] key = keySerde.serializer().serialize(topic, delta.rowKey);
-            byte[] row = valueSerde.serializer().serialize(topic, delta.row);
-            int keyLength = key == null ? -1 : key.length;
-            return ByteBuffer.allocate(1 + 4 + Math.max(keyLength, 0) + row.length).put((byte) delta.sign)
-                    .putInt(keyLength).put(key == null ? new byte[0] : key).put(row).array();
+            byte[] row = rows.serializer().serialize(topic, new KeyedRow(delta.rowKey, delta.row));
+            return ByteBuffer.allocate(1 + row.length).put((byte) delta.sign).put(row).array();
         };
         Deserializer<Delta> deserializer = (topic, bytes) -> {
             if (bytes == null) {
                 return null;
             }
-            ByteBuffer in = ByteBuffer.wrap(bytes);
-            int sign = in.get();
-            int keyLength = in.getInt();
-            byte[] key = null;
-            if (keyLength >= 0) {
-                key = new byte[keyLength];
-                in.get(key);
-            }
-            byte[] row = new byte[in.remaining()];
-            in.get(row);
-            return new Delta(sign, key == null ? null : keySerde.deserializer().deserialize(topic, key),
-                    valueSerde.deserializer().deserialize(topic, row));
+            byte[] row = new byte[bytes.length - 1];
+            System.arraycopy(bytes, 1, row, 0, row.length);
+            KeyedRow keyed = rows.deserializer().deserialize(topic, row);
+            return new Delta(bytes[0], keyed.key(), keyed.row());
         };
         return Serdes.serdeFrom(serializer, deserializer);
     }

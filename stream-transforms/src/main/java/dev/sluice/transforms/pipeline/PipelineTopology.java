@@ -100,7 +100,8 @@ public final class PipelineTopology {
             return ProjectStep.rename(stream, rename.name(), rename.fields());
         }
         if (step instanceof StepSpec.Enrich enrich) {
-            return EnrichStep.apply(builder, stream, enrich.name(), enrich.enrichment(), keySerde, valueSerde);
+            return EnrichStep.apply(builder, stream, enrich.name(), enrich.enrichment(), keySerde, valueSerde,
+                    metrics.quarantined(), spec.quarantineTopic());
         }
         if (step instanceof StepSpec.Aggregate aggregate) {
             return AggregateStep.apply(stream, aggregate.name(), aggregate.aggregation(), keySerde, valueSerde,

@@ -2,6 +2,7 @@ package dev.sluice.transforms.pipeline.spec;
 
 import dev.sluice.transforms.aggregate.Aggregation;
 import dev.sluice.transforms.dedupe.DedupeWindow;
+import dev.sluice.transforms.enrich.Enrichment;
 import dev.sluice.transforms.expect.Rule;
 import dev.sluice.transforms.filter.Condition;
 import dev.sluice.transforms.mask.MaskRule;
@@ -417,7 +418,7 @@ public final class PipelineSpecParser {
     }
 
     private StepSpec enrich(YamlNode.Mapping map, String path, String name, int line) {
-        only(map, path, Set.of("name", "table", "foreign-key", "dimension-key", "columns"));
+        only(map, path, Set.of("name", "table", "foreign-key", "dimension-key", "columns", "join", "history"));
         String table = text(required(map, path, "table", "name the dimension's row topic, e.g. "
                 + "'table: replica.public.customers'").value(), path + ".table");
         if (!NAME.matcher(table).matches()) {
@@ -432,8 +433,29 @@ public final class PipelineSpecParser {
                 + "'columns: {name: customer_name}'").value(), path + ".columns");
         Map<String, String> added = new LinkedHashMap<>();
         columns.asMap().forEach((from, to) -> added.put(from, text(to.value(), path + ".columns." + from)));
-        return new StepSpec.Enrich(name, line, new dev.sluice.transforms.enrich.Enrichment(table, foreignKey,
-                dimensionKey, added));
+        Enrichment.Mode mode = Enrichment.Mode.FOREIGN_KEY;
+        YamlNode.Entry join = map.asMap().get("join");
+        if (join != null) {
+            String value = text(join.value(), path + ".join");
+            mode = switch (value) {
+                case "foreign-key" -> Enrichment.Mode.FOREIGN_KEY;
+                case "global" -> Enrichment.Mode.GLOBAL;
+                case "temporal" -> Enrichment.Mode.TEMPORAL;
+                default -> throw error(join.value(), path + ".join", "unknown join '" + value + "'",
+                        "use foreign-key (re-emits on dimension change), global (small dimensions) or temporal "
+                                + "(the dimension as it was at the fact's time)");
+            };
+        }
+        Duration history = null;
+        YamlNode.Entry historyEntry = map.asMap().get("history");
+        if (historyEntry != null) {
+            if (mode != Enrichment.Mode.TEMPORAL) {
+                throw error(historyEntry.value(), path + ".history", "'history' only applies to 'join: temporal'",
+                        "remove it or set 'join: temporal'");
+            }
+            history = positiveDuration(historyEntry.value(), path + ".history");
+        }
+        return new StepSpec.Enrich(name, line, new Enrichment(table, foreignKey, dimensionKey, added, mode, history));
     }
 
     private StepSpec aggregate(YamlNode.Mapping map, String path, String name, int line) {

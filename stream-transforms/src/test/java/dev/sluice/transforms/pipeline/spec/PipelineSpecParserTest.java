@@ -168,6 +168,14 @@ class PipelineSpecParserTest {
                 .hasMessageContaining("steps[2].filter: no step can follow 'aggregate'");
         assertError(yaml.replace("      window: 1m\n", ""))
                 .hasMessageContaining("steps[1].aggregate.window: 'window' is missing; set the window size");
+        assertError(yaml.replace("foreign-key: customer_id,", "foreign-key: customer_id, join: nearest,"))
+                .hasMessageContaining("steps[0].enrich.join: unknown join 'nearest'; use foreign-key");
+        assertError(yaml.replace("foreign-key: customer_id,", "foreign-key: customer_id, history: 7d,"))
+                .hasMessageContaining("steps[0].enrich.history: 'history' only applies to 'join: temporal'");
+        assertThat(((StepSpec.Enrich) PipelineSpecParser.parse(yaml.replace("foreign-key: customer_id,",
+                "foreign-key: customer_id, join: temporal, history: 7d,"), "dash.yaml").steps().get(0)).enrichment())
+                .extracting(e -> e.mode(), e -> e.history())
+                .containsExactly(dev.sluice.transforms.enrich.Enrichment.Mode.TEMPORAL, java.time.Duration.ofDays(7));
         assertError(yaml.replace("foreign-key: customer_id, ", ""))
                 .hasMessageContaining("steps[0].enrich.foreign-key: 'foreign-key' is missing");
     }
