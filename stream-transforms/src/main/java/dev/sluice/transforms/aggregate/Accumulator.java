@@ -19,6 +19,8 @@ import org.apache.kafka.common.serialization.Serializer;
 final class Accumulator {
 
     long rows;
+    /** Rows sent for this (window, group): the output's {@code __version}, so the sink keeps the newest. */
+    long version;
     boolean emitted;
     boolean dirty;
     final BigDecimal[] sums;
@@ -80,7 +82,7 @@ final class Accumulator {
     }
 
     private static byte[] write(Accumulator acc) {
-        int size = 8 + 2 + 4;
+        int size = 8 + 8 + 2 + 4;
         for (int i = 0; i < acc.sums.length; i++) {
             size += decimalSize(acc.sums[i]) + 8 + 1 + 4;
             if (acc.values[i] != null) {
@@ -90,7 +92,7 @@ final class Accumulator {
             }
         }
         ByteBuffer out = ByteBuffer.allocate(size);
-        out.putLong(acc.rows).put((byte) (acc.emitted ? 1 : 0)).put((byte) (acc.dirty ? 1 : 0))
+        out.putLong(acc.rows).putLong(acc.version).put((byte) (acc.emitted ? 1 : 0)).put((byte) (acc.dirty ? 1 : 0))
                 .putInt(acc.sums.length);
         for (int i = 0; i < acc.sums.length; i++) {
             putDecimal(out, acc.sums[i]);
@@ -109,10 +111,12 @@ final class Accumulator {
 
     private static Accumulator read(ByteBuffer in) {
         long rows = in.getLong();
+        long version = in.getLong();
         boolean emitted = in.get() == 1;
         boolean dirty = in.get() == 1;
         Accumulator acc = new Accumulator(in.getInt());
         acc.rows = rows;
+        acc.version = version;
         acc.emitted = emitted;
         acc.dirty = dirty;
         for (int i = 0; i < acc.sums.length; i++) {

@@ -1,6 +1,7 @@
 package dev.sluice.transforms.aggregate;
 
 import dev.sluice.transforms.unwrap.AvroNames;
+import dev.sluice.transforms.unwrap.ChangeUnwrapper;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,8 @@ import org.apache.kafka.streams.KeyValue;
 /**
  * The aggregate's output rows: key {@code {window_start, <group columns>}}, value {@code {window_start,
  * window_end, <group columns>, <measures>}}; group values as text, count as long, the other measures as
- * optional double (null when the group has no value for it). Namespace {@code sluice.aggregate.<step>}.
+ * optional double (null when the group has no value for it), then {@code __version} and {@code __deleted} as in a
+ * row topic. Namespace {@code sluice.aggregate.<step>}.
  */
 final class AggregateRows {
 
@@ -38,6 +40,11 @@ final class AggregateRows {
                     ? new Schema.Field(measure.getKey(), Schema.create(Schema.Type.LONG))
                     : optional(measure.getKey(), Schema.Type.DOUBLE));
         }
+        // the row-topic columns (docs/CONTRACTS.md), so the warehouse sink takes the rows as they are
+        valueFields.add(new Schema.Field(ChangeUnwrapper.VERSION, Schema.create(Schema.Type.LONG),
+                "Rows sent for this window and group so far; grows per key."));
+        valueFields.add(new Schema.Field(ChangeUnwrapper.DELETED, Schema.create(Schema.Type.BOOLEAN),
+                "True when no source row is left in the group (SQL would show no group)."));
         this.valueSchema = Schema.createRecord("Value", null, namespace, false, valueFields);
     }
 
@@ -63,6 +70,8 @@ final class AggregateRows {
         for (int i = 0; i < kinds.length; i++) {
             value.put(first + i, acc.result(i, kinds[i]));
         }
+        value.put(first + kinds.length, acc.version);
+        value.put(first + kinds.length + 1, acc.rows == 0);
         return KeyValue.pair(key, value);
     }
 

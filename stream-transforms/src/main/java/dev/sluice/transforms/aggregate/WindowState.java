@@ -172,6 +172,7 @@ final class WindowState implements Processor<String, Delta, GenericRecord, Gener
             acc.dirty = false;
             return;
         }
+        acc.version++;
         long start = GroupKey.windowStart(key);
         KeyValue<GenericRecord, GenericRecord> row = output.row(start, start + size, GroupKey.groupValues(key), acc);
         context.forward(new Record<>(row.key, row.value, start + size - 1, new RecordHeaders()));

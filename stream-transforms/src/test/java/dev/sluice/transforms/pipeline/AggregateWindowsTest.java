@@ -217,7 +217,7 @@ class AggregateWindowsTest {
             text.append('/').append(value.get("region"));
             measuresFrom = 3;
         }
-        for (Schema.Field field : fields.subList(measuresFrom, fields.size())) {
+        for (Schema.Field field : fields.subList(measuresFrom, fields.size() - 2)) { // not __version, __deleted
             text.append(' ').append(field.name()).append('=').append(value.get(field.pos()));
         }
         return text.toString();
