@@ -19,7 +19,12 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.TableJoined;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import java.util.Set;
 
 /**
  * The {@code enrich} step, in one of three modes ({@link Enrichment.Mode}): {@code join: foreign-key} (default,
@@ -30,11 +35,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * the dimension row changes, every fact pointing at it is emitted again with the new values (Kafka Streams'
  * foreign-key join). The output row is the fact row plus the chosen dimension columns (renamed, optional).
  *
- * <p>Inner join: a fact whose dimension is unknown is held back until the dimension arrives; a dimension
- * delete ({@code __deleted}) removes it from the table, so its facts are not re-emitted and keep their last
- * enriched row downstream. Keys stay the fact keys. The dimension is re-keyed by {@code dimensionKey}'s text
+ * <p>Inner join: a fact whose dimension is unknown is held back until the dimension arrives. A fact that leaves
+ * the join (a {@code __deleted} fact, or its dimension row deleted) goes out once more as its last enriched row
+ * with {@code __deleted = true} ({@link LeftJoinRows}), so an aggregate retracts it and the warehouse marks it
+ * deleted, as an SQL inner join over the source would drop it. Keys stay the fact keys. The dimension is re-keyed by {@code dimensionKey}'s text
  * through repartition topic {@code <name>-dimension}; state stores {@code <name>-facts},
- * {@code <name>-dimension}, {@code <name>-joined}.
+ * {@code <name>-dimension}, {@code <name>-joined}, {@code <name>-last}.
  */
 public final class EnrichStep {
 
@@ -76,7 +82,10 @@ public final class EnrichStep {
                 .toTable(Named.as(name + "-dimension-table"),
                         Materialized.<String, GenericRecord, KeyValueStore<Bytes, byte[]>>as(name + "-dimension")
                                 .withKeySerde(Serdes.String()).withValueSerde(valueSerde));
-        KTable<GenericRecord, GenericRecord> factTable = facts.toTable(Named.as(name + "-facts-table"),
+        // a deleted fact leaves the fact table, so the join says it is gone (see LeftJoinRows)
+        KTable<GenericRecord, GenericRecord> factTable = facts
+                .mapValues(row -> deleted(row) ? null : row, Named.as(name + "-facts-deletes"))
+                .toTable(Named.as(name + "-facts-table"),
                 Materialized.<GenericRecord, GenericRecord, KeyValueStore<Bytes, byte[]>>as(name + "-facts")
                         .withKeySerde(keySerde).withValueSerde(valueSerde));
         DimensionColumns joiner = new DimensionColumns(name, enrichment);
@@ -85,8 +94,18 @@ public final class EnrichStep {
                         Materialized.<GenericRecord, GenericRecord, KeyValueStore<Bytes, byte[]>>as(name + "-joined")
                                 .withKeySerde(keySerde).withValueSerde(valueSerde))
                 .toStream(Named.as(name + "-changes"))
-                // a fact that lost its dimension: nothing to say downstream (see the class comment)
-                .filter((key, row) -> row != null, Named.as(name + "-skip-removed"));
+                .process(new ProcessorSupplier<GenericRecord, GenericRecord, GenericRecord, GenericRecord>() {
+                    @Override
+                    public Processor<GenericRecord, GenericRecord, GenericRecord, GenericRecord> get() {
+                        return new LeftJoinRows(name + "-last");
+                    }
+
+                    @Override
+                    public Set<StoreBuilder<?>> stores() {
+                        return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name + "-last"),
+                                keySerde, valueSerde));
+                    }
+                }, Named.as(name + "-removals"));
     }
 
     static boolean deleted(GenericRecord row) {
