@@ -2,6 +2,7 @@ package dev.sluice.transforms.aggregate;
 
 import dev.sluice.transforms.row.Fields;
 import dev.sluice.transforms.unwrap.ChangeUnwrapper;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.LogicalTypes;
@@ -79,16 +80,23 @@ final class RowChanges implements Processor<GenericRecord, GenericRecord, String
         return flag != null && Boolean.TRUE.equals(row.get(flag.pos()));
     }
 
-    /** The row's time column in epoch millis (Debezium micro-timestamps and Avro timestamp-micros converted). */
+    /**
+     * The row's time column in epoch millis: epoch millis, Debezium {@code MicroTimestamp} / Avro
+     * {@code timestamp-micros}, or Debezium {@code ZonedTimestamp} text (PostgreSQL {@code timestamptz}).
+     */
     static long eventTime(GenericRecord row, String field, String step) {
         Schema.Field column = Fields.field(row, field, step);
         Object value = row.get(column.pos());
+        Schema type = Fields.nonNull(column.schema());
+        if (value instanceof CharSequence text
+                && "io.debezium.time.ZonedTimestamp".equals(type.getProp("connect.name"))) {
+            return OffsetDateTime.parse(text).toInstant().toEpochMilli(); // PostgreSQL timestamptz
+        }
         if (!(value instanceof Long time)) {
             throw new IllegalArgumentException("Step '" + step + "' uses '" + field + "' as its time field, but it is "
                     + (value == null ? "null" : "not a long") + " in " + row.getSchema().getFullName()
-                    + "; point time-field at an epoch-millis or timestamp column.");
+                    + "; point time-field at an epoch-millis, timestamp or timestamptz column.");
         }
-        Schema type = Fields.nonNull(column.schema());
         boolean micros = "io.debezium.time.MicroTimestamp".equals(type.getProp("connect.name"))
                 || type.getLogicalType() instanceof LogicalTypes.TimestampMicros;
         return micros ? Math.floorDiv(time, 1000) : time;
