@@ -1,15 +1,11 @@
 package dev.sluice.transforms.enrich;
 
+import dev.sluice.transforms.divert.Divert;
+import dev.sluice.transforms.expect.ExpectStep;
 import dev.sluice.transforms.row.Fields;
-import dev.sluice.transforms.row.Reshape;
+import io.micrometer.core.instrument.Counter;
 import dev.sluice.transforms.unwrap.ChangeUnwrapper;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -20,31 +16,59 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.TableJoined;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import java.util.Set;
 
 /**
- * The {@code enrich} step: a foreign-key table-table join of the fact rows with a dimension table built from
- * the dimension's row topic. The latest row per fact key is joined with the latest row of its dimension; when
+ * The {@code enrich} step, in one of three modes ({@link Enrichment.Mode}): {@code join: foreign-key} (default,
+ * below), {@code join: global} ({@link GlobalLookup}) and {@code join: temporal} ({@link TemporalJoin}).
+ *
+ * <p>Foreign key: a table-table join of the fact rows with a dimension table built from the dimension's row
+ * topic. The latest row per fact key is joined with the latest row of its dimension; when
  * the dimension row changes, every fact pointing at it is emitted again with the new values (Kafka Streams'
  * foreign-key join). The output row is the fact row plus the chosen dimension columns (renamed, optional).
  *
- * <p>Inner join: a fact whose dimension is unknown is held back until the dimension arrives; a dimension
- * delete ({@code __deleted}) removes it from the table, so its facts are not re-emitted and keep their last
- * enriched row downstream. Keys stay the fact keys. The dimension is re-keyed by {@code dimensionKey}'s text
+ * <p>Inner join: a fact whose dimension is unknown is held back until the dimension arrives. A fact that leaves
+ * the join (a {@code __deleted} fact, or its dimension row deleted) goes out once more as its last enriched row
+ * with {@code __deleted = true} ({@link LeftJoinRows}), so an aggregate retracts it and the warehouse marks it
+ * deleted, as an SQL inner join over the source would drop it. Keys stay the fact keys. The dimension is re-keyed by {@code dimensionKey}'s text
  * through repartition topic {@code <name>-dimension}; state stores {@code <name>-facts},
- * {@code <name>-dimension}, {@code <name>-joined}.
+ * {@code <name>-dimension}, {@code <name>-joined}, {@code <name>-last}.
  */
 public final class EnrichStep {
 
     private EnrichStep() {
     }
 
+    /**
+     * Adds the join of {@code enrichment.mode()}; facts a lookup join cannot enrich go to {@code quarantineTopic}
+     * (see {@link MissingDimension}).
+     */
     public static KStream<GenericRecord, GenericRecord> apply(StreamsBuilder builder,
                                                               KStream<GenericRecord, GenericRecord> facts, String name,
                                                               Enrichment enrichment, Serde<GenericRecord> keySerde,
-                                                              Serde<GenericRecord> valueSerde) {
+                                                              Serde<GenericRecord> valueSerde, Counter quarantined,
+                                                              String quarantineTopic) {
+        if (enrichment.mode() == Enrichment.Mode.FOREIGN_KEY) {
+            return foreignKeyJoin(builder, facts, name, enrichment, keySerde, valueSerde);
+        }
+        KStream<GenericRecord, GenericRecord> joined = enrichment.mode() == Enrichment.Mode.GLOBAL
+                ? GlobalLookup.apply(builder, facts, name, enrichment, keySerde, valueSerde, quarantined)
+                : TemporalJoin.apply(builder, facts, name, enrichment, keySerde, valueSerde, quarantined);
+        return Divert.byHeader(joined, ExpectStep.HEADER_RULE, name + "-quarantine", quarantineTopic,
+                Produced.with(keySerde, valueSerde));
+    }
+
+    private static KStream<GenericRecord, GenericRecord> foreignKeyJoin(
+            StreamsBuilder builder, KStream<GenericRecord, GenericRecord> facts, String name, Enrichment enrichment,
+            Serde<GenericRecord> keySerde, Serde<GenericRecord> valueSerde) {
         KTable<String, GenericRecord> dimension = builder
                 .stream(enrichment.dimensionTopic(),
                         Consumed.with(keySerde, valueSerde).withName(name + "-dimension-source"))
@@ -58,87 +82,35 @@ public final class EnrichStep {
                 .toTable(Named.as(name + "-dimension-table"),
                         Materialized.<String, GenericRecord, KeyValueStore<Bytes, byte[]>>as(name + "-dimension")
                                 .withKeySerde(Serdes.String()).withValueSerde(valueSerde));
-        KTable<GenericRecord, GenericRecord> factTable = facts.toTable(Named.as(name + "-facts-table"),
+        // a deleted fact leaves the fact table, so the join says it is gone (see LeftJoinRows)
+        KTable<GenericRecord, GenericRecord> factTable = facts
+                .mapValues(row -> deleted(row) ? null : row, Named.as(name + "-facts-deletes"))
+                .toTable(Named.as(name + "-facts-table"),
                 Materialized.<GenericRecord, GenericRecord, KeyValueStore<Bytes, byte[]>>as(name + "-facts")
                         .withKeySerde(keySerde).withValueSerde(valueSerde));
-        Joiner joiner = new Joiner(name, enrichment);
+        DimensionColumns joiner = new DimensionColumns(name, enrichment);
         return factTable.join(dimension, fact -> Fields.text(fact, enrichment.foreignKey(), name), joiner::join,
                         TableJoined.as(name),
                         Materialized.<GenericRecord, GenericRecord, KeyValueStore<Bytes, byte[]>>as(name + "-joined")
                                 .withKeySerde(keySerde).withValueSerde(valueSerde))
                 .toStream(Named.as(name + "-changes"))
-                // a fact that lost its dimension: nothing to say downstream (see the class comment)
-                .filter((key, row) -> row != null, Named.as(name + "-skip-removed"));
+                .process(new ProcessorSupplier<GenericRecord, GenericRecord, GenericRecord, GenericRecord>() {
+                    @Override
+                    public Processor<GenericRecord, GenericRecord, GenericRecord, GenericRecord> get() {
+                        return new LeftJoinRows(name + "-last");
+                    }
+
+                    @Override
+                    public Set<StoreBuilder<?>> stores() {
+                        return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name + "-last"),
+                                keySerde, valueSerde));
+                    }
+                }, Named.as(name + "-removals"));
     }
 
-    private static boolean deleted(GenericRecord row) {
+    static boolean deleted(GenericRecord row) {
         Schema.Field flag = row.getSchema().getField(ChangeUnwrapper.DELETED);
         return flag != null && Boolean.TRUE.equals(row.get(flag.pos()));
     }
 
-    /** Fact row + dimension columns; the output schema is derived once per (fact schema, dimension schema). */
-    private static final class Joiner {
-        private final String step;
-        private final Enrichment enrichment;
-        private final Map<List<Integer>, Plan> plans = new LinkedHashMap<>();
-
-        Joiner(String step, Enrichment enrichment) {
-            this.step = step;
-            this.enrichment = enrichment;
-        }
-
-        GenericRecord join(GenericRecord fact, GenericRecord dimension) {
-            Plan plan = plan(fact.getSchema(), dimension.getSchema());
-            GenericData.Record out = new GenericData.Record(plan.schema);
-            int factFields = fact.getSchema().getFields().size();
-            for (int i = 0; i < factFields; i++) {
-                out.put(i, fact.get(i));
-            }
-            for (int i = 0; i < plan.dimensionPositions.length; i++) {
-                out.put(factFields + i, dimension.get(plan.dimensionPositions[i]));
-            }
-            return out;
-        }
-
-        private synchronized Plan plan(Schema fact, Schema dimension) {
-            List<Integer> key = List.of(System.identityHashCode(fact), System.identityHashCode(dimension));
-            Plan plan = plans.get(key);
-            if (plan != null && plan.fact == fact && plan.dimension == dimension) {
-                return plan;
-            }
-            List<Schema.Field> fields = new ArrayList<>();
-            for (Schema.Field field : fact.getFields()) {
-                fields.add(Reshape.copy(field, field.name(), field.schema()));
-            }
-            // output order follows the dimension column names, so it does not depend on map iteration order
-            Map<String, String> columns = new TreeMap<>(enrichment.columns());
-            int[] positions = new int[columns.size()];
-            int i = 0;
-            for (Map.Entry<String, String> column : columns.entrySet()) {
-                Schema.Field in = dimension.getField(column.getKey());
-                if (in == null) {
-                    throw new IllegalArgumentException("Step '" + step + "' adds dimension column '" + column.getKey()
-                            + "', which " + dimension.getFullName() + " does not have; fix the column name.");
-                }
-                if (fact.getField(column.getValue()) != null) {
-                    throw new IllegalArgumentException("Step '" + step + "' adds column '" + column.getValue()
-                            + "', which the fact row " + fact.getFullName() + " already has; rename it.");
-                }
-                Schema optional = Fields.isNullable(in.schema()) ? in.schema()
-                        : Schema.createUnion(Schema.create(Schema.Type.NULL), in.schema());
-                fields.add(Reshape.copy(in, column.getValue(), optional));
-                positions[i++] = in.pos();
-            }
-            Schema schema = Schema.createRecord(fact.getName(), fact.getDoc(), fact.getNamespace(), false, fields);
-            plan = new Plan(fact, dimension, schema, positions);
-            if (plans.size() > 256) {
-                plans.clear(); // schemas are few; a flood means fresh instances per record, so start over
-            }
-            plans.put(key, plan);
-            return plan;
-        }
-    }
-
-    private record Plan(Schema fact, Schema dimension, Schema schema, int[] dimensionPositions) {
-    }
 }

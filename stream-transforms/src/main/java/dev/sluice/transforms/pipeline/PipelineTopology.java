@@ -100,10 +100,12 @@ public final class PipelineTopology {
             return ProjectStep.rename(stream, rename.name(), rename.fields());
         }
         if (step instanceof StepSpec.Enrich enrich) {
-            return EnrichStep.apply(builder, stream, enrich.name(), enrich.enrichment(), keySerde, valueSerde);
+            return EnrichStep.apply(builder, stream, enrich.name(), enrich.enrichment(), keySerde, valueSerde,
+                    metrics.quarantined(), spec.quarantineTopic());
         }
         if (step instanceof StepSpec.Aggregate aggregate) {
-            return AggregateStep.apply(stream, aggregate.name(), aggregate.aggregation(), keySerde, valueSerde);
+            return AggregateStep.apply(stream, aggregate.name(), aggregate.aggregation(), keySerde, valueSerde,
+                    metrics.late(), spec.lateTopic());
         }
         if (step instanceof StepSpec.Custom custom) {
             return instantiate(custom).apply(stream,

@@ -109,6 +109,44 @@ class EnrichAggregateTest {
         }
     }
 
+    @Test
+    void anAggregateOverAnEnrichedStreamRetractsFactsThatLeaveTheJoin() {
+        String spec = """
+                pipeline: dash
+                source: {topics: [replica.public.orders], format: row}
+                steps:
+                  - enrich:
+                      table: replica.public.customers
+                      foreign-key: customer_id
+                      columns: {region: customer_region}
+                  - aggregate:
+                      window: 1m
+                      group-by: [customer_region]
+                      measures: {orders: count, revenue: {sum: amount}}
+                output: {topic: dash.revenue}
+                """;
+        try (TopologyTestDriver driver = driver(spec)) {
+            TestInputTopic<GenericRecord, GenericRecord> orders = input(driver, "replica.public.orders");
+            TestInputTopic<GenericRecord, GenericRecord> customers = input(driver, "replica.public.customers");
+            customers.pipeInput(key(7), customer(7, "Ann", "north", false), T0);
+            customers.pipeInput(key(8), customer(8, "Bob", "south", false), T0);
+            orders.pipeInput(key(1), order(1, 7, "x", 10, T0 + 1_000, false), T0 + 1_000);
+            orders.pipeInput(key(2), order(2, 7, "x", 20, T0 + 2_000, false), T0 + 2_000);
+            orders.pipeInput(key(3), order(3, 8, "x", 5, T0 + 3_000, false), T0 + 3_000);
+            // a delete carries only its key (other columns as the source's before-image gives them)
+            orders.pipeInput(key(2), order(2, 0, "", 0, T0 + 2_000, true), T0 + 4_000);
+            customers.pipeInput(key(8), customer(8, "Bob", "south", true), T0 + 5_000); // order 3 leaves the join
+
+            Map<String, String> latest = new LinkedHashMap<>();
+            driver.createOutputTopic("dash.revenue", serde.deserializer(), serde.deserializer()).readRecordsToList()
+                    .forEach(r -> latest.put(r.key().get("customer_region").toString(), r.value().get("orders") + " "
+                            + r.value().get("revenue") + " " + r.value().get("__deleted")));
+            // SQL: SELECT region, count(*), sum(amount) FROM orders JOIN customers ... -> north 1 10
+            assertThat(latest).containsExactlyInAnyOrderEntriesOf(Map.of("north", "1 10.0 false",
+                    "south", "0 0.0 true"));
+        }
+    }
+
     private TopologyTestDriver driver(String yaml) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "enrich-aggregate-test");

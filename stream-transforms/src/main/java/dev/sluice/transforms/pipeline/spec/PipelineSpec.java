@@ -41,6 +41,9 @@ public record PipelineSpec(String pipeline, Source source, List<StepSpec> steps,
 
         /** The output topic of a record read from {@code sourceTopic}. */
         public String topicFor(String sourceTopic) {
+            if (!topicTemplate.contains("${")) {
+                return topicTemplate; // also for records without a source topic (punctuations)
+            }
             String[] parts = sourceTopic.split("\\.");
             String schema = parts.length >= 2 ? parts[parts.length - 2] : "";
             String table = parts[parts.length - 1];

@@ -1,6 +1,8 @@
 package dev.sluice.transforms.pipeline.spec;
 
+import dev.sluice.transforms.aggregate.Aggregation;
 import dev.sluice.transforms.dedupe.DedupeWindow;
+import dev.sluice.transforms.enrich.Enrichment;
 import dev.sluice.transforms.expect.Rule;
 import dev.sluice.transforms.filter.Condition;
 import dev.sluice.transforms.mask.MaskRule;
@@ -416,7 +418,7 @@ public final class PipelineSpecParser {
     }
 
     private StepSpec enrich(YamlNode.Mapping map, String path, String name, int line) {
-        only(map, path, Set.of("name", "table", "foreign-key", "dimension-key", "columns"));
+        only(map, path, Set.of("name", "table", "foreign-key", "dimension-key", "columns", "join", "history"));
         String table = text(required(map, path, "table", "name the dimension's row topic, e.g. "
                 + "'table: replica.public.customers'").value(), path + ".table");
         if (!NAME.matcher(table).matches()) {
@@ -431,58 +433,111 @@ public final class PipelineSpecParser {
                 + "'columns: {name: customer_name}'").value(), path + ".columns");
         Map<String, String> added = new LinkedHashMap<>();
         columns.asMap().forEach((from, to) -> added.put(from, text(to.value(), path + ".columns." + from)));
-        return new StepSpec.Enrich(name, line, new dev.sluice.transforms.enrich.Enrichment(table, foreignKey,
-                dimensionKey, added));
+        Enrichment.Mode mode = Enrichment.Mode.FOREIGN_KEY;
+        YamlNode.Entry join = map.asMap().get("join");
+        if (join != null) {
+            String value = text(join.value(), path + ".join");
+            mode = switch (value) {
+                case "foreign-key" -> Enrichment.Mode.FOREIGN_KEY;
+                case "global" -> Enrichment.Mode.GLOBAL;
+                case "temporal" -> Enrichment.Mode.TEMPORAL;
+                default -> throw error(join.value(), path + ".join", "unknown join '" + value + "'",
+                        "use foreign-key (re-emits on dimension change), global (small dimensions) or temporal "
+                                + "(the dimension as it was at the fact's time)");
+            };
+        }
+        Duration history = null;
+        YamlNode.Entry historyEntry = map.asMap().get("history");
+        if (historyEntry != null) {
+            if (mode != Enrichment.Mode.TEMPORAL) {
+                throw error(historyEntry.value(), path + ".history", "'history' only applies to 'join: temporal'",
+                        "remove it or set 'join: temporal'");
+            }
+            history = positiveDuration(historyEntry.value(), path + ".history");
+        }
+        return new StepSpec.Enrich(name, line, new Enrichment(table, foreignKey, dimensionKey, added, mode, history));
     }
 
     private StepSpec aggregate(YamlNode.Mapping map, String path, String name, int line) {
-        only(map, path, Set.of("name", "window", "time-field", "group-by", "measures"));
-        Duration window = duration(required(map, path, "window", "set the tumbling window size, e.g. 'window: 1m'")
+        only(map, path, Set.of("name", "window", "advance", "time-field", "group-by", "measures", "allowed-lateness",
+                "emit", "rate-limit", "idle-timeout"));
+        Map<String, YamlNode.Entry> fields = map.asMap();
+        Duration window = duration(required(map, path, "window", "set the window size, e.g. 'window: 1m'")
                 .value(), path + ".window");
         if (window.isZero()) {
-            throw error(map.asMap().get("window").value(), path + ".window", "the window must be positive",
+            throw error(fields.get("window").value(), path + ".window", "the window must be positive",
                     "set e.g. 1m");
         }
-        String timeField = map.asMap().containsKey("time-field")
-                ? text(map.asMap().get("time-field").value(), path + ".time-field") : "__source_ts";
-        List<String> groupBy = map.asMap().containsKey("group-by")
-                ? strings(map.asMap().get("group-by").value(), path + ".group-by") : List.of();
+        Duration advance = window;
+        if (fields.containsKey("advance")) {
+            advance = duration(fields.get("advance").value(), path + ".advance");
+            if (advance.isZero() || advance.compareTo(window) > 0) {
+                throw error(fields.get("advance").value(), path + ".advance", "a hopping window must advance by more"
+                        + " than 0 and at most its size " + window, "set e.g. 'advance: 10s' for a 1m window");
+            }
+        }
+        YamlNode.Entry timeEntry = fields.get("time-field");
+        String timeField = timeEntry != null ? text(timeEntry.value(), path + ".time-field") : "__source_ts";
+        Duration lateness = fields.containsKey("allowed-lateness")
+                ? duration(fields.get("allowed-lateness").value(), path + ".allowed-lateness")
+                : Aggregation.DEFAULT_ALLOWED_LATENESS;
+        Aggregation.Emit emit = Aggregation.Emit.UPDATES;
+        if (fields.containsKey("emit")) {
+            String value = text(fields.get("emit").value(), path + ".emit");
+            emit = switch (value) {
+                case "final" -> Aggregation.Emit.FINAL;
+                case "updates" -> Aggregation.Emit.UPDATES;
+                default -> throw error(fields.get("emit").value(), path + ".emit", "unknown emit mode '" + value + "'",
+                        "use 'final' (one row per window when it closes) or 'updates' (a row per change)");
+            };
+        }
+        Duration rateLimit = null;
+        if (fields.containsKey("rate-limit")) {
+            if (emit == Aggregation.Emit.FINAL) {
+                throw error(fields.get("rate-limit").value(), path + ".rate-limit", "'emit: final' sends one row per"
+                        + " window, so there is nothing to rate-limit", "remove rate-limit or set 'emit: updates'");
+            }
+            rateLimit = positiveDuration(fields.get("rate-limit").value(), path + ".rate-limit");
+        }
+        Duration idleTimeout = fields.containsKey("idle-timeout")
+                ? positiveDuration(fields.get("idle-timeout").value(), path + ".idle-timeout") : null;
+        List<String> groupBy = fields.containsKey("group-by")
+                ? strings(fields.get("group-by").value(), path + ".group-by") : List.of();
         YamlNode.Mapping measures = mapping(required(map, path, "measures", "name the outputs, e.g. "
                 + "'measures: {orders: count, revenue: {sum: amount}}'").value(), path + ".measures");
-        Map<String, dev.sluice.transforms.aggregate.Aggregation.Measure> out = new LinkedHashMap<>();
+        Map<String, Aggregation.Measure> out = new LinkedHashMap<>();
         for (YamlNode.Entry entry : measures.asMap().values()) {
             String at = path + ".measures." + entry.key();
             out.put(entry.key(), measure(entry.value(), at));
         }
-        return new StepSpec.Aggregate(name, line, new dev.sluice.transforms.aggregate.Aggregation(groupBy, window,
-                timeField, out));
+        return new StepSpec.Aggregate(name, line, new Aggregation(groupBy, window, advance, timeField, lateness, emit,
+                rateLimit, idleTimeout, out));
     }
 
-    private dev.sluice.transforms.aggregate.Aggregation.Measure measure(YamlNode node, String at) {
+    private Duration positiveDuration(YamlNode node, String path) {
+        Duration value = duration(node, path);
+        if (value.isZero()) {
+            throw error(node, path, "the duration must be positive", "write e.g. 1s");
+        }
+        return value;
+    }
+
+    private Aggregation.Measure measure(YamlNode node, String at) {
         if (node instanceof YamlNode.Scalar) {
             if (text(node, at).equals("count")) {
-                return new dev.sluice.transforms.aggregate.Aggregation.Measure(
-                        dev.sluice.transforms.aggregate.Aggregation.Measure.Kind.COUNT, null);
+                return new Aggregation.Measure(Aggregation.Measure.Kind.COUNT, null);
             }
             throw error(node, at, "unknown measure '" + text(node, at) + "'",
-                    "use count, {sum: column} or {avg: column}");
+                    "use count or {sum|avg|min|max: column}");
         }
         YamlNode.Mapping measure = mapping(node, at);
-        for (String retractless : List.of("min", "max")) {
-            if (measure.asMap().containsKey(retractless)) {
-                throw error(measure, at, "'" + retractless + "' cannot be taken back when a row is updated or deleted,"
-                        + " so it would go wrong over a change log", "use count, sum or avg");
-            }
-        }
-        only(measure, at, Set.of("sum", "avg"));
+        only(measure, at, Set.of("sum", "avg", "min", "max"));
         if (measure.asMap().size() != 1) {
-            throw error(measure, at, "give exactly one of sum, avg", "pick one");
+            throw error(measure, at, "give exactly one of sum, avg, min, max", "pick one");
         }
         YamlNode.Entry only = measure.asMap().values().iterator().next();
-        return new dev.sluice.transforms.aggregate.Aggregation.Measure(only.key().equals("sum")
-                ? dev.sluice.transforms.aggregate.Aggregation.Measure.Kind.SUM
-                : dev.sluice.transforms.aggregate.Aggregation.Measure.Kind.AVG,
-                text(only.value(), at + "." + only.key()));
+        Aggregation.Measure.Kind kind = Aggregation.Measure.Kind.valueOf(only.key().toUpperCase(java.util.Locale.ROOT));
+        return new Aggregation.Measure(kind, text(only.value(), at + "." + only.key()));
     }
 
     private StepSpec custom(YamlNode.Mapping map, String path, String name, int line) {

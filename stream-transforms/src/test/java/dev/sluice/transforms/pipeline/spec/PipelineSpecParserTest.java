@@ -154,15 +154,28 @@ class PipelineSpecParserTest {
         assertThat(((StepSpec.Enrich) spec.steps().get(0)).enrichment().dimensionKey()).isEqualTo("id");
         assertThat(((StepSpec.Aggregate) spec.steps().get(1)).aggregation().timeField()).isEqualTo("__source_ts");
 
-        assertError(yaml.replace("revenue: {sum: amount}", "top: {max: amount}"))
-                .hasMessageContaining("steps[1].aggregate.measures.top: 'max' cannot be taken back when a row is"
-                        + " updated or deleted");
+        assertError(yaml.replace("revenue: {sum: amount}", "top: {median: amount}"))
+                .hasMessageContaining("steps[1].aggregate.measures.top.median: unknown field 'median'");
+        assertError(yaml.replace("window: 1m", "window: 1m\n      advance: 2m"))
+                .hasMessageContaining("steps[1].aggregate.advance: a hopping window must advance by more than 0");
+        assertError(yaml.replace("window: 1m", "window: 1m\n      emit: final\n      rate-limit: 1s"))
+                .hasMessageContaining("steps[1].aggregate.rate-limit: 'emit: final' sends one row per window");
+        assertError(yaml.replace("window: 1m", "window: 1m\n      emit: soon"))
+                .hasMessageContaining("steps[1].aggregate.emit: unknown emit mode 'soon'");
         assertError(yaml.replace("dash.revenue", "'dash.${table}'"))
                 .hasMessageContaining("output.topic: placeholders cannot be filled after 'enrich'");
         assertError(yaml.replace("output:", "  - filter: {field: orders, equals: 1}\noutput:"))
                 .hasMessageContaining("steps[2].filter: no step can follow 'aggregate'");
         assertError(yaml.replace("      window: 1m\n", ""))
-                .hasMessageContaining("steps[1].aggregate.window: 'window' is missing; set the tumbling window size");
+                .hasMessageContaining("steps[1].aggregate.window: 'window' is missing; set the window size");
+        assertError(yaml.replace("foreign-key: customer_id,", "foreign-key: customer_id, join: nearest,"))
+                .hasMessageContaining("steps[0].enrich.join: unknown join 'nearest'; use foreign-key");
+        assertError(yaml.replace("foreign-key: customer_id,", "foreign-key: customer_id, history: 7d,"))
+                .hasMessageContaining("steps[0].enrich.history: 'history' only applies to 'join: temporal'");
+        assertThat(((StepSpec.Enrich) PipelineSpecParser.parse(yaml.replace("foreign-key: customer_id,",
+                "foreign-key: customer_id, join: temporal, history: 7d,"), "dash.yaml").steps().get(0)).enrichment())
+                .extracting(e -> e.mode(), e -> e.history())
+                .containsExactly(dev.sluice.transforms.enrich.Enrichment.Mode.TEMPORAL, java.time.Duration.ofDays(7));
         assertError(yaml.replace("foreign-key: customer_id, ", ""))
                 .hasMessageContaining("steps[0].enrich.foreign-key: 'foreign-key' is missing");
     }
