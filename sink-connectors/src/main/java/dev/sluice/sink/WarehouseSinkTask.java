@@ -35,13 +35,15 @@ import org.slf4j.LoggerFactory;
  * {@code errors.deadletterqueue.topic.name}) and the rest of the batch still lands; otherwise the task fails.
  * A failed write (or offset read) is retried {@code max.retries} times with exponential backoff from
  * {@code retry.backoff.ms} (at most {@code retry.backoff.max.ms} per wait), reconnecting when the connection broke, while the task stays
- * RUNNING; only then does the task fail. The batch stays buffered meanwhile, so nothing is lost.
+ * RUNNING; only then does the task fail. The batch stays buffered meanwhile, so nothing is lost. A batch filled by
+ * {@code put} is written on a background thread while the next one is polled and parsed (one write in flight at a
+ * time; see {@link BackgroundWrite}); {@code preCommit}, rebalances and {@code stop} wait for it.
  */
 public class WarehouseSinkTask extends SinkTask {
     private static final Logger LOG = LoggerFactory.getLogger(WarehouseSinkTask.class);
     private static final AtomicInteger TASK_IDS = new AtomicInteger();
 
-    private final LatestVersionBatch batch = new LatestVersionBatch();
+    private LatestVersionBatch batch = new LatestVersionBatch();
     /** Next offset per owned partition as stored in the warehouse. */
     private final Map<TopicPartition, Long> stored = new HashMap<>();
     private WarehouseSinkConfig config;
@@ -53,6 +55,7 @@ public class WarehouseSinkTask extends SinkTask {
     private DeadLetters deadLetters;
     private RuntimeException failure;
     private SinkMetrics metrics;
+    private BackgroundWrite writes;
 
     /** A warehouse action that may fail for a lost connection. */
     @FunctionalInterface
@@ -73,6 +76,7 @@ public class WarehouseSinkTask extends SinkTask {
         parser = new RowRecordParser(config.tableNameFormat(), config.pkMode(), config.pkFields());
         deadLetters = new DeadLetters(context);
         metrics = new SinkMetrics();
+        writes = new BackgroundWrite(Thread.currentThread().getName() + "-writer");
         TableManager tables = new TableManager(dialect, config.autoCreate(), config.schemaChangePolicy());
         writer = new BatchWriter(dialect, tables, offsets, config.deleteMode(), config.insertMode(), metrics,
                 "sluice_stage_" + TASK_IDS.incrementAndGet() + "_");
@@ -98,6 +102,7 @@ public class WarehouseSinkTask extends SinkTask {
 
     @Override
     public void open(Collection<TopicPartition> partitions) {
+        stored.putAll(writes.await());
         Map<TopicPartition, Long> positions = withRetries("Reading " + OffsetStore.OFFSETS_TABLE + " from",
                 () -> offsets.read(connection, partitions));
         stored.putAll(positions);
@@ -113,7 +118,7 @@ public class WarehouseSinkTask extends SinkTask {
             throw failure;
         }
         for (SinkRecord record : records) {
-            TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
+            TopicPartition tp = parser.partition(record.topic(), record.kafkaPartition());
             Long next = stored.get(tp);
             if (next != null && record.kafkaOffset() < next) {
                 continue; // already in the warehouse: delivered again before the seek took effect
@@ -133,7 +138,7 @@ public class WarehouseSinkTask extends SinkTask {
             }
         }
         if (batch.size() >= config.batchSize()) {
-            write();
+            writeInBackground();
         }
     }
 
@@ -154,13 +159,27 @@ public class WarehouseSinkTask extends SinkTask {
         return result;
     }
 
+    /** Writes everything buffered and waits for it: what preCommit reports is then in the warehouse. */
     private void write() {
+        stored.putAll(writes.await());
         if (batch.isEmpty()) {
             return;
         }
         deadLetters.awaitReported(); // a skipped record's offset may commit only once it sits in the DLQ
         stored.putAll(withRetries("Writing " + batch.size() + " records to", () -> writer.write(connection, batch)));
         batch.clear();
+    }
+
+    /**
+     * Hands the full buffer to the background writer (after the write before it committed) and buffers anew, so
+     * the next records are polled and parsed while this batch is written. A failed write fails the next put.
+     */
+    private void writeInBackground() {
+        stored.putAll(writes.await());
+        deadLetters.awaitReported();
+        LatestVersionBatch full = batch;
+        batch = new LatestVersionBatch();
+        writes.start(() -> withRetries("Writing " + full.size() + " records to", () -> writer.write(connection, full)));
     }
 
     /**
@@ -222,12 +241,21 @@ public class WarehouseSinkTask extends SinkTask {
 
     @Override
     public void close(Collection<TopicPartition> partitions) {
+        stored.putAll(writes.await()); // its offsets are stored before the partitions' next owner reads them
         batch.drop(partitions);
         stored.keySet().removeAll(partitions);
     }
 
     @Override
     public void stop() {
+        if (writes != null) {
+            try {
+                writes.await();
+            } catch (RuntimeException e) {
+                LOG.warn("The last batch write failed while stopping; its records are read again: {}", e.getMessage());
+            }
+            writes.close();
+        }
         closeConnection();
     }
 

@@ -1,6 +1,7 @@
 package dev.sluice.schemas.connect;
 
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.sluice.schemas.registry.RestSchemaRegistryClient;
 import dev.sluice.schemas.registry.SchemaRegistryClient;
@@ -10,6 +11,7 @@ import dev.sluice.schemas.serde.AvroDeserializer;
 import dev.sluice.schemas.serde.AvroSerializer;
 import dev.sluice.schemas.wire.WireFormat;
 import org.apache.avro.Schema;
+import org.apache.avro.io.DatumReader;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.connect.data.SchemaAndValue;
@@ -36,10 +38,18 @@ public class AvroConverter implements Converter {
                     RestSchemaRegistryClient.DEFAULT_RETRY_WINDOW.toMillis(), ConfigDef.Range.atLeast(0),
                     ConfigDef.Importance.LOW, "How long a failing Schema Registry call is retried before the record fails.");
 
+    private static final int MAX_CACHED_IDS = 1_000;
+
     private final ConnectToAvroSchema toAvro = new ConnectToAvroSchema();
     private final AvroToConnectSchema toConnect = new AvroToConnectSchema();
+    /** Per writer schema id: ids never change meaning in a registry, so a record costs one map lookup here. */
+    private final Map<Integer, Reading> readings = new ConcurrentHashMap<>();
     private SchemaRegistryClient client;
     private boolean isKey;
+
+    /** A writer schema, its datum reader and the Connect schema restored from it. */
+    private record Reading(Schema writer, DatumReader<Object> reader, org.apache.kafka.connect.data.Schema connect) {
+    }
 
     /** For Connect's reflective construction; {@link #configure} must follow. */
     public AvroConverter() {
@@ -55,6 +65,7 @@ public class AvroConverter implements Converter {
         this.isKey = isKey;
         if (client == null || configs.containsKey(SchemaRegistryConfig.SCHEMA_REGISTRY_URL)) {
             client = SchemaRegistryConfig.clientFrom(configs);
+            readings.clear(); // ids belong to the registry they came from
         }
     }
 
@@ -91,15 +102,26 @@ public class AvroConverter implements Converter {
         }
         requireConfigured();
         try {
-            int id = WireFormat.schemaId(value);
-            Schema writer = AvroDeserializer.writerSchema(client, id, topic);
-            org.apache.kafka.connect.data.Schema schema = toConnect.convert(writer);
-            Object datum = WireFormat.decode(value, writer, writer);
-            return new SchemaAndValue(schema, AvroToConnectValue.convert(writer, schema, datum));
+            Reading reading = reading(WireFormat.schemaId(value), topic);
+            Object datum = WireFormat.decode(value, reading.writer(), reading.reader());
+            return new SchemaAndValue(reading.connect(), AvroToConnectValue.convert(reading.writer(), reading.connect(), datum));
         } catch (SerializationException e) {
             throw new DataException("cannot read a " + (isKey ? "key" : "value") + " of topic " + topic + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    private Reading reading(int id, String topic) {
+        Reading cached = readings.get(id);
+        if (cached == null) {
+            Schema writer = AvroDeserializer.writerSchema(client, id, topic);
+            if (readings.size() >= MAX_CACHED_IDS) {
+                readings.clear(); // a worker reading thousands of schemas: start over rather than grow
+            }
+            cached = new Reading(writer, WireFormat.reader(writer, writer), toConnect.convert(writer));
+            readings.put(id, cached);
+        }
+        return cached;
     }
 
     private void requireConfigured() {

@@ -40,6 +40,17 @@ public final class AvroToConnectSchema {
         if (avro.getType() != Schema.Type.UNION) {
             return avro;
         }
+        java.util.List<Schema> branches = avro.getTypes();
+        if (branches.size() == 2) { // [null, T] or [T, null]: the common case, on every optional value
+            Schema first = branches.get(0);
+            Schema second = branches.get(1);
+            if (first.getType() == Schema.Type.NULL && second.getType() != Schema.Type.NULL) {
+                return second;
+            }
+            if (second.getType() == Schema.Type.NULL && first.getType() != Schema.Type.NULL) {
+                return first;
+            }
+        }
         Schema found = null;
         for (Schema branch : avro.getTypes()) {
             if (branch.getType() != Schema.Type.NULL) {

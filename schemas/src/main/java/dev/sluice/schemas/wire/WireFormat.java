@@ -3,7 +3,6 @@ package dev.sluice.schemas.wire;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -13,6 +12,7 @@ import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 
@@ -39,7 +39,24 @@ public final class WireFormat {
     private static final GenericData READ_MODEL = classicReader();
     private static final int CACHE_LIMIT = 10_000;
     private static final Map<Schema, GenericDatumWriter<Object>> WRITERS = new ConcurrentHashMap<>();
-    private static final Map<List<Schema>, GenericDatumReader<Object>> READERS = new ConcurrentHashMap<>();
+    private static final Map<SchemaPair, GenericDatumReader<Object>> READERS = new ConcurrentHashMap<>();
+
+    /**
+     * A writer/reader pair compared by identity: registry clients hand out one Schema instance per id, and a deep
+     * {@code Schema.equals} on every record (e.g. when another client cached an equal instance first) costs as much
+     * as decoding.
+     */
+    private record SchemaPair(Schema writer, Schema reader) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof SchemaPair pair && pair.writer == writer && pair.reader == reader;
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * System.identityHashCode(writer) + System.identityHashCode(reader);
+        }
+    }
 
     private WireFormat() {
     }
@@ -86,11 +103,24 @@ public final class WireFormat {
      * {@code reader} (pass the writer again to read as written).
      */
     public static Object decode(byte[] bytes, Schema writer, Schema reader) {
+        return decode(bytes, writer, readerFor(writer, reader));
+    }
+
+    /**
+     * The reusable, thread-safe datum reader {@link #decode(byte[], Schema, Schema)} uses, for callers that keep it
+     * per schema id and pass it to {@link #decode(byte[], Schema, DatumReader)}.
+     */
+    public static DatumReader<Object> reader(Schema writer, Schema reader) {
+        return readerFor(writer, reader);
+    }
+
+    /** As {@link #decode(byte[], Schema, Schema)}, with a reader from {@link #reader(Schema, Schema)} for {@code writer}. */
+    public static Object decode(byte[] bytes, Schema writer, DatumReader<Object> datumReader) {
         int id = schemaId(bytes);
         try {
             BinaryDecoder decoder = DecoderFactory.get()
                     .binaryDecoder(bytes, HEADER_SIZE, bytes.length - HEADER_SIZE, null);
-            Object datum = readerFor(writer, reader).read(null, decoder);
+            Object datum = datumReader.read(null, decoder);
             if (!decoder.isEnd()) {
                 throw new WireFormatException("record with schema id " + id + " has bytes left after its Avro body;"
                         + " it was not written with schema " + writer.getFullName());
@@ -118,7 +148,7 @@ public final class WireFormat {
         if (READERS.size() > CACHE_LIMIT) {
             READERS.clear();
         }
-        return READERS.computeIfAbsent(List.of(writer, reader), k -> new StringReader(writer, reader));
+        return READERS.computeIfAbsent(new SchemaPair(writer, reader), k -> new StringReader(writer, reader));
     }
 
     /** Reads Avro strings as java.lang.String. */

@@ -40,7 +40,12 @@ public record RowRecord(String table, TopicPartition partition, long offset, Lis
     }
 
     public boolean hasUnchanged() {
-        return columns.values().stream().anyMatch(Column::unchanged);
+        for (Column column : columns.values()) { // per row and more than once: no stream
+            if (column.unchanged()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

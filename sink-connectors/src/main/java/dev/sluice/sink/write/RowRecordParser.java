@@ -37,6 +37,8 @@ public final class RowRecordParser {
     private final PkMode pkMode;
     private final List<String> pkFields;
     private final Map<Schema, Map<String, ColumnType>> types = new IdentityHashMap<>();
+    private final Map<Schema, ValuePlan> valuePlans = new IdentityHashMap<>();
+    private final Map<String, Map<Integer, TopicPartition>> partitions = new HashMap<>();
     private final Map<Schema, List<String>> keyNames = new IdentityHashMap<>();
     private final Map<String, String> tables = new HashMap<>();
 
@@ -58,17 +60,17 @@ public final class RowRecordParser {
         if (!(record.value() instanceof Struct value)) {
             throw new DataException(where(record) + " has a value that is not a Struct; use a converter with schemas (AvroConverter).");
         }
-        Field versionField = value.schema().field(RowRecord.VERSION);
-        if (versionField == null || value.get(versionField) == null) {
+        ValuePlan plan = valuePlan(value.schema());
+        if (plan.version() == null || value.get(plan.version()) == null) {
             throw new DataException(where(record) + " lacks " + RowRecord.VERSION
                     + "; the sink reads row topics (docs/CONTRACTS.md), not raw change topics.");
         }
-        long version = ((Number) value.get(versionField)).longValue();
-        Long sourceTs = longOrNull(value, RowRecord.SOURCE_TS);
-        Field deletedField = value.schema().field(RowRecord.DELETED);
-        boolean deleted = deletedField != null && Boolean.TRUE.equals(value.get(deletedField));
+        long version = ((Number) value.get(plan.version())).longValue();
+        Object sourceTsValue = plan.sourceTs() == null ? null : value.get(plan.sourceTs());
+        Long sourceTs = sourceTsValue == null ? null : ((Number) sourceTsValue).longValue();
+        boolean deleted = plan.deleted() != null && Boolean.TRUE.equals(value.get(plan.deleted()));
 
-        Map<String, RowRecord.Column> columns = new LinkedHashMap<>();
+        Map<String, RowRecord.Column> columns = new LinkedHashMap<>(plan.capacity());
         List<String> keyColumns = new ArrayList<>();
         List<Object> identity = new ArrayList<>();
         Struct keySource = keySource(record, value);
@@ -89,21 +91,58 @@ public final class RowRecordParser {
                 columns.put(name, column);
             }
         }
-        for (Field f : value.schema().fields()) {
-            String name = f.name();
-            if (name.equals(RowRecord.VERSION) || name.equals(RowRecord.SOURCE_TS) || name.equals(RowRecord.DELETED)
-                    || columns.containsKey(name)) {
-                continue;
+        Field[] fields = plan.columns();
+        ColumnType[] fieldTypes = plan.types();
+        for (int i = 0; i < fields.length; i++) {
+            Field f = fields[i];
+            if (!keyColumns.isEmpty() && columns.containsKey(f.name())) {
+                continue; // a key column, already added
             }
             // without the default: Struct.get would turn a NULL the source holds into the field's default
-            columns.put(name, column(name, f.schema(), value.getWithoutDefault(name)));
+            columns.put(f.name(), column(f.name(), f.schema(), fieldTypes[i], value.getWithoutDefault(f.name())));
         }
         columns.put(RowRecord.SOURCE_TS, new RowRecord.Column(BIGINT, sourceTs));
         columns.put(RowRecord.VERSION, new RowRecord.Column(BIGINT, version));
         columns.put(RowRecord.DELETED, new RowRecord.Column(BOOLEAN, deleted));
         String table = tables.computeIfAbsent(record.topic(), tableNames::tableFor);
-        return new RowRecord(table, new TopicPartition(record.topic(), record.kafkaPartition()),
+        return new RowRecord(table, partition(record.topic(), record.kafkaPartition()),
                 record.kafkaOffset(), keyColumns, identity, columns, version, sourceTs, deleted);
+    }
+
+    /** One TopicPartition instance per partition, not one per record. */
+    public TopicPartition partition(String topic, int partition) {
+        return partitions.computeIfAbsent(topic, t -> new HashMap<>()).computeIfAbsent(partition, p -> new TopicPartition(topic, p));
+    }
+
+    /**
+     * A value schema's meta fields and its other fields with their column types, worked out once per schema instance
+     * (converters reuse one per schema version) instead of by name for every record.
+     */
+    private record ValuePlan(Field version, Field sourceTs, Field deleted, Field[] columns, ColumnType[] types) {
+        int capacity() {
+            return (int) ((columns.length + 4) / 0.75f) + 1;
+        }
+    }
+
+    private ValuePlan valuePlan(Schema schema) {
+        ValuePlan plan = valuePlans.get(schema);
+        if (plan == null) {
+            if (valuePlans.size() > 1_000) {
+                valuePlans.clear(); // as for types: a converter building a new Schema per record must not grow this forever
+            }
+            List<Field> columns = new ArrayList<>();
+            List<ColumnType> columnTypes = new ArrayList<>();
+            for (Field f : schema.fields()) {
+                if (!f.name().equals(RowRecord.VERSION) && !f.name().equals(RowRecord.SOURCE_TS) && !f.name().equals(RowRecord.DELETED)) {
+                    columns.add(f);
+                    columnTypes.add(typeOf(f.name(), f.schema()));
+                }
+            }
+            plan = new ValuePlan(schema.field(RowRecord.VERSION), schema.field(RowRecord.SOURCE_TS), schema.field(RowRecord.DELETED),
+                    columns.toArray(Field[]::new), columnTypes.toArray(ColumnType[]::new));
+            valuePlans.put(schema, plan);
+        }
+        return plan;
     }
 
     /** The Struct the primary key is read from, or null without a key (pk.mode=none). */
@@ -158,8 +197,7 @@ public final class RowRecordParser {
         return type;
     }
 
-    private RowRecord.Column column(String name, Schema schema, Object value) {
-        ColumnType type = typeOf(name, schema);
+    private RowRecord.Column column(String name, Schema schema, ColumnType type, Object value) {
         if (isPlaceholder(value)) {
             return new RowRecord.Column(type, RowRecord.Unchanged.VALUE);
         }
@@ -190,11 +228,6 @@ public final class RowRecordParser {
             return buffer.remaining() == PLACEHOLDER_BYTES.length && buffer.duplicate().equals(ByteBuffer.wrap(PLACEHOLDER_BYTES));
         }
         return false;
-    }
-    private static Long longOrNull(Struct value, String field) {
-        Field f = value.schema().field(field);
-        Object v = f == null ? null : value.get(f);
-        return v == null ? null : ((Number) v).longValue();
     }
 
     private static String where(SinkRecord r) {

@@ -58,14 +58,14 @@ public final class SinkBenchmark {
                 pgConfig.put("batch.size", batchSize);
                 pgConfig.put("consumer.override.max.poll.records", "5000");
                 double pgRate = run(connect, "sluice-pg", pgConfig, records, () -> sluiceApplied(pg.jdbcUrl("sluice"), pg.user(),
-                        "sluice-pg"), report);
+                        "sluice-pg"), pg.port(), report);
                 check(pg.jdbcUrl("sluice"), pg.user(), load, report);
 
                 String duckUrl = "jdbc:duckdb:" + dir.resolve("bench.duckdb");
                 Map<String, String> duckConfig = SinkConfigs.avro(duckUrl, null, registry.url(), TOPIC, tasks);
                 duckConfig.put("batch.size", batchSize);
                 duckConfig.put("consumer.override.max.poll.records", "5000");
-                run(connect, "sluice-duckdb", duckConfig, records, () -> sluiceApplied(duckUrl, null, "sluice-duckdb"), report);
+                run(connect, "sluice-duckdb", duckConfig, records, () -> sluiceApplied(duckUrl, null, "sluice-duckdb"), -1, report);
                 check(duckUrl, null, load, report);
 
                 if (pluginPath != null) {
@@ -81,7 +81,7 @@ public final class SinkBenchmark {
                     }
                     other.put("consumer.override.max.poll.records", "5000");
                     double otherRate = run(connect, "other-pg", other, records, () -> committedByConsumerGroup(kafka, "connect-other-pg"),
-                            report);
+                            pg.port(), report);
                     for (String table : Warehouses.query(pg.jdbcUrl("other"), pg.user(), "SELECT table_name FROM "
                             + "information_schema.tables WHERE table_schema = 'public'")) {
                         String quoted = "\"" + table.replace("\"", "\"\"") + "\"";
@@ -112,8 +112,13 @@ public final class SinkBenchmark {
         long applied() throws Exception;
     }
 
+    /** Runs one connector to completion and reports its wall-clock rate and CPU seconds; {@code pgPort} < 0: no PostgreSQL. */
     private static double run(ConnectWorker connect, String name, Map<String, String> config, long records, Progress progress,
-                              List<String> report) throws Exception {
+                              int pgPort, List<String> report) throws Exception {
+        CpuClock cpu = new CpuClock();
+        double processCpuBefore = cpu.process();
+        double pgCpuBefore = pgPort < 0 ? 0 : cpu.postgres(pgPort);
+        double taskCpuBefore = cpu.taskThreads();
         long started = System.nanoTime();
         connect.createConnector(name, config);
         long firstSeen = 0;
@@ -125,9 +130,15 @@ public final class SinkBenchmark {
             Thread.sleep(100); // a program polling for completion, not a test
         }
         double total = seconds(started);
+        double processCpu = cpu.process() - processCpuBefore;
+        double taskCpu = cpu.taskThreads() - taskCpuBefore; // one connector runs at a time
+        double pgCpu = pgPort < 0 ? 0 : cpu.postgres(pgPort) - pgCpuBefore;
         double rate = records / total;
         report.add(String.format("%-14s %,d records in %.1f s: %,.0f records/s (from connector creation; %s)", name, records,
                 total, rate, config.get("tasks.max") + " task(s)"));
+        report.add(String.format("  CPU s: JVM %.1f (task threads %.1f), PostgreSQL %.1f; records per CPU-second: %,.0f "
+                        + "(JVM + PostgreSQL), %,.0f (task threads)", processCpu, taskCpu, pgCpu, records / (processCpu + pgCpu),
+                records / taskCpu));
         connect.deleteConnector(name);
         return rate;
     }

@@ -61,6 +61,9 @@ public final class TaskOnlyBenchmark {
         task.open(owned);
         Map<TopicPartition, OffsetAndMetadata> current = new HashMap<>();
         owned.forEach(tp -> current.put(tp, new OffsetAndMetadata(0)));
+        CpuClock cpu = new CpuClock();
+        double processCpuBefore = cpu.process();
+        long threadCpuBefore = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         long started = System.nanoTime();
         long lastCommit = started;
         for (int i = 0; i < records.size(); i += 5_000) {
@@ -72,9 +75,12 @@ public final class TaskOnlyBenchmark {
         }
         task.preCommit(current);
         double seconds = (System.nanoTime() - started) / 1e9;
+        double threadCpu = (java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - threadCpuBefore) / 1e9;
+        double processCpu = cpu.process() - processCpuBefore;
         task.stop();
-        System.out.printf("BENCH task only into %-10s %,d records in %.1f s: %,.0f records/s%n", name, records.size(), seconds,
-                records.size() / seconds);
+        System.out.printf("BENCH task only into %-10s %,d records in %.1f s: %,.0f records/s; CPU s: task thread %.1f (%,.0f records "
+                + "per CPU-second), JVM %.1f%n", name, records.size(), seconds, records.size() / seconds, threadCpu,
+                records.size() / threadCpu, processCpu);
     }
 
     /** What the worker would give the task; nothing is reported or sought here. */

@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * Writes converted values as PostgreSQL COPY CSV fields: NULL is an empty unquoted field, every other present value
- * but a plain number is quoted (so an empty string stays distinct from NULL), bytes use bytea's hex form, and date/time values their ISO
- * form, which PostgreSQL's input functions read. Arrays use PostgreSQL's array literal, every item quoted.
+ * but a plain number is quoted (so an empty string stays distinct from NULL), bytes use
+ * bytea's hex form, and date/time values their ISO form, which PostgreSQL's input functions read. Arrays use PostgreSQL's array literal, every item quoted.
  */
 final class CopyCsv {
     private static final HexFormat HEX = HexFormat.of();
@@ -29,8 +29,25 @@ final class CopyCsv {
         if (value == null) {
             return;
         }
+        // integers and floats never contain a quote, comma or newline: no quoting needed, and no String on the way
+        if (value instanceof Long n) {
+            out.append(n.longValue());
+            return;
+        }
+        if (value instanceof Integer n) {
+            out.append(n.intValue());
+            return;
+        }
         if (value instanceof Number && !(value instanceof BigDecimal)) {
-            out.append(value); // integers and floats never contain a quote, comma or newline: no quoting needed
+            out.append(value);
+            return;
+        }
+        if (value instanceof Boolean b) {
+            out.append(b ? "\"t\"" : "\"f\"");
+            return;
+        }
+        if (value instanceof String text) {
+            appendQuoted(out, text);
             return;
         }
         String text;
@@ -38,13 +55,15 @@ final class CopyCsv {
             text = "\\x" + HEX.formatHex(b);
         } else if (value instanceof BigDecimal d) {
             text = d.toPlainString();
-        } else if (value instanceof Boolean b) {
-            text = b ? "t" : "f";
         } else if (value instanceof List<?> items) {
             text = arrayLiteral(items);
         } else {
             text = value.toString(); // UUID, java.time values: their toString is what PostgreSQL parses
         }
+        appendQuoted(out, text);
+    }
+
+    private static void appendQuoted(StringBuilder out, String text) {
         out.append('"');
         if (text.indexOf('"') < 0) {
             out.append(text);
