@@ -19,7 +19,7 @@ public interface Dialect {
 
     String sqlType(ColumnType type);
 
-    /** Whether ALTER COLUMN ... TYPE works on a primary-key column (DuckDB refuses it). */
+    /** Whether ALTER COLUMN ... TYPE works on a primary-key column (DuckDB refuses it: the sink then copies the table). */
     default boolean canAlterKeyColumnType() {
         return true;
     }

@@ -4,6 +4,7 @@ import dev.sluice.sink.config.SchemaChangePolicy;
 import dev.sluice.sink.dialect.ColumnType;
 import dev.sluice.sink.dialect.ColumnTypes;
 import dev.sluice.sink.dialect.Dialect;
+import dev.sluice.sink.dialect.Identifiers;
 import dev.sluice.sink.dialect.WarehouseConnection;
 import dev.sluice.sink.write.TableShape;
 import dev.sluice.sink.write.UpsertSql;
@@ -11,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,8 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes a target table able to take a batch: creates it from the batch's shape (auto.create), and when the batch no
  * longer fits it ({@link SchemaChanges}) applies {@code schema.change.policy}: evolve (add nullable columns with the
- * source's default for stored rows, rename, widen types), fail (a {@link ConnectException} naming table, columns and
- * changes, thrown before anything of the batch is written) or ignore (the shape without the fields the table lacks).
+ * source's default for stored rows, rename, widen types; a key column DuckDB cannot alter by copying the table),
+ * fail (a {@link ConnectException} naming table, columns and changes, thrown before anything of the batch is
+ * written) or ignore (the shape without the fields the table lacks).
  * A column the source dropped stays: rows written later get NULL there. Known columns are cached per table;
  * {@link #invalidate()} after a rollback, since DDL run in a failed transaction is undone.
  */
@@ -76,14 +79,14 @@ public final class TableManager {
     private TableShape evolve(WarehouseConnection connection, String table, TableShape shape, List<SchemaChange> changes)
             throws SQLException {
         Map<String, String> renames = new LinkedHashMap<>();
+        Map<String, ColumnType> keyTypes = new LinkedHashMap<>();
         for (SchemaChange change : changes) {
+            LOG.info("Evolving table '{}': {}", table, change.describe(dialect));
             if (change.kind() == SchemaChange.Kind.TYPE && shape.keyColumns().contains(change.column())
                     && !dialect.canAlterKeyColumnType()) {
-                throw new ConnectException("Table '" + table + "': " + change.describe(dialect) + ", but " + dialect.name()
-                        + " cannot change the type of a primary-key column; recreate the table with the new type (or"
-                        + " drop it to have the sink create it again and replay the topic), then restart the connector.");
+                keyTypes.put(change.column(), change.to()); // after the other changes, by copying the table
+                continue;
             }
-            LOG.info("Evolving table '{}': {}", table, change.describe(dialect));
             switch (change.kind()) {
                 case ADD -> {
                     for (String ddl : sql.addColumn(table, change.column(), change.to(), shape.defaultOf(change.column()))) {
@@ -97,6 +100,9 @@ public final class TableManager {
                 case TYPE -> execute(connection, sql.alterType(table, change.column(), change.to()));
             }
         }
+        if (!keyTypes.isEmpty()) {
+            rebuild(connection, table, shape.renamed(renames).keyColumns(), keyTypes);
+        }
         Map<String, ColumnType> stored = knownColumns.get(table);
         Map<String, ColumnType> evolved = new LinkedHashMap<>();
         stored.forEach((name, type) -> evolved.put(renames.getOrDefault(name, name), type));
@@ -107,6 +113,30 @@ public final class TableManager {
         }
         knownColumns.put(table, evolved);
         return shape.renamed(renames);
+    }
+
+    /**
+     * Gives key columns new types where the database cannot ALTER them (DuckDB): renames the table aside, creates it
+     * again with the same columns (as information_schema spells them, so every type survives) and the new key types,
+     * copies the rows and drops the old one, all in the batch's transaction. Costs a copy of the table, once.
+     */
+    private void rebuild(WarehouseConnection connection, String table, List<String> keyColumns, Map<String, ColumnType> keyTypes)
+            throws SQLException {
+        List<String> definitions = new ArrayList<>();
+        try (PreparedStatement ps = connection.jdbc().prepareStatement("SELECT column_name, data_type FROM"
+                + " information_schema.columns WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String name = rs.getString(1);
+                    String type = keyTypes.containsKey(name) ? dialect.sqlType(keyTypes.get(name)) : rs.getString(2);
+                    definitions.add(Identifiers.quote(name) + " " + type + (keyColumns.contains(name) ? " NOT NULL" : ""));
+                }
+            }
+        }
+        for (String statement : sql.rebuild(table, table + "__sluice_rebuild", definitions, keyColumns)) {
+            execute(connection, statement);
+        }
     }
 
     private String failure(String table, List<SchemaChange> changes) {

@@ -58,6 +58,18 @@ public final class UpsertSql {
                 + " USING CAST(" + quote(column) + " AS " + sqlType + ")";
     }
 
+    /**
+     * Re-creates a table with new column definitions (same columns, same order) and copies its rows: for a key column
+     * whose type the database cannot ALTER. {@code aside} is the old table's name while it is copied.
+     */
+    public List<String> rebuild(String table, String aside, List<String> columnDefinitions, List<String> keyColumns) {
+        return List.of("ALTER TABLE " + quote(table) + " RENAME TO " + quote(aside),
+                "CREATE TABLE " + quote(table) + " (" + String.join(", ", columnDefinitions) + ", PRIMARY KEY ("
+                        + list(keyColumns) + "))",
+                "INSERT INTO " + quote(table) + " SELECT * FROM " + quote(aside),
+                "DROP TABLE " + quote(aside));
+    }
+
     public String renameColumn(String table, String from, String to) {
         return "ALTER TABLE " + quote(table) + " RENAME COLUMN " + quote(from) + " TO " + quote(to);
     }

@@ -27,6 +27,19 @@ class WarehouseSinkConfigTest {
     }
 
     @Test
+    void schemaChangePolicyDefaultsToEvolveAndAutoEvolveOffMeansFail() {
+        Map<String, String> base = Map.of("connection.url", "jdbc:duckdb:/tmp/w.duckdb");
+        assertThat(new WarehouseSinkConfig(base).schemaChangePolicy()).isEqualTo(SchemaChangePolicy.EVOLVE);
+        assertThat(new WarehouseSinkConfig(Map.of("connection.url", "jdbc:duckdb:/tmp/w.duckdb",
+                "schema.change.policy", "IGNORE")).schemaChangePolicy()).isEqualTo(SchemaChangePolicy.IGNORE);
+        assertThat(new WarehouseSinkConfig(Map.of("connection.url", "jdbc:duckdb:/tmp/w.duckdb",
+                "schema.change.policy", "ignore", "auto.evolve", "false")).schemaChangePolicy()).isEqualTo(SchemaChangePolicy.FAIL);
+        assertThatThrownBy(() -> new WarehouseSinkConfig(Map.of("connection.url", "jdbc:duckdb:/tmp/w.duckdb",
+                "schema.change.policy", "drop")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("schema.change.policy");
+    }
+
+    @Test
     void deleteModeIsCaseInsensitive() {
         assertThat(new WarehouseSinkConfig(Map.of("connection.url", "jdbc:postgresql://h/db", "delete.mode", "HARD"))
                 .deleteMode()).isEqualTo(DeleteMode.HARD);

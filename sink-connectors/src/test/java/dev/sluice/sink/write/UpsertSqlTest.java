@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.sink.config.InsertMode;
 import dev.sluice.sink.config.PkMode;
 import dev.sluice.sink.config.TableNameFormat;
+import dev.sluice.sink.dialect.ColumnType;
 import dev.sluice.sink.dialect.postgres.PostgresDialect;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,28 @@ class UpsertSqlTest {
         String upsert = sql.write("orders", "stage", shape, "2", InsertMode.UPSERT);
         assertThat(upsert).contains("\"__sluice_unchanged\" = '2'").doesNotContain("\"note\"")
                 .contains("\"__version\" = EXCLUDED.\"__version\"");
+    }
+
+    @Test
+    void anAddedColumnWithADefaultFillsStoredRowsAndThenDropsTheDefault() {
+        assertThat(sql.addColumn("orders", "flag", ColumnType.of(ColumnType.Kind.INTEGER), 7)).containsExactly(
+                "ALTER TABLE \"orders\" ADD COLUMN IF NOT EXISTS \"flag\" INTEGER DEFAULT 7",
+                "ALTER TABLE \"orders\" ALTER COLUMN \"flag\" DROP DEFAULT");
+        assertThat(sql.addColumn("orders", "region", ColumnType.of(ColumnType.Kind.TEXT), "it's"))
+                .first().asString().endsWith("TEXT DEFAULT 'it''s'");
+        assertThat(sql.addColumn("orders", "note", ColumnType.of(ColumnType.Kind.TEXT), null))
+                .containsExactly("ALTER TABLE \"orders\" ADD COLUMN IF NOT EXISTS \"note\" TEXT");
+    }
+
+    @Test
+    void typeChangesCastTheStoredValues() {
+        assertThat(sql.alterType("orders", "qty", ColumnType.decimal(12, 4))).isEqualTo(
+                "ALTER TABLE \"orders\" ALTER COLUMN \"qty\" TYPE NUMERIC(12, 4) USING CAST(\"qty\" AS NUMERIC(12, 4))");
+        assertThat(sql.renameColumn("orders", "old", "new")).isEqualTo("ALTER TABLE \"orders\" RENAME COLUMN \"old\" TO \"new\"");
+        assertThat(sql.rebuild("t", "t__aside", List.of("\"id\" BIGINT NOT NULL", "\"v\" VARCHAR"), List.of("id")))
+                .containsExactly("ALTER TABLE \"t\" RENAME TO \"t__aside\"",
+                        "CREATE TABLE \"t\" (\"id\" BIGINT NOT NULL, \"v\" VARCHAR, PRIMARY KEY (\"id\"))",
+                        "INSERT INTO \"t\" SELECT * FROM \"t__aside\"", "DROP TABLE \"t__aside\"");
     }
 
     @Test

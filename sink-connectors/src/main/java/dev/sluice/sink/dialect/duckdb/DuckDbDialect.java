@@ -63,7 +63,7 @@ public final class DuckDbDialect implements Dialect {
         };
     }
 
-    /** DuckDB: "Cannot change the type of a column that has a UNIQUE or PRIMARY KEY constraint". */
+    /** DuckDB: "Cannot change the type of a column that has a UNIQUE or PRIMARY KEY constraint" (the sink copies the table). */
     @Override
     public boolean canAlterKeyColumnType() {
         return false;
