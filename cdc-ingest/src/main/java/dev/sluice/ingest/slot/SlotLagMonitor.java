@@ -48,9 +48,8 @@ public final class SlotLagMonitor implements AutoCloseable {
     });
     private final Gauge gauge;
     private final MeterRegistry registry;
+    private final LagWarnings warnings;
     private Connection connection;
-    private long lastWarningNanos;
-    private boolean warned;
 
     public SlotLagMonitor(IngestSettings settings) {
         this(settings, Metrics.globalRegistry);
@@ -59,6 +58,7 @@ public final class SlotLagMonitor implements AutoCloseable {
     public SlotLagMonitor(IngestSettings settings, MeterRegistry registry) {
         this.settings = settings;
         this.registry = registry;
+        this.warnings = new LagWarnings(settings.slotLagWarningBytes(), WARNING_REPEAT);
         // -1 until the first measurement (and while the slot does not exist yet)
         this.gauge = Gauge.builder(SLOT_LAG, lagBytes, AtomicLong::get)
                 .description("WAL bytes the source keeps for the replication slot (current WAL LSN - confirmed flush LSN)")
@@ -94,20 +94,12 @@ public final class SlotLagMonitor implements AutoCloseable {
 
     private void warnIfHigh(long lag) {
         long threshold = settings.slotLagWarningBytes();
-        if (lag <= threshold) {
-            if (warned) {
-                log.info("Replication slot {} lag is back to {} bytes (threshold {})", settings.slotName(), lag, threshold);
-                warned = false;
-            }
-            return;
-        }
-        long now = System.nanoTime();
-        if (!warned || now - lastWarningNanos >= WARNING_REPEAT.toNanos()) {
-            log.warn("Replication slot {} holds {} bytes of WAL, above the threshold of {} bytes; PostgreSQL keeps that WAL"
-                            + " until ingestion catches up: check that sluice ingest runs and keeps up with the source",
+        switch (warnings.reading(lag, System.nanoTime())) {
+            case WARNING -> log.warn("Replication slot {} holds {} bytes of WAL, above the threshold of {} bytes; PostgreSQL"
+                            + " keeps that WAL until ingestion catches up: check that sluice ingest runs and keeps up with the source",
                     settings.slotName(), lag, threshold);
-            warned = true;
-            lastWarningNanos = now;
+            case RECOVERED -> log.info("Replication slot {} lag is back to {} bytes (threshold {})", settings.slotName(), lag, threshold);
+            case NONE -> { }
         }
     }
 

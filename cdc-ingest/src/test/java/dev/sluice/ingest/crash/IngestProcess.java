@@ -34,6 +34,7 @@ public final class IngestProcess {
                 .tables(arg.get("tables").split(","))
                 .topicPrefix(arg.get("prefix")).slotName(arg.get("slot")).publicationName(arg.get("publication"))
                 .bootstrapServers(arg.get("bootstrap")).schemaRegistryUrl(arg.get("registry"))
+                .snapshotMode(arg.getOrDefault("snapshotMode", IngestSettings.DEFAULT_SNAPSHOT_MODE))
                 .offsetFlushInterval(Duration.ofMillis(500))
                 .heartbeatInterval(Duration.ofSeconds(1))
                 // the killed predecessor's walsender may hold the slot for a moment

@@ -101,6 +101,8 @@ class SlotLifecycleIT {
             long walWritten = walLsn() - walStart;
             System.out.printf("WAL written: %d bytes; lag during the load (bytes): %s%n", walWritten, lagDuringLoad);
             assertThat(walWritten).isGreaterThan(40L * MB);
+            assertThat(lagDuringLoad.stream().mapToLong(Long::longValue).max().orElseThrow())
+                    .as("the gauge saw the WAL pile up during the load").isGreaterThan(MB);
 
             // the heartbeat writes to a captured table, its offset is committed and flushed to the slot
             List<Long> lagAfter = new ArrayList<>();
