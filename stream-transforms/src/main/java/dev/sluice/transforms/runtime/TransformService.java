@@ -1,23 +1,31 @@
 package dev.sluice.transforms.runtime;
 
+import dev.sluice.schemas.registry.RestSchemaRegistryClient;
+import dev.sluice.schemas.registry.SchemaRegistryClient;
+import dev.sluice.schemas.registry.SchemaRegistryException;
 import dev.sluice.schemas.serde.GenericAvroSerde;
 import dev.sluice.transforms.errors.DeadLetters;
 import dev.sluice.transforms.pipeline.PipelineTopology;
+import dev.sluice.transforms.pipeline.spec.ColumnCheck;
 import dev.sluice.transforms.pipeline.spec.PipelineSpec;
 import dev.sluice.transforms.pipeline.spec.StepSpec;
 import dev.sluice.transforms.replicate.ReplicationTopology;
 import dev.sluice.transforms.state.BoundedRocksDbMemory;
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.avro.Schema;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -56,10 +64,13 @@ public final class TransformService implements AutoCloseable {
     private final KafkaStreams streams;
     private final ScheduledExecutorService topicPoller;
     private final List<String> sideTopics;
+    private final SchemaRegistryClient registryClient;
+    private final KafkaStreamsMetrics streamsMetrics;
 
     public TransformService(TransformConfig config) {
         this.config = config;
         Map<String, Object> registry = Map.of("schema.registry.url", config.schemaRegistryUrl());
+        this.registryClient = new RestSchemaRegistryClient(config.schemaRegistryUrl());
         keySerde.configure(registry, true);
         valueSerde.configure(registry, false);
         PipelineSpec pipeline = config.pipeline();
@@ -72,6 +83,10 @@ public final class TransformService implements AutoCloseable {
         this.sideTopics = pipeline == null ? List.of(DeadLetters.topic(config.pipelineName()))
                 : List.of(pipeline.dlqTopic(), pipeline.lateTopic(), pipeline.quarantineTopic());
         this.streams = new KafkaStreams(topology, streamsConfig(config));
+        // Kafka Streams' own metrics, per task, processor and store: RocksDB state size (estimate-num-keys,
+        // total-sst-files-size), end-to-end latency at sources and sinks (record-e2e-latency-*), rates
+        this.streamsMetrics = new KafkaStreamsMetrics(streams, List.of(Tag.of("pipeline", config.pipelineName())));
+        streamsMetrics.bindTo(Metrics.globalRegistry);
         streams.setStateListener((now, before) ->
                 LOG.info("Pipeline {}: {} -> {}", config.pipelineName(), before, now));
         streams.setUncaughtExceptionHandler(e -> {
@@ -89,12 +104,14 @@ public final class TransformService implements AutoCloseable {
     /**
      * Creates the missing row topics, then starts processing. Fails with {@link IllegalStateException} when
      * the row topics cannot be created (Kafka unreachable, not authorised) or a pipeline spec joins a topic that
-     * does not exist.
+     * does not exist, and with {@link IllegalArgumentException} when a step names a column the registered
+     * schemas of its topics lack ({@link ColumnCheck}); nothing is written then.
      */
     public void start() {
         try {
             if (config.pipeline() != null) {
                 requireJoinedTopics(config.pipeline());
+                ColumnCheck.check(config.pipeline(), this::latestValueSchema);
             }
             outputTopics.createMissing(sideTopics);
         } catch (InterruptedException e) {
@@ -137,6 +154,7 @@ public final class TransformService implements AutoCloseable {
         if (!streams.close(leave)) {
             LOG.warn("Pipeline {} did not stop within {}", config.pipelineName(), CLOSE_TIMEOUT);
         }
+        streamsMetrics.close();
         admin.close(CLOSE_TIMEOUT);
         keySerde.close();
         valueSerde.close();
@@ -204,6 +222,17 @@ public final class TransformService implements AutoCloseable {
                         + "', which does not exist at " + config.bootstrapServers()
                         + "; fix 'table' or start the pipeline that writes it first.");
             }
+        }
+    }
+
+    /** The latest registered value schema of {@code topic}; empty when nothing was written to it yet. */
+    private Optional<Schema> latestValueSchema(String topic) {
+        try {
+            return Optional.of(registryClient.latest(topic + "-value").schema());
+        } catch (SchemaRegistryException e) {
+            LOG.info("Pipeline {}: no schema registered for {} yet, its columns are not checked ({})",
+                    config.pipelineName(), topic, e.getMessage());
+            return Optional.empty();
         }
     }
 

@@ -60,6 +60,11 @@ class LookupJoinsTest {
                     StandardCharsets.UTF_8)).isEqualTo("enrich: no row in replica.public.customers with id = 7 valid at "
                     + (T0 - 1));
             assertThat(registry.counter(TransformMetrics.QUARANTINED, "pipeline", "enriched").count()).isEqualTo(2);
+            // per step: five facts in, three enriched out (the other two quarantined)
+            assertThat(registry.counter(TransformMetrics.STEP_IN, "pipeline", "enriched", "step", "enrich").count())
+                    .isEqualTo(5);
+            assertThat(registry.counter(TransformMetrics.STEP_OUT, "pipeline", "enriched", "step", "enrich").count())
+                    .isEqualTo(3);
         }
     }
 
