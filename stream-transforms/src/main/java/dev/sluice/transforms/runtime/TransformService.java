@@ -4,6 +4,7 @@ import dev.sluice.schemas.registry.RestSchemaRegistryClient;
 import dev.sluice.schemas.registry.SchemaRegistryClient;
 import dev.sluice.schemas.registry.SchemaRegistryException;
 import dev.sluice.schemas.serde.GenericAvroSerde;
+import dev.sluice.transforms.aggregate.AggregateStep;
 import dev.sluice.transforms.errors.DeadLetters;
 import dev.sluice.transforms.pipeline.PipelineTopology;
 import dev.sluice.transforms.pipeline.spec.ColumnCheck;
@@ -112,6 +113,7 @@ public final class TransformService implements AutoCloseable {
             if (config.pipeline() != null) {
                 requireJoinedTopics(config.pipeline());
                 ColumnCheck.check(config.pipeline(), this::latestValueSchema);
+                registerOutputSchemas(config.pipeline());
             }
             outputTopics.createMissing(sideTopics);
         } catch (InterruptedException e) {
@@ -222,6 +224,22 @@ public final class TransformService implements AutoCloseable {
                         + "', which does not exist at " + config.bootstrapServers()
                         + "; fix 'table' or start the pipeline that writes it first.");
             }
+        }
+    }
+
+    /**
+     * An aggregate's output schemas are known before its first row: registered now, a warehouse or dashboard
+     * reading the output topic can be set up before data arrives. (Row steps derive their schema from each input
+     * schema, so theirs are registered with their first record.)
+     */
+    private void registerOutputSchemas(PipelineSpec pipeline) {
+        if (!pipeline.steps().isEmpty()
+                && pipeline.steps().get(pipeline.steps().size() - 1) instanceof StepSpec.Aggregate aggregate) {
+            String topic = pipeline.output().topicTemplate(); // fixed after an aggregate, the parser checks it
+            Map.Entry<Schema, Schema> schemas = AggregateStep.outputSchemas(aggregate.name(), aggregate.aggregation());
+            registryClient.register(topic + "-key", schemas.getKey());
+            registryClient.register(topic + "-value", schemas.getValue());
+            LOG.info("Pipeline {}: registered the schemas of {}", pipeline.pipeline(), topic);
         }
     }
 

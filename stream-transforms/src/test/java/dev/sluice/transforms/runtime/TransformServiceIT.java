@@ -247,6 +247,30 @@ class TransformServiceIT {
         assertThat(topicExists("no-time.out")).isFalse();
     }
 
+    @Test
+    void anAggregatesOutputTopicAndSchemasAreRegisteredAtStartBeforeAnyRow() throws Exception {
+        kafka.createTopic("sluice.public.quiet", 1);
+        PipelineSpec spec = PipelineSpecParser.parse("""
+                pipeline: quiet
+                source: {topics: [sluice.public.quiet]}
+                steps:
+                  - unwrap: {}
+                  - aggregate: {window: 1m, group-by: [note], measures: {orders: count, top: {max: amount}}}
+                output: {topic: quiet.dashboard}
+                """, "quiet.yaml");
+        try (TransformService service = new TransformService(config(ReplicationSpec.defaults(), "quiet")
+                .withPipeline(spec))) {
+            service.start();
+            assertThat(topicExists("quiet.dashboard")).isTrue();
+            dev.sluice.schemas.registry.SchemaRegistryClient client =
+                    new dev.sluice.schemas.registry.RestSchemaRegistryClient(registry.url());
+            assertThat(client.latest("quiet.dashboard-key").schema().getFields()).extracting(f -> f.name())
+                    .containsExactly("window_start", "note");
+            assertThat(client.latest("quiet.dashboard-value").schema().getFields()).extracting(f -> f.name())
+                    .containsExactly("window_start", "window_end", "note", "orders", "top", "__version", "__deleted");
+        }
+    }
+
     private static BigDecimal amountOf(GenericRecord change) {
         GenericRecord image = (GenericRecord) (change.get("after") != null ? change.get("after") : change.get("before"));
         java.nio.ByteBuffer bytes = ((java.nio.ByteBuffer) image.get("amount")).duplicate();
