@@ -67,6 +67,7 @@ public final class TransformService implements AutoCloseable {
     private final List<String> sideTopics;
     private final SchemaRegistryClient registryClient;
     private final KafkaStreamsMetrics streamsMetrics;
+    private final ScheduledExecutorService metricsRefresh;
 
     public TransformService(TransformConfig config) {
         this.config = config;
@@ -86,7 +87,14 @@ public final class TransformService implements AutoCloseable {
         this.streams = new KafkaStreams(topology, streamsConfig(config));
         // Kafka Streams' own metrics, per task, processor and store: RocksDB state size (estimate-num-keys,
         // total-sst-files-size), end-to-end latency at sources and sinks (record-e2e-latency-*), rates
-        this.streamsMetrics = new KafkaStreamsMetrics(streams, List.of(Tag.of("pipeline", config.pipelineName())));
+        // (looked for every 10 s rather than Micrometer's 60: task and store metrics appear once tasks are assigned)
+        this.metricsRefresh = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "sluice-transforms-metrics-" + config.pipelineName());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.streamsMetrics = new KafkaStreamsMetrics(streams, List.of(Tag.of("pipeline", config.pipelineName())),
+                metricsRefresh, Duration.ofSeconds(10));
         streamsMetrics.bindTo(Metrics.globalRegistry);
         streams.setStateListener((now, before) ->
                 LOG.info("Pipeline {}: {} -> {}", config.pipelineName(), before, now));
@@ -157,6 +165,7 @@ public final class TransformService implements AutoCloseable {
             LOG.warn("Pipeline {} did not stop within {}", config.pipelineName(), CLOSE_TIMEOUT);
         }
         streamsMetrics.close();
+        metricsRefresh.shutdownNow();
         admin.close(CLOSE_TIMEOUT);
         keySerde.close();
         valueSerde.close();
