@@ -210,7 +210,7 @@ public final class TransformService implements AutoCloseable {
         }
         // refuse to start with a generated store/topic name: renaming one would orphan its state on upgrade
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
-        // no global tables here; opting in now only silences the notice of Kafka 5.0's default
+        // records a global store's loader cannot handle (enrich join: global) go to the DLQ like any other
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         // pattern subscriptions see new topics on metadata refresh; the default 5 minutes is too slow for a new table
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG),
