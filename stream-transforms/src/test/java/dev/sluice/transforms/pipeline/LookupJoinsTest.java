@@ -69,6 +69,19 @@ class LookupJoinsTest {
     }
 
     @Test
+    void aTemporalJoinWithGraceWaitsForADimensionChangeStillOnItsWay() {
+        try (TopologyTestDriver driver = driver("temporal\n      grace: 10s")) {
+            TestInputTopic<GenericRecord, GenericRecord> orders = input(driver, "replica.public.orders");
+            TestInputTopic<GenericRecord, GenericRecord> customers = input(driver, "replica.public.customers");
+            orders.pipeInput(key(1), order(1, 7), T0 + 5_000); // read before its customer's row
+            customers.pipeInput(key(7), customer(7, "north", false), T0 + 1_000);
+            orders.pipeInput(key(2), order(2, 7), T0 + 20_000); // stream time passes T0 + 5 s + grace
+            assertThat(render(output(driver).readRecordsToList())).containsExactly("1 north");
+            assertThat(quarantine(driver)).isEmpty();
+        }
+    }
+
+    @Test
     void aGlobalLookupEnrichesWithTheCurrentDimensionRow() {
         try (TopologyTestDriver driver = driver("global")) {
             TestInputTopic<GenericRecord, GenericRecord> orders = input(driver, "replica.public.orders");

@@ -271,6 +271,87 @@ class TransformServiceIT {
         }
     }
 
+    @Test
+    void temporalAndGlobalLookupsEnrichFactsOnARealBroker() {
+        org.apache.avro.Schema key = new org.apache.avro.Schema.Parser().parse("""
+                {"type":"record","name":"Key","namespace":"lk","fields":[{"name":"id","type":"int"}]}""");
+        org.apache.avro.Schema order = new org.apache.avro.Schema.Parser().parse("""
+                {"type":"record","name":"Order","namespace":"lk","fields":[{"name":"id","type":"int"},
+                 {"name":"customer_id","type":"int"},{"name":"product_id","type":"int"},
+                 {"name":"__deleted","type":"boolean"}]}""");
+        org.apache.avro.Schema dimension = new org.apache.avro.Schema.Parser().parse("""
+                {"type":"record","name":"Dim","namespace":"lk","fields":[{"name":"id","type":"int"},
+                 {"name":"label","type":"string"},{"name":"__deleted","type":"boolean"}]}""");
+        kafka.createTopic("lk.public.orders", 2);
+        kafka.createTopic("lk.public.customers", 2);
+        kafka.createTopic("lk.public.products", 1);
+        long t = T0;
+        produceRows("lk.public.customers", List.of(
+                row(key, Map.of("id", 7)), row(dimension, Map.of("id", 7, "label", "north", "__deleted", false)), t,
+                row(key, Map.of("id", 7)), row(dimension, Map.of("id", 7, "label", "south", "__deleted", false)),
+                t + 10_000));
+        produceRows("lk.public.products", List.of(
+                row(key, Map.of("id", 1)), row(dimension, Map.of("id", 1, "label", "books", "__deleted", false)), t));
+        PipelineSpec spec = PipelineSpecParser.parse("""
+                pipeline: lookups
+                source: {topics: [lk.public.orders], format: row}
+                steps:
+                  - enrich: {name: customer, table: lk.public.customers, foreign-key: customer_id, join: temporal,
+                             columns: {label: region}}
+                  - enrich: {name: product, table: lk.public.products, foreign-key: product_id, join: global,
+                             columns: {label: category}}
+                output: {topic: lookups.orders}
+                """, "lookups.yaml");
+        try (TransformService service = new TransformService(config(ReplicationSpec.defaults(), "lookups")
+                .withPipeline(spec))) {
+            service.start();
+            // the dimension is in the versioned store before the facts come, as in a running shop
+            await().atMost(Duration.ofSeconds(60)).until(() -> committed("sluice-lookups",
+                    "sluice-lookups-customer-dimension-repartition") >= 2);
+            produceRows("lk.public.orders", List.of(
+                    row(key, Map.of("id", 1)), row(order, Map.of("id", 1, "customer_id", 7, "product_id", 1,
+                            "__deleted", false)), t + 5_000,
+                    row(key, Map.of("id", 2)), row(order, Map.of("id", 2, "customer_id", 7, "product_id", 1,
+                            "__deleted", false)), t + 15_000,
+                    row(key, Map.of("id", 3)), row(order, Map.of("id", 3, "customer_id", 7, "product_id", 9,
+                            "__deleted", false)), t + 16_000));
+            Map<Integer, String> enriched = new TreeMap<>();
+            readExactly("lookups.orders", 2).forEach(r -> enriched.put((Integer) r.key().get("id"),
+                    r.value().get("region") + " " + r.value().get("category")));
+            // order 1 was placed while customer 7 lived in the north, order 2 after the move
+            assertThat(enriched).containsExactlyEntriesOf(new TreeMap<>(Map.of(1, "north books", 2, "south books")));
+            assertThat(readExactly("lookups.quarantine", 1)).singleElement()
+                    .satisfies(r -> assertThat(r.key().get("id")).isEqualTo(3));
+        }
+    }
+
+    /** Offsets the group has committed on the topic, summed over its partitions. */
+    private static long committed(String group, String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet().stream()
+                    .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+                    .mapToLong(e -> e.getValue().offset()).sum();
+        }
+    }
+
+    private static GenericRecord row(org.apache.avro.Schema schema, Map<String, Object> values) {
+        org.apache.avro.generic.GenericData.Record record = new org.apache.avro.generic.GenericData.Record(schema);
+        values.forEach(record::put);
+        return record;
+    }
+
+    /** key, value, timestamp, key, value, timestamp, ... */
+    private static void produceRows(String topic, List<Object> keyValueTimestamps) {
+        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (KafkaProducer<Object, Object> producer = new KafkaProducer<>(props, serializer(true), serializer(false))) {
+            for (int i = 0; i < keyValueTimestamps.size(); i += 3) {
+                producer.send(new ProducerRecord<>(topic, null, (Long) keyValueTimestamps.get(i + 2),
+                        keyValueTimestamps.get(i), keyValueTimestamps.get(i + 1)));
+            }
+            producer.flush();
+        }
+    }
+
     private static BigDecimal amountOf(GenericRecord change) {
         GenericRecord image = (GenericRecord) (change.get("after") != null ? change.get("after") : change.get("before"));
         java.nio.ByteBuffer bytes = ((java.nio.ByteBuffer) image.get("amount")).duplicate();
