@@ -2,7 +2,9 @@ package dev.sluice.transforms.aggregate;
 
 import dev.sluice.transforms.divert.Divert;
 import io.micrometer.core.instrument.Counter;
+import java.util.Map;
 import java.util.Set;
+import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -33,6 +35,12 @@ import org.apache.kafka.streams.state.Stores;
 public final class AggregateStep {
 
     private AggregateStep() {
+    }
+
+    /** The key and value schemas of the step's output rows, known before any row (registered at start). */
+    public static Map.Entry<Schema, Schema> outputSchemas(String name, Aggregation aggregation) {
+        AggregateRows rows = new AggregateRows(name, aggregation);
+        return Map.entry(rows.keySchema(), rows.valueSchema());
     }
 
     public static KStream<GenericRecord, GenericRecord> apply(KStream<GenericRecord, GenericRecord> rows, String name,

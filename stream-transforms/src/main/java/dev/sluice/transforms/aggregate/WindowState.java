@@ -50,6 +50,8 @@ final class WindowState implements Processor<String, Delta, GenericRecord, Gener
     private ProcessorContext<GenericRecord, GenericRecord> context;
     private KeyValueStore<String, Accumulator> totals;
     private long lastRecordWallClock;
+    /** The earliest end of a window in the store (MIN_VALUE: not known yet, after a start). */
+    private long earliestEnd = Long.MIN_VALUE;
 
     WindowState(String step, Aggregation aggregation, String storeName, AggregateRows output, Counter late) {
         this.step = step;
@@ -107,7 +109,12 @@ final class WindowState implements Processor<String, Delta, GenericRecord, Gener
             emit(record.key(), acc);
         }
         totals.put(record.key(), acc);
-        close(watermark, true);
+        // a store scan per record would cost a RocksDB iterator each time: scan only when a window may be due
+        if (earliestEnd == Long.MIN_VALUE || watermark >= Math.min(earliestEnd, start + size)) {
+            close(watermark, true);
+        } else {
+            earliestEnd = Math.min(earliestEnd, start + size);
+        }
     }
 
     private BigDecimal[] values(GenericRecord row) {
@@ -123,14 +130,20 @@ final class WindowState implements Processor<String, Delta, GenericRecord, Gener
     /** Emits the changed windows ending at or before {@code watermark}; drops them when {@code drop}. */
     private void close(long watermark, boolean drop) {
         List<KeyValue<String, Accumulator>> due = new ArrayList<>();
+        long firstOpenEnd = Long.MAX_VALUE;
         try (KeyValueIterator<String, Accumulator> all = totals.all()) {
             while (all.hasNext()) {
                 KeyValue<String, Accumulator> entry = all.next();
-                if (GroupKey.windowStart(entry.key) + size > watermark) {
+                long end = GroupKey.windowStart(entry.key) + size;
+                if (end > watermark) {
+                    firstOpenEnd = end;
                     break; // windows are met oldest first
                 }
                 due.add(entry);
             }
+        }
+        if (drop) {
+            earliestEnd = firstOpenEnd; // no scan until the watermark reaches it
         }
         for (KeyValue<String, Accumulator> entry : due) {
             emit(entry.key, entry.value);

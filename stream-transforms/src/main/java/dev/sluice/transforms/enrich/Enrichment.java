@@ -13,9 +13,11 @@ import java.util.Map;
  * @param columns        dimension column -> output column
  * @param mode           how the dimension is kept and looked up
  * @param history        {@link Mode#TEMPORAL}: how long old dimension versions stay queryable
+ * @param grace          {@link Mode#TEMPORAL}: how long (in stream time) a fact waits for dimension changes still
+ *                       on their way before it is looked up (zero: at once)
  */
 public record Enrichment(String dimensionTopic, String foreignKey, String dimensionKey, Map<String, String> columns,
-                         Mode mode, Duration history) {
+                         Mode mode, Duration history, Duration grace) {
 
     public static final Duration DEFAULT_HISTORY = Duration.ofDays(1);
 
@@ -23,10 +25,11 @@ public record Enrichment(String dimensionTopic, String foreignKey, String dimens
         columns = Map.copyOf(columns);
         mode = mode == null ? Mode.FOREIGN_KEY : mode;
         history = history == null ? DEFAULT_HISTORY : history;
+        grace = grace == null ? Duration.ZERO : grace;
     }
 
     public Enrichment(String dimensionTopic, String foreignKey, String dimensionKey, Map<String, String> columns) {
-        this(dimensionTopic, foreignKey, dimensionKey, columns, Mode.FOREIGN_KEY, null);
+        this(dimensionTopic, foreignKey, dimensionKey, columns, Mode.FOREIGN_KEY, null, null);
     }
 
     public enum Mode {

@@ -62,7 +62,8 @@ final class TemporalJoin {
                 .repartition(Repartitioned.<String, KeyedRow>as(name + "-facts").withKeySerde(Serdes.String())
                         .withValueSerde(keyedRows))
                 .leftJoin(dimension, Lookup::new, Joined.<String, KeyedRow, GenericRecord>as(name + "-join")
-                        .withKeySerde(Serdes.String()).withValueSerde(keyedRows).withOtherValueSerde(valueSerde))
+                        .withKeySerde(Serdes.String()).withValueSerde(keyedRows).withOtherValueSerde(valueSerde)
+                        .withGracePeriod(enrichment.grace()))
                 .process(() -> new Restore(name, enrichment, columns, quarantined), Named.as(name));
     }
 

@@ -18,6 +18,20 @@ public record TransformMetrics(Counter recordsIn, Counter recordsOut, Counter du
     public static final String LATE = "sluice.transforms.late";
     public static final String QUARANTINED = "sluice.transforms.quarantined";
 
+    public static final String STEP_IN = "sluice.transforms.step.in";
+    public static final String STEP_OUT = "sluice.transforms.step.out";
+
+    /**
+     * Records into ({@link #STEP_IN}) or out of ({@link #STEP_OUT}) one step of a spec, tagged {@code pipeline}
+     * and {@code step}: the difference is what the step dropped (duplicates, filtered rows) or sent to a side
+     * topic; an aggregate's out counts the rows it emitted.
+     */
+    public static Counter step(MeterRegistry registry, String meter, String pipeline, String step) {
+        return Counter.builder(meter).tag("pipeline", pipeline).tag("step", step)
+                .description(meter.equals(STEP_IN) ? "Records into a pipeline step" : "Records out of a pipeline step")
+                .register(registry);
+    }
+
     public static TransformMetrics of(MeterRegistry registry, String pipeline) {
         return new TransformMetrics(
                 Counter.builder(RECORDS_IN).tag("pipeline", pipeline)

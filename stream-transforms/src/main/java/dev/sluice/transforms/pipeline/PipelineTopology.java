@@ -17,8 +17,10 @@ import dev.sluice.transforms.pipeline.spec.StepSpec;
 import dev.sluice.transforms.project.ProjectStep;
 import dev.sluice.transforms.replicate.ReplicationTopology;
 import dev.sluice.transforms.unwrap.ChangeUnwrapper;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.function.Function;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -36,6 +38,9 @@ import org.apache.kafka.streams.kstream.Produced;
  * after the step, so a spec's state stores keep their names (and changelogs) across deployments. The
  * replication spec ({@link PipelineSpec#replication}) compiles to the same processors and stores as
  * {@link ReplicationTopology}.
+ *
+ * <p>Each step of a spec file is counted in and out ({@link TransformMetrics#step}, processors
+ * {@code <step>-count-in}, {@code <step>-count-out}).
  *
  * <p>Side topics: records too late to dedupe go to {@code <pipeline>.late}, records failing an
  * {@code expect} rule to {@code <pipeline>.quarantine}; both with their reason in a header.
@@ -61,8 +66,19 @@ public final class PipelineTopology {
                 .peek((key, value) -> metrics.recordsIn().increment(), Named.as("count-in"))
                 .filter((key, value) -> value != null, Named.as("skip-tombstones"));
 
+        // the replication pipeline keeps exactly the processors of ReplicationTopology (deployed replication
+        // state is named after them), so its steps are not counted one by one
+        boolean counted = !isReplication(spec);
         for (StepSpec step : spec.steps()) {
+            if (counted) {
+                Counter in = TransformMetrics.step(registry, TransformMetrics.STEP_IN, spec.pipeline(), step.name());
+                stream = stream.peek((key, value) -> in.increment(), Named.as(step.name() + "-count-in"));
+            }
             stream = add(builder, stream, step, spec, metrics, keySerde, valueSerde, env);
+            if (counted) {
+                Counter out = TransformMetrics.step(registry, TransformMetrics.STEP_OUT, spec.pipeline(), step.name());
+                stream = stream.peek((key, value) -> out.increment(), Named.as(step.name() + "-count-out"));
+            }
         }
         PipelineSpec.Output output = spec.output();
         stream.peek((key, value) -> metrics.recordsOut().increment(), Named.as("count-out"))
@@ -117,6 +133,12 @@ public final class PipelineTopology {
         StepSpec.Expect expect = (StepSpec.Expect) step;
         return ExpectStep.apply(stream, expect.name(), expect.rules(), metrics.quarantined(), spec.quarantineTopic(),
                 Produced.with(keySerde, valueSerde));
+    }
+
+    private static boolean isReplication(PipelineSpec spec) {
+        List<StepSpec> steps = spec.steps();
+        return steps.size() == 2 && steps.get(0) instanceof StepSpec.Dedupe dedupe && dedupe.retention() != null
+                && steps.get(1) instanceof StepSpec.Unwrap;
     }
 
     private static CustomStep instantiate(StepSpec.Custom custom) {

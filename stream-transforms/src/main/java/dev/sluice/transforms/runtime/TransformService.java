@@ -1,23 +1,32 @@
 package dev.sluice.transforms.runtime;
 
+import dev.sluice.schemas.registry.RestSchemaRegistryClient;
+import dev.sluice.schemas.registry.SchemaRegistryClient;
+import dev.sluice.schemas.registry.SchemaRegistryException;
 import dev.sluice.schemas.serde.GenericAvroSerde;
+import dev.sluice.transforms.aggregate.AggregateStep;
 import dev.sluice.transforms.errors.DeadLetters;
 import dev.sluice.transforms.pipeline.PipelineTopology;
+import dev.sluice.transforms.pipeline.spec.ColumnCheck;
 import dev.sluice.transforms.pipeline.spec.PipelineSpec;
 import dev.sluice.transforms.pipeline.spec.StepSpec;
 import dev.sluice.transforms.replicate.ReplicationTopology;
 import dev.sluice.transforms.state.BoundedRocksDbMemory;
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.avro.Schema;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -56,10 +65,14 @@ public final class TransformService implements AutoCloseable {
     private final KafkaStreams streams;
     private final ScheduledExecutorService topicPoller;
     private final List<String> sideTopics;
+    private final SchemaRegistryClient registryClient;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final ScheduledExecutorService metricsRefresh;
 
     public TransformService(TransformConfig config) {
         this.config = config;
         Map<String, Object> registry = Map.of("schema.registry.url", config.schemaRegistryUrl());
+        this.registryClient = new RestSchemaRegistryClient(config.schemaRegistryUrl());
         keySerde.configure(registry, true);
         valueSerde.configure(registry, false);
         PipelineSpec pipeline = config.pipeline();
@@ -72,6 +85,17 @@ public final class TransformService implements AutoCloseable {
         this.sideTopics = pipeline == null ? List.of(DeadLetters.topic(config.pipelineName()))
                 : List.of(pipeline.dlqTopic(), pipeline.lateTopic(), pipeline.quarantineTopic());
         this.streams = new KafkaStreams(topology, streamsConfig(config));
+        // Kafka Streams' own metrics, per task, processor and store: RocksDB state size (estimate-num-keys,
+        // total-sst-files-size), end-to-end latency at sources and sinks (record-e2e-latency-*), rates
+        // (looked for every 10 s rather than Micrometer's 60: task and store metrics appear once tasks are assigned)
+        this.metricsRefresh = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "sluice-transforms-metrics-" + config.pipelineName());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.streamsMetrics = new KafkaStreamsMetrics(streams, List.of(Tag.of("pipeline", config.pipelineName())),
+                metricsRefresh, Duration.ofSeconds(10));
+        streamsMetrics.bindTo(Metrics.globalRegistry);
         streams.setStateListener((now, before) ->
                 LOG.info("Pipeline {}: {} -> {}", config.pipelineName(), before, now));
         streams.setUncaughtExceptionHandler(e -> {
@@ -89,12 +113,15 @@ public final class TransformService implements AutoCloseable {
     /**
      * Creates the missing row topics, then starts processing. Fails with {@link IllegalStateException} when
      * the row topics cannot be created (Kafka unreachable, not authorised) or a pipeline spec joins a topic that
-     * does not exist.
+     * does not exist, and with {@link IllegalArgumentException} when a step names a column the registered
+     * schemas of its topics lack ({@link ColumnCheck}); nothing is written then.
      */
     public void start() {
         try {
             if (config.pipeline() != null) {
                 requireJoinedTopics(config.pipeline());
+                ColumnCheck.check(config.pipeline(), this::latestValueSchema);
+                registerOutputSchemas(config.pipeline());
             }
             outputTopics.createMissing(sideTopics);
         } catch (InterruptedException e) {
@@ -137,6 +164,8 @@ public final class TransformService implements AutoCloseable {
         if (!streams.close(leave)) {
             LOG.warn("Pipeline {} did not stop within {}", config.pipelineName(), CLOSE_TIMEOUT);
         }
+        streamsMetrics.close();
+        metricsRefresh.shutdownNow();
         admin.close(CLOSE_TIMEOUT);
         keySerde.close();
         valueSerde.close();
@@ -181,7 +210,7 @@ public final class TransformService implements AutoCloseable {
         }
         // refuse to start with a generated store/topic name: renaming one would orphan its state on upgrade
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
-        // no global tables here; opting in now only silences the notice of Kafka 5.0's default
+        // records a global store's loader cannot handle (enrich join: global) go to the DLQ like any other
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         // pattern subscriptions see new topics on metadata refresh; the default 5 minutes is too slow for a new table
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG),
@@ -204,6 +233,33 @@ public final class TransformService implements AutoCloseable {
                         + "', which does not exist at " + config.bootstrapServers()
                         + "; fix 'table' or start the pipeline that writes it first.");
             }
+        }
+    }
+
+    /**
+     * An aggregate's output schemas are known before its first row: registered now, a warehouse or dashboard
+     * reading the output topic can be set up before data arrives. (Row steps derive their schema from each input
+     * schema, so theirs are registered with their first record.)
+     */
+    private void registerOutputSchemas(PipelineSpec pipeline) {
+        if (!pipeline.steps().isEmpty()
+                && pipeline.steps().get(pipeline.steps().size() - 1) instanceof StepSpec.Aggregate aggregate) {
+            String topic = pipeline.output().topicTemplate(); // fixed after an aggregate, the parser checks it
+            Map.Entry<Schema, Schema> schemas = AggregateStep.outputSchemas(aggregate.name(), aggregate.aggregation());
+            registryClient.register(topic + "-key", schemas.getKey());
+            registryClient.register(topic + "-value", schemas.getValue());
+            LOG.info("Pipeline {}: registered the schemas of {}", pipeline.pipeline(), topic);
+        }
+    }
+
+    /** The latest registered value schema of {@code topic}; empty when nothing was written to it yet. */
+    private Optional<Schema> latestValueSchema(String topic) {
+        try {
+            return Optional.of(registryClient.latest(topic + "-value").schema());
+        } catch (SchemaRegistryException e) {
+            LOG.info("Pipeline {}: no schema registered for {} yet, its columns are not checked ({})",
+                    config.pipelineName(), topic, e.getMessage());
+            return Optional.empty();
         }
     }
 

@@ -60,6 +60,24 @@ class LookupJoinsTest {
                     StandardCharsets.UTF_8)).isEqualTo("enrich: no row in replica.public.customers with id = 7 valid at "
                     + (T0 - 1));
             assertThat(registry.counter(TransformMetrics.QUARANTINED, "pipeline", "enriched").count()).isEqualTo(2);
+            // per step: five facts in, three enriched out (the other two quarantined)
+            assertThat(registry.counter(TransformMetrics.STEP_IN, "pipeline", "enriched", "step", "enrich").count())
+                    .isEqualTo(5);
+            assertThat(registry.counter(TransformMetrics.STEP_OUT, "pipeline", "enriched", "step", "enrich").count())
+                    .isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aTemporalJoinWithGraceWaitsForADimensionChangeStillOnItsWay() {
+        try (TopologyTestDriver driver = driver("temporal\n      grace: 10s")) {
+            TestInputTopic<GenericRecord, GenericRecord> orders = input(driver, "replica.public.orders");
+            TestInputTopic<GenericRecord, GenericRecord> customers = input(driver, "replica.public.customers");
+            orders.pipeInput(key(1), order(1, 7), T0 + 5_000); // read before its customer's row
+            customers.pipeInput(key(7), customer(7, "north", false), T0 + 1_000);
+            orders.pipeInput(key(2), order(2, 7), T0 + 20_000); // stream time passes T0 + 5 s + grace
+            assertThat(render(output(driver).readRecordsToList())).containsExactly("1 north");
+            assertThat(quarantine(driver)).isEmpty();
         }
     }
 

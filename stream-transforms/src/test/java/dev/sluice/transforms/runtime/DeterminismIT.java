@@ -9,6 +9,8 @@ import dev.sluice.schemas.serde.AvroDeserializer;
 import dev.sluice.schemas.serde.AvroSerializer;
 import dev.sluice.transforms.pipeline.spec.PipelineSpecParser;
 import dev.sluice.transforms.testkit.Envelopes;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,6 +64,7 @@ class DeterminismIT {
             output: {topic: %s.out}
             """;
 
+    private static final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private static KafkaTestCluster kafka;
     private static EmbeddedSchemaRegistry registry;
     private static int produced;
@@ -71,6 +74,7 @@ class DeterminismIT {
 
     @BeforeAll
     static void startAndProduce() {
+        Metrics.addRegistry(meters);
         kafka = KafkaTestCluster.start();
         registry = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), 0);
         kafka.createTopic(INPUT, 1);
@@ -79,6 +83,7 @@ class DeterminismIT {
 
     @AfterAll
     static void stop() {
+        Metrics.removeRegistry(meters);
         if (registry != null) {
             registry.close();
         }
@@ -99,6 +104,15 @@ class DeterminismIT {
             assertThat(lateA).isNotEmpty().isEqualTo(readUntilQuiet("det-b.late"));
             List<String> quarantineA = readUntilQuiet("det-a.quarantine");
             assertThat(quarantineA).isNotEmpty().isEqualTo(readUntilQuiet("det-b.quarantine"));
+            // per step: records in and out, and Kafka Streams' own state-size and end-to-end latency metrics
+            assertThat(meters.get("sluice.transforms.step.in").tag("pipeline", "det-a").tag("step", "dedupe")
+                    .counter().count()).isEqualTo(produced);
+            assertThat(meters.get("sluice.transforms.step.out").tag("pipeline", "det-a").tag("step", "dedupe")
+                    .counter().count()).isLessThan(produced);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(meters.getMeters()).extracting(m -> m.getId().getName())
+                            .anyMatch(name -> name.contains("estimate.num.keys"))
+                            .anyMatch(name -> name.contains("record.e2e.latency")));
             System.out.printf("determinism: %d input records, %d aggregate rows, %d late, %d quarantined%n", produced,
                     outA.size(), lateA.size(), quarantineA.size());
         }

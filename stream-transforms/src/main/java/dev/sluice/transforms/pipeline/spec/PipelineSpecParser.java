@@ -418,7 +418,8 @@ public final class PipelineSpecParser {
     }
 
     private StepSpec enrich(YamlNode.Mapping map, String path, String name, int line) {
-        only(map, path, Set.of("name", "table", "foreign-key", "dimension-key", "columns", "join", "history"));
+        only(map, path, Set.of("name", "table", "foreign-key", "dimension-key", "columns", "join", "history",
+                "grace"));
         String table = text(required(map, path, "table", "name the dimension's row topic, e.g. "
                 + "'table: replica.public.customers'").value(), path + ".table");
         if (!NAME.matcher(table).matches()) {
@@ -455,7 +456,17 @@ public final class PipelineSpecParser {
             }
             history = positiveDuration(historyEntry.value(), path + ".history");
         }
-        return new StepSpec.Enrich(name, line, new Enrichment(table, foreignKey, dimensionKey, added, mode, history));
+        Duration grace = null;
+        YamlNode.Entry graceEntry = map.asMap().get("grace");
+        if (graceEntry != null) {
+            if (mode != Enrichment.Mode.TEMPORAL) {
+                throw error(graceEntry.value(), path + ".grace", "'grace' only applies to 'join: temporal'",
+                        "remove it or set 'join: temporal'");
+            }
+            grace = duration(graceEntry.value(), path + ".grace");
+        }
+        return new StepSpec.Enrich(name, line, new Enrichment(table, foreignKey, dimensionKey, added, mode, history,
+                grace));
     }
 
     private StepSpec aggregate(YamlNode.Mapping map, String path, String name, int line) {
