@@ -136,16 +136,17 @@ class SchemaEvolutionIT {
             // a table created while the pipeline runs (ingest captures it once it is configured, below)
             try (Connection c = infra.postgres.connect("evo_source"); Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE added_later (id integer PRIMARY KEY, v text)");
+                s.execute("INSERT INTO added_later SELECT g, 'before ' || g FROM generate_series(1, 100) g");
             }
         }
         // restarted with the table added to the configuration: its row topic appears while transforms and sinks run,
-        // they pick it up by pattern, and the sinks create the table. (Rows the table held before ingest captured it
-        // are not snapshotted by cdc-ingest yet, so this writes only after the restart.)
+        // they pick it up by pattern, and the sinks create the table; the rows it held before ingest captured it
+        // arrive through the backfill ingest starts for a newly configured table, the later ones stream.
         try (ReplicationPipeline pipeline = ReplicationPipeline.start(new ReplicationPipeline.Settings(
                 infra.kafka.bootstrapServers(), infra.registry.url(), source, List.of("public.evolving", "public.added_later"),
                 List.of(duckdb, postgres), work.resolve("state"), 1))) {
             try (Connection c = infra.postgres.connect("evo_source"); Statement s = c.createStatement()) {
-                s.execute("INSERT INTO added_later SELECT g, 'new ' || g FROM generate_series(1, 100) g");
+                s.execute("INSERT INTO added_later SELECT g, 'new ' || g FROM generate_series(101, 200) g");
                 s.execute("UPDATE added_later SET v = 'updated ' || id WHERE id % 10 = 0");
             }
             Reconciler toPostgres = reconciler(source, postgres);
