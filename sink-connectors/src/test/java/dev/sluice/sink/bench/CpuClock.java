@@ -32,9 +32,14 @@ final class CpuClock {
      * The worker reuses pooled threads across connectors, so take the difference over one connector's run.
      */
     double taskThreads() {
+        return threadsNamed("task-thread-");
+    }
+
+    /** CPU seconds so far of the live threads whose name starts with {@code prefix}. */
+    double threadsNamed(String prefix) {
         double sum = 0;
         for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info != null && info.getThreadName().startsWith("task-thread-")) {
+            if (info != null && info.getThreadName().startsWith(prefix)) {
                 long nanos = threads.getThreadCpuTime(info.getThreadId());
                 sum += nanos < 0 ? 0 : nanos / 1e9;
             }
