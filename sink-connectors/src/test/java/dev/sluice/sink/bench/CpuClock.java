@@ -54,7 +54,7 @@ final class CpuClock {
             String postmaster = null;
             for (Path pid : pids) {
                 String cmd = cmdline(pid);
-                if (cmd.contains("postgres") && cmd.contains("-p " + port)) {
+                if (cmd.contains("postgres") && (cmd + " ").contains(" -p " + port + " ")) {
                     postmaster = pid.getFileName().toString();
                     break;
                 }
