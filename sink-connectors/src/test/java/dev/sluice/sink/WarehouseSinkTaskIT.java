@@ -1,6 +1,7 @@
 package dev.sluice.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.embedded.PostgresServer;
 import dev.sluice.sink.dialect.WarehouseConnection;
@@ -28,6 +29,7 @@ import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -368,6 +370,57 @@ class WarehouseSinkTaskIT {
         assertThat(committed).containsEntry(tp, new OffsetAndMetadata(3));
         assertThat(query(url, "SELECT \"Order Id\", \"select\", \"__version\" FROM " + table(topic) + " ORDER BY 1"))
                 .containsExactly("1|b|11", "2|c|12");
+    }
+
+    @ParameterizedTest
+    @MethodSource("warehouses")
+    void fullBatchesAreWrittenInTheBackgroundAndPreCommitWaitsForThem(String url) throws Exception {
+        String topic = "replica.public.background_" + url.substring(5, 9);
+        TopicPartition tp = new TopicPartition(topic, 0);
+        WarehouseSinkTask task = task(url, "c-background", Map.of("batch.size", "2"), tp);
+        // each put fills the buffer: the first write starts in the background, the second put waits for it first
+        task.put(List.of(row(topic, 0, "eu", 1, "a", "1.00", 10, false), row(topic, 1, "eu", 2, "b", "2.00", 11, false)));
+        task.put(List.of(row(topic, 2, "eu", 1, "c", "3.00", 12, false), row(topic, 3, "us", 3, "d", "4.00", 13, false)));
+        task.put(List.of(row(topic, 4, "eu", 2, "e", "5.00", 14, false)));
+        Map<TopicPartition, OffsetAndMetadata> committed = task.preCommit(Map.of(tp, new OffsetAndMetadata(0)));
+
+        assertThat(committed).containsEntry(tp, new OffsetAndMetadata(5));
+        assertThat(query(url, "SELECT \"region\", \"Order Id\", \"select\", \"__version\" FROM " + table(topic) + " ORDER BY 1, 2"))
+                .containsExactly("eu|1|c|12", "eu|2|e|14", "us|3|d|13");
+        assertThat(query(url, "SELECT \"next_offset\" FROM \"_sluice_offsets\" WHERE \"connector\" = 'c-background'"))
+                .containsExactly("5");
+        task.stop();
+    }
+
+    @ParameterizedTest
+    @MethodSource("warehouses")
+    void aFailedBackgroundWriteFailsTheNextPutAndStoresNothing(String url) throws Exception {
+        String topic = "replica.public.refused_" + url.substring(5, 9);
+        // a table the sink would create alike, plus a check the next row breaks: the database refuses the batch
+        execute(url, "CREATE TABLE " + table(topic) + " (\"region\" VARCHAR NOT NULL, \"Order Id\" INTEGER NOT NULL, "
+                + "\"select\" VARCHAR CHECK (\"select\" <> 'refused'), \"amount\" DECIMAL(10, 2), \"__source_ts\" BIGINT, "
+                + "\"__version\" BIGINT, \"__deleted\" BOOLEAN, PRIMARY KEY (\"region\", \"Order Id\"))");
+        TopicPartition tp = new TopicPartition(topic, 0);
+        WarehouseSinkTask task = task(url, "c-refused", Map.of("batch.size", "1", "max.retries", "0"), tp);
+        task.put(List.of(row(topic, 0, "eu", 1, "refused", "1.00", 10, false))); // returns while the write runs
+
+        assertThatThrownBy(() -> task.put(List.of(row(topic, 1, "eu", 2, "fine", "1.00", 11, false))))
+                .isInstanceOf(ConnectException.class).hasMessageContaining("failed after 0 retries");
+        task.stop();
+        assertThat(query(url, "SELECT count(*) FROM " + table(topic))).containsExactly("0");
+        assertThat(query(url, "SELECT count(*) FROM \"_sluice_offsets\" WHERE \"connector\" = 'c-refused'")).containsExactly("0");
+    }
+
+    private static void execute(String url, String sql) throws SQLException {
+        if (url.startsWith("jdbc:duckdb:")) {
+            try (WarehouseConnection c = SharedDuckDb.acquire(url); Statement s = c.jdbc().createStatement()) {
+                s.execute(sql);
+            }
+            return;
+        }
+        try (Connection c = DriverManager.getConnection(url, pg.user(), ""); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
     }
 
     @ParameterizedTest

@@ -8,8 +8,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 
@@ -23,6 +26,9 @@ public final class OffsetStore {
     public static final String PROGRESS_TABLE = "_sluice_progress";
     private static final String OFFSETS = quote(OFFSETS_TABLE);
     private static final String PROGRESS = quote(PROGRESS_TABLE);
+
+    /** Partitions per offsets upsert: 4 bind parameters each, far below PostgreSQL's 65,535 per statement. */
+    private static final int ROWS_PER_STATEMENT = 1_000;
 
     private final String connector;
 
@@ -62,18 +68,28 @@ public final class OffsetStore {
         return result;
     }
 
-    /** Upserts the next offsets; call inside the batch's transaction. */
+    /**
+     * Upserts the next offsets, up to {@value #ROWS_PER_STATEMENT} partitions per statement (one round trip; a
+     * single-row upsert per partition cost DuckDB milliseconds each inside a large transaction); call inside the
+     * batch's transaction.
+     */
     public void save(WarehouseConnection connection, Map<TopicPartition, Long> nextOffsets) throws SQLException {
-        String sql = "INSERT INTO " + OFFSETS + " (" + quote("connector") + ", " + quote("topic") + ", " + quote("partition") + ", "
-                + quote("next_offset") + ") VALUES (?, ?, ?, ?) ON CONFLICT (" + quote("connector") + ", " + quote("topic") + ", "
-                + quote("partition") + ") DO UPDATE SET " + quote("next_offset") + " = EXCLUDED." + quote("next_offset");
-        try (PreparedStatement ps = connection.jdbc().prepareStatement(sql)) {
-            for (Map.Entry<TopicPartition, Long> e : nextOffsets.entrySet()) {
-                ps.setString(1, connector);
-                ps.setString(2, e.getKey().topic());
-                ps.setInt(3, e.getKey().partition());
-                ps.setLong(4, e.getValue());
-                ps.executeUpdate(); // one row per partition: no batching needed, and DuckDB's batch upsert gains nothing
+        List<Map.Entry<TopicPartition, Long>> entries = new ArrayList<>(nextOffsets.entrySet());
+        for (int from = 0; from < entries.size(); from += ROWS_PER_STATEMENT) {
+            List<Map.Entry<TopicPartition, Long>> chunk = entries.subList(from, Math.min(entries.size(), from + ROWS_PER_STATEMENT));
+            String sql = "INSERT INTO " + OFFSETS + " (" + quote("connector") + ", " + quote("topic") + ", " + quote("partition")
+                    + ", " + quote("next_offset") + ") VALUES " + String.join(", ", Collections.nCopies(chunk.size(), "(?, ?, ?, ?)"))
+                    + " ON CONFLICT (" + quote("connector") + ", " + quote("topic") + ", " + quote("partition")
+                    + ") DO UPDATE SET " + quote("next_offset") + " = EXCLUDED." + quote("next_offset");
+            try (PreparedStatement ps = connection.jdbc().prepareStatement(sql)) {
+                int i = 0;
+                for (Map.Entry<TopicPartition, Long> e : chunk) {
+                    ps.setString(++i, connector);
+                    ps.setString(++i, e.getKey().topic());
+                    ps.setInt(++i, e.getKey().partition());
+                    ps.setLong(++i, e.getValue());
+                }
+                ps.executeUpdate();
             }
         }
     }

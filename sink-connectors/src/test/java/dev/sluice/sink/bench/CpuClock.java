@@ -32,9 +32,14 @@ final class CpuClock {
      * The worker reuses pooled threads across connectors, so take the difference over one connector's run.
      */
     double taskThreads() {
+        return threadsNamed("task-thread-");
+    }
+
+    /** CPU seconds so far of the live threads whose name starts with {@code prefix}. */
+    double threadsNamed(String prefix) {
         double sum = 0;
         for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info != null && info.getThreadName().startsWith("task-thread-")) {
+            if (info != null && info.getThreadName().startsWith(prefix)) {
                 long nanos = threads.getThreadCpuTime(info.getThreadId());
                 sum += nanos < 0 ? 0 : nanos / 1e9;
             }
@@ -49,7 +54,7 @@ final class CpuClock {
             String postmaster = null;
             for (Path pid : pids) {
                 String cmd = cmdline(pid);
-                if (cmd.contains("postgres") && cmd.contains("-p " + port)) {
+                if (cmd.contains("postgres") && (cmd + " ").contains(" -p " + port + " ")) {
                     postmaster = pid.getFileName().toString();
                     break;
                 }
