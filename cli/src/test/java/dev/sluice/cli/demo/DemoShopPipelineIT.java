@@ -3,11 +3,9 @@ package dev.sluice.cli.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.cli.PipelineInfrastructure;
 import dev.sluice.schemas.serde.AvroDeserializer;
 import dev.sluice.transforms.expect.ExpectStep;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.function.Function;
 import javax.crypto.Mac;
@@ -19,21 +17,14 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import dev.sluice.cli.local.ReplicationPipeline;
-import dev.sluice.cli.local.SinkConnectorConfig;
 import dev.sluice.cli.local.WarehouseTarget;
 import dev.sluice.transforms.metrics.TransformMetrics;
 import dev.sluice.transforms.pipeline.spec.PipelineSpec;
 import dev.sluice.transforms.pipeline.spec.PipelineSpecParser;
-import dev.sluice.transforms.runtime.TransformConfig;
-import dev.sluice.transforms.runtime.TransformService;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -123,17 +114,13 @@ class DemoShopPipelineIT {
                 bootstrap, infra.registry.url(), infra.source("shop"), List.of(), List.of(warehouse),
                 work.resolve("replication"), PARTITIONS))) {
             createTopic(bootstrap, DELIVERED);
-            createConnector(replication.connectRestUrl(), "shop-sink", shopSink(warehouse));
-            List<TransformService> shop = new ArrayList<>();
-            try (DisorderlyRelay relay = new DisorderlyRelay(bootstrap, CAPTURED, DELIVERED, PARTITIONS)) {
-                // the specs as shipped, in their start order; the revenue one reads the relay's topic
-                for (String file : DemoPipelines.SPECS) {
-                    PipelineSpec spec = PipelineSpecParser.parse(DemoPipelines.text(file).replace(CAPTURED, DELIVERED), file);
-                    TransformService service = new TransformService(TransformConfig.of(bootstrap, infra.registry.url())
-                            .withPipeline(spec).withStateDir(work.resolve(spec.pipeline())), env);
-                    shop.add(service);
-                    service.start();
-                }
+            // the specs as shipped, in their start order; the revenue one reads the relay's topic
+            List<PipelineSpec> specs = DemoPipelines.SPECS.stream().map(file -> PipelineSpecParser.parse(
+                    DemoPipelines.text(file).replace(CAPTURED, DELIVERED), file)).toList();
+            // as local mode runs them: one more sink connector in the replication pipeline's worker
+            replication.startSink("shop-sink", warehouse, DemoPipelines.WAREHOUSE_TOPICS);
+            try (DisorderlyRelay relay = new DisorderlyRelay(bootstrap, CAPTURED, DELIVERED, PARTITIONS);
+                 DemoPipelines shop = DemoPipelines.start(specs, bootstrap, infra.registry.url(), work, env)) {
                 load.start();
                 await().atMost(Duration.ofMinutes(1)).until(() -> load.changes() >= 6_000);
                 load.close();
@@ -181,10 +168,6 @@ class DemoShopPipelineIT {
                                 .isEqualTo(expected));
                 assertThat(expected.values()).allMatch(hash -> hash.matches("[0-9a-f]{64}"))
                         .doesNotContainAnyElementsOf(sourceEmails.values());
-            } finally {
-                for (int i = shop.size() - 1; i >= 0; i--) {
-                    shop.get(i).close();
-                }
             }
         }
     }
@@ -258,21 +241,6 @@ class DemoShopPipelineIT {
     private static double counter(String name, String pipeline) {
         Counter counter = Metrics.globalRegistry.find(name).tag("pipeline", pipeline).counter();
         return counter == null ? 0 : counter.count();
-    }
-
-    private static Map<String, Object> shopSink(WarehouseTarget warehouse) {
-        Map<String, Object> config = new HashMap<>(SinkConnectorConfig.forWarehouse(warehouse, infra.registry.url()));
-        config.remove("topics.regex");
-        config.put("topics", String.join(",", DemoPipelines.WAREHOUSE_TOPICS));
-        return config;
-    }
-
-    private static void createConnector(String restUrl, String name, Map<String, Object> config) throws Exception {
-        String body = new ObjectMapper().writeValueAsString(Map.of("name", name, "config", config));
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder()
-                .uri(URI.create(restUrl.replaceAll("/+$", "") + "/connectors")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
     }
 
     private static void createTopic(String bootstrap, String topic) throws Exception {
