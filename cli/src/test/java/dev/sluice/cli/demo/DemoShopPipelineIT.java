@@ -157,6 +157,10 @@ class DemoShopPipelineIT {
                 assertThat(quarantined.get(badOrders.get(2))).isEqualTo(
                         "checks: status in [new, paid, packed, shipped, delivered]; total in range [0, +inf]");
                 assertThat(counter(TransformMetrics.QUARANTINED, "shop-orders")).isEqualTo(badOrders.size());
+                // and per step: the replays were dropped by the revenue pipeline's dedupe, the bad orders by 'checks'
+                assertThat(stepCounter(TransformMetrics.STEP_QUARANTINED, "shop-orders", "checks"))
+                        .isEqualTo(badOrders.size());
+                assertThat(stepCounter(TransformMetrics.STEP_DUPLICATES, "shop", "dedupe")).isEqualTo(relay.duplicates());
 
                 // customers: the warehouse holds the keyed hash of each source e-mail, never the address
                 Map<String, String> sourceEmails = columns(infra.postgres.connect("shop"), "SELECT id, email FROM customers");
@@ -236,6 +240,11 @@ class DemoShopPipelineIT {
             }
         }
         return rows;
+    }
+
+    private static double stepCounter(String name, String pipeline, String step) {
+        Counter counter = Metrics.globalRegistry.find(name).tag("pipeline", pipeline).tag("step", step).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private static double counter(String name, String pipeline) {
