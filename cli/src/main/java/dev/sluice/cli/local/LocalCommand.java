@@ -1,5 +1,6 @@
 package dev.sluice.cli.local;
 
+import dev.sluice.cli.demo.DemoPipelines;
 import dev.sluice.cli.demo.DemoSchema;
 import dev.sluice.cli.demo.LoadGenerator;
 import dev.sluice.cli.reconcile.Reconciler;
@@ -145,13 +146,20 @@ public final class LocalCommand implements Callable<Integer> {
                     broker.bootstrapServers(), registry.url(), source, tables, List.of(target), home.toAbsolutePath(), 1,
                     snapshotMode, schemaChangePolicy));
             running.add(pipeline);
+            // the demo's own pipelines need every demo table (they join products, orders and customers)
+            boolean shop = demoDatabase != null && tables.equals(DemoSchema.TABLES);
+            if (shop) {
+                running.add(DemoPipelines.start(DemoPipelines.specs(), broker.bootstrapServers(), registry.url(),
+                        home.toAbsolutePath().resolve("shop"), DemoPipelines.environment(System::getenv)));
+                pipeline.startSink(SinkConnectorConfig.NAME + "-shop", target, DemoPipelines.WAREHOUSE_TOPICS);
+            }
 
             LoadGenerator load = null;
             if (demoDatabase != null) {
                 load = new LoadGenerator(demoDatabase.connect("shop"), rate, System.nanoTime());
                 running.add(load);
             }
-            printWhereEverythingIs(broker, registry, source, target, pipeline, load != null);
+            printWhereEverythingIs(broker, registry, source, target, pipeline, load != null, shop);
             if (load != null) {
                 load.start();
             }
@@ -221,7 +229,8 @@ public final class LocalCommand implements Callable<Integer> {
     }
 
     private void printWhereEverythingIs(LocalKafkaBroker broker, EmbeddedSchemaRegistry registry, SourceUrl source,
-                                        WarehouseTarget target, ReplicationPipeline pipeline, boolean demo) {
+                                        WarehouseTarget target, ReplicationPipeline pipeline, boolean demo,
+                                        boolean shop) {
         out.println("Sluice is running locally. Attach your own tools:");
         out.println("  Kafka bootstrap   " + broker.bootstrapServers() + "   (change topics sluice.<schema>.<table>, rows "
                 + ReplicationPipeline.PIPELINE + ".<schema>.<table>)");
@@ -235,6 +244,11 @@ public final class LocalCommand implements Callable<Integer> {
             out.println("                    duckdb -readonly " + file + " \"SELECT count(*) FROM orders WHERE NOT __deleted\"");
         }
         out.println("  Tables            " + String.join(", ", pipeline.tables()));
+        if (shop) {
+            out.println("  Demo pipelines    " + String.join(", ", DemoPipelines.SPECS) + " -> tables customers_masked,"
+                    + " orders_checked, revenue (e-mails hashed with " + DemoPipelines.SALT_ENV
+                    + (System.getenv(DemoPipelines.SALT_ENV) == null ? ", unset: the public demo salt" : "") + ")");
+        }
         if (!pipeline.skippedTables().isEmpty()) {
             out.println("  Skipped           " + String.join(", ", pipeline.skippedTables())
                     + " (no primary key: add one to replicate them)");

@@ -118,6 +118,19 @@ public final class ReplicationPipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts one more sink connector into {@code warehouse} for {@code topics} (outputs of pipeline specs run beside
+     * this one), with this pipeline's schema change policy. Its consumer group counts in {@link #consumerGroups()},
+     * so draining waits for it too. Two connectors may share a DuckDB file: the sink shares one instance per file.
+     */
+    public void startSink(String name, WarehouseTarget warehouse, List<String> topics) {
+        connect.createConnector(name, SinkConnectorConfig.forTopics(warehouse, settings.registryUrl(),
+                settings.schemaChangePolicy(), topics));
+        if (!connectorNames.contains(name)) {
+            connectorNames.add(name);
+        }
+    }
+
     /** The state of a sink connector's task ("RUNNING", "FAILED", ...) and its error trace, if any. */
     public org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo.TaskState sinkTask(String name) {
         return connect.connectorStatus(name).tasks().get(0);

@@ -3,6 +3,7 @@ package dev.sluice.cli.local;
 import dev.sluice.transforms.replicate.ReplicationSpec;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The warehouse sink connector's configuration for the replication pipeline's row topics. */
@@ -46,6 +47,15 @@ public final class SinkConnectorConfig {
         // row topics of tables added later are found within seconds, not the default five minutes
         c.put("consumer.override.metadata.max.age.ms", "2000");
         c.put("consumer.override.max.poll.records", "5000");
+        return c;
+    }
+
+    /** The same sink for these topics instead of the row topics (e.g. the demo specs' outputs). */
+    public static Map<String, String> forTopics(WarehouseTarget warehouse, String registryUrl, String schemaChangePolicy,
+                                                List<String> topics) {
+        Map<String, String> c = forWarehouse(warehouse, registryUrl, schemaChangePolicy);
+        c.remove("topics.regex");
+        c.put("topics", String.join(",", topics));
         return c;
     }
 }

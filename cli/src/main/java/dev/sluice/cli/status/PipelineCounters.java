@@ -1,5 +1,6 @@
 package dev.sluice.cli.status;
 
+import dev.sluice.transforms.metrics.TransformMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -10,10 +11,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A reading of the services' Micrometer meters in this JVM: how many changes each stage has
- * handed on, and how fresh the warehouse is (source commit to warehouse commit).
+ * handed on, how fresh the warehouse is (source commit to warehouse commit), and what the transform
+ * pipelines (replication and specs together) dropped as duplicates, sent to {@code .late} and to
+ * {@code .quarantine}.
  */
 public record PipelineCounters(long captured, long transformed, long written, double freshnessP50Ms,
-                               double freshnessP99Ms, long freshnessSamples) {
+                               double freshnessP99Ms, long freshnessSamples, long duplicates, long late,
+                               long quarantined) {
 
     /** Freshness is the worst table's: p50 and p99 over the last minute, per table, maximised. */
     public static PipelineCounters read(MeterRegistry registry) {
@@ -36,7 +40,10 @@ public record PipelineCounters(long captured, long transformed, long written, do
                 sum(registry, "sluice.ingest.changes"),
                 sum(registry, "sluice.transforms.records.out"),
                 sum(registry, "sluice.sink.rows.upserted") + sum(registry, "sluice.sink.rows.deleted"),
-                p50, p99, samples);
+                p50, p99, samples,
+                sum(registry, TransformMetrics.DUPLICATES),
+                sum(registry, TransformMetrics.LATE),
+                sum(registry, TransformMetrics.QUARANTINED));
     }
 
     private static long sum(MeterRegistry registry, String name) {

@@ -3,7 +3,10 @@ package dev.sluice.cli.status;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 
-/** Formats one status line: what each stage has done, the rate since the last line, lag and freshness. */
+/**
+ * Formats one status line: what each stage has done, the rate since the last line, lag, freshness, and the
+ * transform pipelines' duplicates, late and quarantined records.
+ */
 public final class StatusLine {
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
@@ -16,9 +19,10 @@ public final class StatusLine {
         String freshness = now.freshnessSamples() == 0 ? "n/a"
                 : String.format("p50 %s p99 %s", millis(now.freshnessP50Ms()), millis(now.freshnessP99Ms()));
         String generated = sourceChanges < 0 ? "" : String.format("source changes %,d | ", sourceChanges);
-        return String.format("[%s] %scaptured %,d | transformed %,d | written %,d (%,.0f/s) | lag %s | freshness %s",
+        return String.format("[%s] %scaptured %,d | transformed %,d | written %,d (%,.0f/s) | lag %s | freshness %s"
+                        + " | duplicates %,d | late %,d | quarantined %,d",
                 LocalTime.now().format(CLOCK), generated, now.captured(), now.transformed(), now.written(), rate,
-                lag < 0 ? "?" : String.format("%,d", lag), freshness);
+                lag < 0 ? "?" : String.format("%,d", lag), freshness, now.duplicates(), now.late(), now.quarantined());
     }
 
     private static String millis(double ms) {

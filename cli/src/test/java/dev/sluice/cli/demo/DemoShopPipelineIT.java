@@ -3,28 +3,31 @@ package dev.sluice.cli.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.cli.PipelineInfrastructure;
+import dev.sluice.schemas.serde.AvroDeserializer;
+import dev.sluice.transforms.expect.ExpectStep;
+import java.util.HexFormat;
+import java.util.function.Function;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import dev.sluice.cli.local.ReplicationPipeline;
-import dev.sluice.cli.local.SinkConnectorConfig;
 import dev.sluice.cli.local.WarehouseTarget;
 import dev.sluice.transforms.metrics.TransformMetrics;
 import dev.sluice.transforms.pipeline.spec.PipelineSpec;
 import dev.sluice.transforms.pipeline.spec.PipelineSpecParser;
-import dev.sluice.transforms.runtime.TransformConfig;
-import dev.sluice.transforms.runtime.TransformService;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
-import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -44,12 +47,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The demo shop pipeline ({@code shop-revenue.yaml}, DESIGN.md section 5) on real components: PostgreSQL with
- * the load generator -> cdc-ingest -> Kafka -> the replication pipeline (dimensions) and the revenue spec
- * (dedupe, expect, three foreign-key enrichments, a custom step, a windowed aggregate) -> the Connect sink ->
- * the PostgreSQL warehouse. The order-item changes reach the spec through a relay that delivers them shuffled
- * and with replayed copies. The warehouse's revenue table must then equal the same aggregate computed by SQL on
- * the source, every copy must have been counted as a duplicate, and nothing may have been late.
+ * The demo shop pipelines ({@link DemoPipelines}, DESIGN.md section 5) on real components: PostgreSQL with the
+ * load generator -> cdc-ingest -> Kafka -> the replication pipeline (products), the customers spec (dedupe, mask
+ * the e-mail), the orders spec (dedupe, expect) and the revenue spec (dedupe, expect, three foreign-key
+ * enrichments on products, checked orders and masked customers, a custom step, a windowed aggregate) -> the
+ * Connect sink -> the PostgreSQL warehouse. The order-item changes reach the revenue spec through a relay that
+ * delivers them shuffled and with replayed copies; a few orders breaking the checks are written at the source.
+ * The warehouse's revenue table must then equal the same aggregate computed by SQL on the source, every copy must
+ * have been counted as a duplicate, nothing may have been late; its checked orders must be the source's orders
+ * passing the checks, the others in {@code shop-orders.quarantine} with the rule they broke; its masked
+ * customers must hold the keyed hash of each source e-mail.
  */
 class DemoShopPipelineIT {
 
@@ -71,6 +78,12 @@ class DemoShopPipelineIT {
             SELECT (extract(epoch FROM window_start) * 1000)::bigint AS window_start, category, region, items,
                    quantity, revenue
             FROM revenue WHERE NOT __deleted AND items > 0""";
+    /** Orders passing shop-orders.yaml's checks: id -> status, total. */
+    private static final String CHECKED_ORDERS_SQL = """
+            SELECT id, status, round(total::numeric, 2) FROM orders
+            WHERE customer_id IS NOT NULL AND status IN ('new', 'paid', 'packed', 'shipped', 'delivered') AND total >= 0""";
+    private static final String WAREHOUSE_ORDERS_SQL = """
+            SELECT id, status, round(total::numeric, 2) FROM orders_checked WHERE NOT __deleted""";
 
     @TempDir
     static Path work;
@@ -88,27 +101,30 @@ class DemoShopPipelineIT {
     }
 
     @Test
-    void revenueInTheWarehouseEqualsSqlOnTheSourceDespiteReplaysAndDisorder() throws Exception {
+    void theDemoPipelinesDeliverRevenueCheckedOrdersAndMaskedCustomersDespiteReplaysAndDisorder() throws Exception {
         try (Connection c = infra.postgres.connect("shop")) {
             DemoSchema.create(c);
         }
         LoadGenerator load = new LoadGenerator(infra.postgres.connect("shop"), 250, 11);
         WarehouseTarget warehouse = infra.postgresWarehouse("warehouse");
         String bootstrap = infra.kafka.bootstrapServers();
+        // never the machine's own secret: the expected hashes below use the demo salt
+        Function<String, String> env = DemoPipelines.environment(name -> null);
         try (ReplicationPipeline replication = ReplicationPipeline.start(new ReplicationPipeline.Settings(
                 bootstrap, infra.registry.url(), infra.source("shop"), List.of(), List.of(warehouse),
                 work.resolve("replication"), PARTITIONS))) {
             createTopic(bootstrap, DELIVERED);
-            // the spec as shipped, reading the relay's topic instead of the captured one
-            PipelineSpec spec = PipelineSpecParser.parse(demoSpec().replace(CAPTURED, DELIVERED), "shop-revenue.yaml");
-            createConnector(replication.connectRestUrl(), "shop-revenue-sink", revenueSink(warehouse));
+            // the specs as shipped, in their start order; the revenue one reads the relay's topic
+            List<PipelineSpec> specs = DemoPipelines.SPECS.stream().map(file -> PipelineSpecParser.parse(
+                    DemoPipelines.text(file).replace(CAPTURED, DELIVERED), file)).toList();
+            // as local mode runs them: one more sink connector in the replication pipeline's worker
+            replication.startSink("shop-sink", warehouse, DemoPipelines.WAREHOUSE_TOPICS);
             try (DisorderlyRelay relay = new DisorderlyRelay(bootstrap, CAPTURED, DELIVERED, PARTITIONS);
-                 TransformService shop = new TransformService(TransformConfig.of(bootstrap, infra.registry.url())
-                         .withPipeline(spec).withStateDir(work.resolve("shop")))) {
-                shop.start();
+                 DemoPipelines shop = DemoPipelines.start(specs, bootstrap, infra.registry.url(), work, env)) {
                 load.start();
                 await().atMost(Duration.ofMinutes(1)).until(() -> load.changes() >= 6_000);
                 load.close();
+                List<Long> badOrders = insertBadOrders();
 
                 // the sink creates the table with the first aggregate row
                 await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2))
@@ -121,38 +137,119 @@ class DemoShopPipelineIT {
                 assertThat(source).hasSizeGreaterThan(20);
                 assertThat(relay.outOfOrder()).as("records delivered out of order").isPositive();
                 await().atMost(Duration.ofSeconds(30))
-                        .until(() -> counter(TransformMetrics.DUPLICATES) == relay.duplicates());
+                        .until(() -> counter(TransformMetrics.DUPLICATES, "shop") == relay.duplicates());
                 assertThat(relay.duplicates()).isGreaterThan(500);
-                assertThat(counter(TransformMetrics.LATE)).isZero();
-                assertThat(counter(TransformMetrics.QUARANTINED)).isZero();
+                assertThat(counter(TransformMetrics.LATE, "shop")).isZero();
+                assertThat(counter(TransformMetrics.QUARANTINED, "shop")).isZero();
+
+                // orders: every order passing its checks, and only those, reaches the warehouse
+                await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
+                        .ignoreExceptionsInstanceOf(SQLException.class).untilAsserted(() ->
+                        assertThat(columns(warehouse.open(), WAREHOUSE_ORDERS_SQL))
+                                .isEqualTo(columns(infra.postgres.connect("shop"), CHECKED_ORDERS_SQL)));
+                assertThat(columns(warehouse.open(), "SELECT id, 'x' FROM orders_checked"))
+                        .doesNotContainKeys(badOrders.stream().map(String::valueOf).toArray(String[]::new));
+                Map<Long, String> quarantined = readQuarantine(bootstrap, "shop-orders.quarantine", badOrders.size());
+                assertThat(quarantined).containsOnlyKeys(badOrders);
+                assertThat(quarantined.get(badOrders.get(0)))
+                        .isEqualTo("checks: status in [new, paid, packed, shipped, delivered]");
+                assertThat(quarantined.get(badOrders.get(1))).isEqualTo("checks: total in range [0, +inf]");
+                assertThat(quarantined.get(badOrders.get(2))).isEqualTo(
+                        "checks: status in [new, paid, packed, shipped, delivered]; total in range [0, +inf]");
+                assertThat(counter(TransformMetrics.QUARANTINED, "shop-orders")).isEqualTo(badOrders.size());
+                // and per step: the replays were dropped by the revenue pipeline's dedupe, the bad orders by 'checks'
+                assertThat(stepCounter(TransformMetrics.STEP_QUARANTINED, "shop-orders", "checks"))
+                        .isEqualTo(badOrders.size());
+                assertThat(stepCounter(TransformMetrics.STEP_DUPLICATES, "shop", "dedupe")).isEqualTo(relay.duplicates());
+
+                // customers: the warehouse holds the keyed hash of each source e-mail, never the address
+                Map<String, String> sourceEmails = columns(infra.postgres.connect("shop"), "SELECT id, email FROM customers");
+                Map<String, String> expected = new TreeMap<>();
+                sourceEmails.forEach((id, email) -> expected.put(id, hmac(DemoPipelines.DEMO_SALT, email)));
+                await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1))
+                        .ignoreExceptionsInstanceOf(SQLException.class).untilAsserted(() ->
+                        assertThat(columns(warehouse.open(), "SELECT id, email FROM customers_masked WHERE NOT __deleted"))
+                                .isEqualTo(expected));
+                assertThat(expected.values()).allMatch(hash -> hash.matches("[0-9a-f]{64}"))
+                        .doesNotContainAnyElementsOf(sourceEmails.values());
             }
         }
     }
 
-    static String demoSpec() throws IOException {
-        try (InputStream in = DemoShopPipelineIT.class.getResourceAsStream("/dev/sluice/cli/demo/shop-revenue.yaml")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    /**
+     * Orders that break the checks of shop-orders.yaml (the load generator writes none): an unknown status, a
+     * negative total, both. They have no items, so the revenue is unchanged.
+     */
+    private static List<Long> insertBadOrders() throws SQLException {
+        List<Long> ids = List.of(900_001L, 900_002L, 900_003L);
+        try (Connection c = infra.postgres.connect("shop"); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO orders (id, customer_id, status, total, created_at, updated_at) VALUES "
+                    + "(900001, 1, 'lost', 10.00, now(), now()), (900002, 1, 'paid', -5.00, now(), now()), "
+                    + "(900003, 1, 'lost', -1.00, now(), now())");
+        }
+        return ids;
+    }
+
+    /** Key id -> the quarantine rule header of the first {@code expected} records of {@code topic}. */
+    private static Map<Long, String> readQuarantine(String bootstrap, String topic, int expected) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "demo-it-" + topic);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put("schema.registry.url", infra.registry.url());
+        AvroDeserializer keys = new AvroDeserializer();
+        keys.configure(config, true);
+        Map<Long, String> rules = new TreeMap<>();
+        try (KafkaConsumer<Object, byte[]> consumer = new KafkaConsumer<>(config, keys, new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (rules.size() < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<Object, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    Header rule = r.headers().lastHeader(ExpectStep.HEADER_RULE);
+                    rules.put(((Number) ((GenericRecord) r.key()).get("id")).longValue(),
+                            rule == null ? null : new String(rule.value(), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return rules;
+    }
+
+    /** HMAC-SHA256 as hex, computed here on its own: what the mask step must have written. */
+    private static String hmac(String salt, String value) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(salt.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
     }
 
-    private static double counter(String name) {
-        Counter counter = Metrics.globalRegistry.find(name).tag("pipeline", "shop").counter();
+    /** First column -> the others joined by spaces. */
+    private static Map<String, String> columns(Connection connection, String sql) throws SQLException {
+        Map<String, String> rows = new TreeMap<>();
+        try (connection; Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                StringBuilder rest = new StringBuilder();
+                for (int i = 2; i <= n; i++) {
+                    rest.append(i > 2 ? " " : "").append(rs.getString(i));
+                }
+                rows.put(rs.getString(1), rest.toString());
+            }
+        }
+        return rows;
+    }
+
+    private static double stepCounter(String name, String pipeline, String step) {
+        Counter counter = Metrics.globalRegistry.find(name).tag("pipeline", pipeline).tag("step", step).counter();
         return counter == null ? 0 : counter.count();
     }
 
-    private static Map<String, Object> revenueSink(WarehouseTarget warehouse) {
-        Map<String, Object> config = new HashMap<>(SinkConnectorConfig.forWarehouse(warehouse, infra.registry.url()));
-        config.remove("topics.regex");
-        config.put("topics", "shop.revenue");
-        return config;
-    }
-
-    private static void createConnector(String restUrl, String name, Map<String, Object> config) throws Exception {
-        String body = new ObjectMapper().writeValueAsString(Map.of("name", name, "config", config));
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder()
-                .uri(URI.create(restUrl.replaceAll("/+$", "") + "/connectors")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    private static double counter(String name, String pipeline) {
+        Counter counter = Metrics.globalRegistry.find(name).tag("pipeline", pipeline).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private static void createTopic(String bootstrap, String topic) throws Exception {

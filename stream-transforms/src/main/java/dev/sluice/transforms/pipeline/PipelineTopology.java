@@ -74,7 +74,8 @@ public final class PipelineTopology {
                 Counter in = TransformMetrics.step(registry, TransformMetrics.STEP_IN, spec.pipeline(), step.name());
                 stream = stream.peek((key, value) -> in.increment(), Named.as(step.name() + "-count-in"));
             }
-            stream = add(builder, stream, step, spec, metrics, keySerde, valueSerde, env);
+            TransformMetrics stepMetrics = counted ? metrics.forStep(registry, spec.pipeline(), step.name()) : metrics;
+            stream = add(builder, stream, step, spec, stepMetrics, keySerde, valueSerde, env);
             if (counted) {
                 Counter out = TransformMetrics.step(registry, TransformMetrics.STEP_OUT, spec.pipeline(), step.name());
                 stream = stream.peek((key, value) -> out.increment(), Named.as(step.name() + "-count-out"));

@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.apache.avro.Schema;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -70,6 +71,14 @@ public final class TransformService implements AutoCloseable {
     private final ScheduledExecutorService metricsRefresh;
 
     public TransformService(TransformConfig config) {
+        this(config, System::getenv);
+    }
+
+    /**
+     * @param env reads the environment variables a spec names (a mask step's salt); local mode and tests give
+     *            their own so a demo runs without exporting a secret
+     */
+    public TransformService(TransformConfig config, Function<String, String> env) {
         this.config = config;
         Map<String, Object> registry = Map.of("schema.registry.url", config.schemaRegistryUrl());
         this.registryClient = new RestSchemaRegistryClient(config.schemaRegistryUrl());
@@ -77,7 +86,7 @@ public final class TransformService implements AutoCloseable {
         valueSerde.configure(registry, false);
         PipelineSpec pipeline = config.pipeline();
         Topology topology = pipeline == null ? ReplicationTopology.build(config.spec(), keySerde, valueSerde)
-                : PipelineTopology.build(pipeline, keySerde, valueSerde, Metrics.globalRegistry, System::getenv);
+                : PipelineTopology.build(pipeline, keySerde, valueSerde, Metrics.globalRegistry, env);
         this.admin = Admin.create(adminConfig());
         this.outputTopics = pipeline == null ? new OutputTopics(admin, config.spec(), config.replicationFactor())
                 : new OutputTopics(admin, topic -> reads(pipeline, topic), pipeline.output()::topicFor,

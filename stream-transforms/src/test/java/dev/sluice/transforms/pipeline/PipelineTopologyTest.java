@@ -123,6 +123,37 @@ class PipelineTopologyTest {
     }
 
     @Test
+    void duplicatesLateAndQuarantinedAreCountedPerStepBesideThePipelineTotals() {
+        String spec = ORDERS_PIPELINE.replace("  - filter:",
+                "  - expect: {name: notes, rules: [{field: note, not-null: true}]}\n  - filter:");
+        try (TopologyTestDriver driver = driver(compile(spec))) {
+            TestInputTopic<GenericRecord, GenericRecord> in = input(driver);
+            GenericRecord first = orders.insert(1, "10.00", 100L, T0); // no note: breaks 'notes'
+            in.pipeInput(orders.key(1), first, T0);
+            in.pipeInput(orders.key(1), first, T0); // redelivered
+            in.pipeInput(orders.key(2), orders.insert(2, "-5.00", 101L, T0 + 1), T0 + 1); // breaks 'checks'
+            in.pipeInput(orders.key(3), orders.update(3, "1.00", "2.00", 102L, T0 + 2), T0 + 2); // passes both
+            in.pipeInput(orders.key(4), orders.insert(4, "4.00", 104L, T0 + 600_000), T0 + 600_000); // breaks 'notes'
+            in.pipeInput(orders.key(5), orders.insert(5, "5.00", 105L, T0 + 4), T0 + 4); // behind the watermark
+
+            assertThat(output(driver, "orders-clean.quarantine").readRecordsToList())
+                    .extracting(r -> header(r, ExpectStep.HEADER_RULE))
+                    .containsExactly("notes: note not null", "checks: amount in range [0, +inf]", "notes: note not null");
+            assertThat(stepCounter(TransformMetrics.STEP_DUPLICATES, "dedupe")).isEqualTo(1.0);
+            assertThat(stepCounter(TransformMetrics.STEP_LATE, "dedupe")).isEqualTo(1.0);
+            assertThat(stepCounter(TransformMetrics.STEP_QUARANTINED, "checks")).isEqualTo(1.0);
+            assertThat(stepCounter(TransformMetrics.STEP_QUARANTINED, "notes")).isEqualTo(2.0);
+            // the totals count every step
+            assertThat(counter(TransformMetrics.DUPLICATES)).isEqualTo(1.0);
+            assertThat(counter(TransformMetrics.LATE)).isEqualTo(1.0);
+            assertThat(counter(TransformMetrics.QUARANTINED)).isEqualTo(3.0);
+            // steps that dropped or diverted nothing of a kind have no such counter
+            assertThat(registry.find(TransformMetrics.STEP_QUARANTINED).tag("step", "dedupe").counter()).isNull();
+            assertThat(registry.find(TransformMetrics.STEP_DUPLICATES).tag("step", "checks").counter()).isNull();
+        }
+    }
+
+    @Test
     void stepFailingOnARecordSendsItToTheDlqAndTheRestGoOn() {
         String spec = ORDERS_PIPELINE.replace("[id, amount, note, __version]", "[id, amount, note, __version, missing]")
                 .replace("  - rename: {fields: {amount: total}}\n", "");
@@ -225,6 +256,10 @@ class PipelineTopologyTest {
 
     private double counter(String name) {
         return registry.get(name).tag("pipeline", "orders-clean").counter().count();
+    }
+
+    private double stepCounter(String name, String step) {
+        return registry.get(name).tag("pipeline", "orders-clean").tag("step", step).counter().count();
     }
 
     private static String resource(String path) throws IOException {
