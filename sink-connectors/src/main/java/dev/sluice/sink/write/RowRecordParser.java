@@ -93,13 +93,15 @@ public final class RowRecordParser {
         }
         Field[] fields = plan.columns();
         ColumnType[] fieldTypes = plan.types();
+        Object[] fieldDefaults = plan.defaults();
         for (int i = 0; i < fields.length; i++) {
             Field f = fields[i];
             if (!keyColumns.isEmpty() && columns.containsKey(f.name())) {
                 continue; // a key column, already added
             }
             // without the default: Struct.get would turn a NULL the source holds into the field's default
-            columns.put(f.name(), column(f.name(), f.schema(), fieldTypes[i], value.getWithoutDefault(f.name())));
+            columns.put(f.name(), column(f.name(), f.schema(), fieldTypes[i], fieldDefaults[i],
+                    value.getWithoutDefault(f.name())));
         }
         columns.put(RowRecord.SOURCE_TS, new RowRecord.Column(BIGINT, sourceTs));
         columns.put(RowRecord.VERSION, new RowRecord.Column(BIGINT, version));
@@ -118,7 +120,8 @@ public final class RowRecordParser {
      * A value schema's meta fields and its other fields with their column types, worked out once per schema instance
      * (converters reuse one per schema version) instead of by name for every record.
      */
-    private record ValuePlan(Field version, Field sourceTs, Field deleted, Field[] columns, ColumnType[] types) {
+    private record ValuePlan(Field version, Field sourceTs, Field deleted, Field[] columns, ColumnType[] types,
+                             Object[] defaults) {
         int capacity() {
             return (int) ((columns.length + 4) / 0.75f) + 1;
         }
@@ -132,14 +135,17 @@ public final class RowRecordParser {
             }
             List<Field> columns = new ArrayList<>();
             List<ColumnType> columnTypes = new ArrayList<>();
+            List<Object> defaults = new ArrayList<>();
             for (Field f : schema.fields()) {
                 if (!f.name().equals(RowRecord.VERSION) && !f.name().equals(RowRecord.SOURCE_TS) && !f.name().equals(RowRecord.DELETED)) {
                     columns.add(f);
-                    columnTypes.add(typeOf(f.name(), f.schema()));
+                    ColumnType type = typeOf(f.name(), f.schema());
+                    columnTypes.add(type);
+                    defaults.add(defaultOf(f.name(), f.schema(), type));
                 }
             }
             plan = new ValuePlan(schema.field(RowRecord.VERSION), schema.field(RowRecord.SOURCE_TS), schema.field(RowRecord.DELETED),
-                    columns.toArray(Field[]::new), columnTypes.toArray(ColumnType[]::new));
+                    columns.toArray(Field[]::new), columnTypes.toArray(ColumnType[]::new), defaults.toArray());
             valuePlans.put(schema, plan);
         }
         return plan;
@@ -197,11 +203,11 @@ public final class RowRecordParser {
         return type;
     }
 
-    private RowRecord.Column column(String name, Schema schema, ColumnType type, Object value) {
+    private RowRecord.Column column(String name, Schema schema, ColumnType type, Object defaultValue, Object value) {
         if (isPlaceholder(value)) {
             return new RowRecord.Column(type, RowRecord.Unchanged.VALUE);
         }
-        return new RowRecord.Column(type, JdbcValues.toJdbc(name, schema, type, value), defaultOf(name, schema, type));
+        return new RowRecord.Column(type, JdbcValues.toJdbc(name, schema, type, value), defaultValue);
     }
 
     /** The field's default as a JDBC value; null without one, or when it does not convert (then rows get NULL). */
