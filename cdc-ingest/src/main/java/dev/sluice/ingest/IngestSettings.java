@@ -26,7 +26,7 @@ public final class IngestSettings {
     public static final int DEFAULT_TOPIC_PARTITIONS = 1;
     public static final short DEFAULT_REPLICATION_FACTOR = 1;
     public static final Duration DEFAULT_OFFSET_FLUSH_INTERVAL = Duration.ofSeconds(1);
-    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
     public static final Duration DEFAULT_KAFKA_TIMEOUT = Duration.ofSeconds(10);
     /** The brokers' default {@code transaction.max.timeout.ms}: the longest a snapshot or source transaction may take to read. */
     public static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);

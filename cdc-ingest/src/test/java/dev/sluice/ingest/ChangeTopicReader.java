@@ -67,6 +67,9 @@ final class ChangeTopicReader implements AutoCloseable {
     List<Change> readUntil(Predicate<List<Change>> done) {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                if (r.value() == null) {
+                    continue; // a source heartbeat
+                }
                 changes.add(new Change(r.offset(), r.timestamp(), r.value(),
                         (GenericRecord) avro.deserialize(topic, r.key()),
                         (GenericRecord) avro.deserialize(topic, r.value()),

@@ -7,7 +7,9 @@ import dev.sluice.sink.dialect.Dialects;
 import dev.sluice.sink.dialect.WarehouseConnection;
 import dev.sluice.sink.metrics.SinkMetrics;
 import dev.sluice.sink.table.TableManager;
+import dev.sluice.schemas.heartbeat.Heartbeat;
 import dev.sluice.sink.write.BatchWriter;
+import dev.sluice.sink.write.FrontierStore;
 import dev.sluice.sink.write.LatestVersionBatch;
 import dev.sluice.sink.write.OffsetStore;
 import dev.sluice.sink.write.RowRecord;
@@ -21,6 +23,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.header.Headers;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
@@ -123,6 +126,11 @@ public class WarehouseSinkTask extends SinkTask {
             if (next != null && record.kafkaOffset() < next) {
                 continue; // already in the warehouse: delivered again before the seek took effect
             }
+            Heartbeat beat = heartbeat(record);
+            if (beat != null) {
+                batch.heartbeat(FrontierStore.position(parser.tableFor(record.topic()), tp, beat), record.kafkaOffset());
+                continue;
+            }
             RowRecord row;
             try {
                 row = parser.parse(record);
@@ -140,6 +148,16 @@ public class WarehouseSinkTask extends SinkTask {
         if (batch.size() >= config.batchSize()) {
             writeInBackground();
         }
+    }
+
+    /** The source heartbeat a record carries (no value, heartbeat headers), else null. */
+    private static Heartbeat heartbeat(SinkRecord record) {
+        if (record.value() != null || record.headers().lastWithName(Heartbeat.LSN) == null) {
+            return null;
+        }
+        Headers h = record.headers();
+        return Heartbeat.of(h.lastWithName(Heartbeat.LSN).value(), h.lastWithName(Heartbeat.SOURCE_TS).value(),
+                h.lastWithName(Heartbeat.PARTITION).value(), h.lastWithName(Heartbeat.PARTITIONS).value());
     }
 
     @Override

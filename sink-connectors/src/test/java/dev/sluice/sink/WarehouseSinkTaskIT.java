@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.embedded.PostgresServer;
+import dev.sluice.schemas.heartbeat.Heartbeat;
 import dev.sluice.sink.dialect.WarehouseConnection;
 import dev.sluice.sink.dialect.duckdb.SharedDuckDb;
 import dev.sluice.sink.metrics.SinkMetrics;
@@ -370,6 +371,51 @@ class WarehouseSinkTaskIT {
         assertThat(committed).containsEntry(tp, new OffsetAndMetadata(3));
         assertThat(query(url, "SELECT \"Order Id\", \"select\", \"__version\" FROM " + table(topic) + " ORDER BY 1"))
                 .containsExactly("1|b|11", "2|c|12");
+    }
+
+    private static SinkRecord heartbeat(String topic, int partition, long offset, Heartbeat beat) {
+        SinkRecord r = new SinkRecord(topic, partition, null, null, null, null, offset);
+        // as Connect's SimpleHeaderConverter hands them over: decimal text parsed into numbers
+        r.headers().addLong(Heartbeat.LSN, beat.lsn()).addLong(Heartbeat.SOURCE_TS, beat.sourceTs())
+                .addInt(Heartbeat.PARTITION, beat.partition()).addInt(Heartbeat.PARTITIONS, beat.partitions());
+        return r;
+    }
+
+    @ParameterizedTest
+    @MethodSource("warehouses")
+    void theFrontierMovesOnlyOnceEveryPartitionHeardFromEveryOriginAndNeverRunsAheadOfTheRows(String url) throws Exception {
+        String topic = "replica.public.frontier_" + url.substring(5, 9);
+        String name = table(topic).replace("\"", "");
+        TopicPartition p0 = new TopicPartition(topic, 0);
+        TopicPartition p1 = new TopicPartition(topic, 1);
+        WarehouseSinkTask task = task(url, "c-frontier", Map.of(), p0, p1);
+        String progress = "SELECT \"complete_version\", \"complete_ts\", \"version\" FROM \"_sluice_progress\" WHERE \"table_name\" = '"
+                + name + "'";
+
+        // two row-topic partitions, two origins: three of the four heartbeats say nothing about the table as a whole
+        task.put(List.of(row(topic, 0, "eu", 1, "a", "1.00", 90, false), heartbeat(topic, 0, 1, new Heartbeat(100, 1_000, 0, 2)),
+                heartbeat(topic, 0, 2, new Heartbeat(100, 1_000, 1, 2))));
+        task.put(List.of(new SinkRecord(topic, 1, KEY, new Struct(KEY).put("region", "us").put("Order Id", 2), VALUE,
+                new Struct(VALUE).put("region", "us").put("Order Id", 2).put("__source_ts", 900L).put("__version", 95L)
+                        .put("__deleted", false), 0), heartbeat(topic, 1, 1, new Heartbeat(120, 1_200, 0, 2))));
+        task.preCommit(Map.of(p0, new OffsetAndMetadata(0), p1, new OffsetAndMetadata(0)));
+        assertThat(query(url, progress)).containsExactly("null|null|95");
+
+        // the last origin reaches partition 1: complete up to the smallest of the four
+        task.put(List.of(heartbeat(topic, 1, 2, new Heartbeat(110, 1_100, 1, 2))));
+        task.preCommit(Map.of(p0, new OffsetAndMetadata(0), p1, new OffsetAndMetadata(0)));
+        assertThat(query(url, progress)).containsExactly("100|1000|95");
+
+        // heartbeats move it forward, an older one (a replay) never back
+        task.put(List.of(heartbeat(topic, 0, 3, new Heartbeat(300, 3_000, 0, 2)), heartbeat(topic, 0, 4, new Heartbeat(300, 3_000, 1, 2)),
+                heartbeat(topic, 1, 3, new Heartbeat(250, 2_500, 0, 2)), heartbeat(topic, 1, 4, new Heartbeat(260, 2_600, 1, 2)),
+                heartbeat(topic, 1, 5, new Heartbeat(110, 1_100, 1, 2))));
+        Map<TopicPartition, OffsetAndMetadata> committed = task.preCommit(Map.of(p0, new OffsetAndMetadata(0), p1, new OffsetAndMetadata(0)));
+        task.stop();
+
+        assertThat(query(url, progress)).containsExactly("250|2500|95");
+        assertThat(committed).containsEntry(p0, new OffsetAndMetadata(5)).containsEntry(p1, new OffsetAndMetadata(6));
+        assertThat(query(url, "SELECT count(*) FROM " + table(topic))).containsExactly("2");
     }
 
     @ParameterizedTest

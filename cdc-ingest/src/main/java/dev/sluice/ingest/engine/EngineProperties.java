@@ -21,6 +21,8 @@ public final class EngineProperties {
     public static final String ENGINE_NAME = "sluice-ingest";
     private static final String TRANSACTION_TOPIC_SUFFIX = "transaction";
     private static final String NOTIFICATION_TOPIC_SUFFIX = "notifications";
+    /** Debezium's heartbeat records arrive on {@code <this>.<topic prefix>}. */
+    public static final String HEARTBEAT_TOPIC_PREFIX = "__debezium-heartbeat";
     /** Rows per incremental-snapshot chunk: larger than Debezium's 1,024, fewer watermark round trips. */
     static final int INCREMENTAL_CHUNK_SIZE = 4096;
 
@@ -58,6 +60,8 @@ public final class EngineProperties {
         // ... and the action query writes to a captured table at each heartbeat: without it a source
         // busy only on other tables sends us nothing, so our position (and the slot) would not move
         p.setProperty("heartbeat.action.query", control.heartbeatActionQuery());
+        // the publisher recognises heartbeats by this topic prefix and forwards them downstream
+        p.setProperty("topic.heartbeat.prefix", HEARTBEAT_TOPIC_PREFIX);
         // backfills: an execute-snapshot row in the signal table starts an incremental snapshot,
         // whose watermarks are written to that table too; progress comes back as notifications
         p.setProperty("signal.enabled.channels", "source");

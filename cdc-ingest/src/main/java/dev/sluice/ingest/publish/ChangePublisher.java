@@ -41,8 +41,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Any failure (a send, the commit, a conversion) aborts the open transaction and fails the
  * batch, which stops the engine: a restart resumes from the last committed offset. Records of
- * other topics (heartbeats, transaction markers) are never published; a heartbeat between source
- * transactions still moves the stored offset (and so the slot) forward.
+ * other topics (transaction markers, Debezium's own heartbeats) are never published as they are; a
+ * heartbeat between source transactions moves the stored offset (and so the slot) forward and is
+ * published as a {@link dev.sluice.schemas.heartbeat.Heartbeat} on every partition of every change
+ * topic, in the same transaction ({@link HeartbeatPublisher}).
  */
 public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>>, AutoCloseable {
 
@@ -64,6 +66,7 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
     /** The first failed send; commitTransaction() fails then too, this keeps the cause for the message. */
     private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
     private final List<PendingChanges> pending = new ArrayList<>();
+    private final HeartbeatPublisher heartbeats;
 
     private boolean transactionOpen;
     private long transactionStartedNanos;
@@ -93,6 +96,11 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
         this.metrics = metrics;
         this.offsetsTopic = offsetsTopic;
         this.boundaries = new TransactionBoundaries(transactionTopic, notificationTopic);
+        this.heartbeats = new HeartbeatPublisher(producer, this.tablesByTopic.keySet(), this::begin, error -> sendFailure.compareAndSet(null, error));
+    }
+
+    private static boolean isHeartbeat(SourceRecord record) {
+        return record.topic() != null && record.topic().startsWith(EngineProperties.HEARTBEAT_TOPIC_PREFIX + ".");
     }
 
     /**
@@ -159,6 +167,9 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
                     sendRecord(record);
                 }
                 if (boundaries.atBoundary()) {
+                    if (kind == TransactionBoundaries.Kind.OTHER && isHeartbeat(record)) {
+                        heartbeats.publish(record);
+                    }
                     lastBoundary = event;
                     changesSinceBoundary = 0;
                     if (commitDue()) {

@@ -52,6 +52,9 @@ final class ChangeCollector implements AutoCloseable {
         try {
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.value() == null) {
+                        continue; // a source heartbeat
+                    }
                     GenericRecord key = (GenericRecord) avro.deserialize(topic, r.key());
                     GenericRecord value = (GenericRecord) avro.deserialize(topic, r.value());
                     String op = value.get("op").toString();

@@ -4,7 +4,12 @@ import dev.sluice.ingest.source.TableId;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.sluice.schemas.heartbeat.Heartbeat;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.Cluster;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.PartitionInfo;
+import java.util.Set;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -34,7 +39,9 @@ class ChangePublisherTest {
     private static final Schema MARKER = SchemaBuilder.struct().field("status", Schema.STRING_SCHEMA).build();
     private static final Schema ROW = SchemaBuilder.struct().field("id", Schema.INT32_SCHEMA).build();
 
-    private final MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    /** The change topic has three partitions: a heartbeat goes to each. */
+    private final MockProducer<byte[], byte[]> producer = new MockProducer<>(new Cluster("test", List.of(), List.of(
+            partition(0), partition(1), partition(2)), Set.of(), Set.of()), true, null, new ByteArraySerializer(), new ByteArraySerializer());
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final Committer committer = new Committer();
     private ChangePublisher publisher;
@@ -99,12 +106,30 @@ class ChangePublisherTest {
     }
 
     @Test
-    void heartbeatsBetweenTransactionsMoveTheOffsetWithoutChanges() throws Exception {
+    void heartbeatsBetweenTransactionsGoToEveryPartitionAndMoveTheOffset() throws Exception {
         RecordChangeEvent<SourceRecord> heartbeat = event(heartbeat("COMMIT"));
         publisher.handleBatch(List.of(heartbeat), committer);
 
-        assertThat(producer.history()).extracting(ProducerRecord::topic).containsExactly("shop-offsets");
+        List<ProducerRecord<byte[], byte[]>> beats = producer.history().stream().filter(r -> r.topic().equals(TOPIC)).toList();
+        assertThat(beats).extracting(ProducerRecord::partition).containsExactly(0, 1, 2);
+        assertThat(beats).allSatisfy(r -> {
+            assertThat(r.key()).isNull();
+            assertThat(r.value()).isNull();
+        });
+        assertThat(beats).extracting(r -> Heartbeat.from(r.headers()).orElseThrow())
+                .containsExactly(new Heartbeat(lsn, 1_700_000_000_000L, 0, 3), new Heartbeat(lsn, 1_700_000_000_000L, 1, 3),
+                        new Heartbeat(lsn, 1_700_000_000_000L, 2, 3));
+        assertThat(producer.history()).extracting(ProducerRecord::topic).endsWith("shop-offsets");
+        assertThat(producer.commitCount()).isEqualTo(1);
         assertThat(committer.processed).containsExactly(heartbeat);
+    }
+
+    @Test
+    void aHeartbeatInsideASourceTransactionIsNotPublished() throws Exception {
+        publisher.handleBatch(List.of(event(marker("BEGIN", "BEGIN")), event(change(1)), event(heartbeat("INSERT"))), committer);
+
+        assertThat(producer.uncommittedRecords()).extracting(ProducerRecord::topic).containsExactly(TOPIC);
+        assertThat(producer.uncommittedRecords().get(0).headers().toArray()).isEmpty();
     }
 
     @Test
@@ -149,7 +174,12 @@ class ChangePublisherTest {
         offset.put("lsn", ++lsn);
         offset.put("lsn_proc", lsn);
         offset.put("messageType", messageType);
+        offset.put("ts_usec", 1_700_000_000_000_000L);
         return offset;
+    }
+
+    private static PartitionInfo partition(int p) {
+        return new PartitionInfo(TOPIC, p, null, new Node[0], new Node[0]);
     }
 
     private static RecordChangeEvent<SourceRecord> event(SourceRecord record) {

@@ -82,6 +82,11 @@ public final class BenchRun {
             long start = System.nanoTime();
             List<Long> lagSamples = drive(workload, () -> lag.of(pipeline.consumerGroups()));
             double sourceSeconds = (System.nanoTime() - start) / 1e9;
+            // exact: the warehouse is complete up to the source position where the workload stopped ...
+            if (!pipeline.awaitDrained(Duration.ofMinutes(10))) {
+                throw new IllegalStateException("the warehouse was not complete up to the source position within 10 minutes");
+            }
+            // ... and the end of the run is when the sink last wrote
             long done = awaitIdle(() -> BenchMeters.count(meters, "sluice.sink.rows.upserted")
                     + BenchMeters.count(meters, "sluice.sink.rows.deleted"), () -> lag.partitionsBehind(pipeline.consumerGroups()));
             return report(workload.changes(), (done - start) / 1e9, sourceSeconds, cpu, lagSamples,

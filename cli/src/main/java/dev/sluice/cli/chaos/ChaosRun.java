@@ -7,7 +7,13 @@ import dev.sluice.cli.local.WarehouseKind;
 import dev.sluice.cli.local.WarehouseTarget;
 import dev.sluice.cli.reconcile.Reconciler;
 import dev.sluice.cli.reconcile.TableComparison;
+import dev.sluice.cli.drain.CompletionTarget;
+import dev.sluice.cli.drain.FrontierWait;
+import dev.sluice.cli.drain.Lsn;
+import dev.sluice.cli.drain.SourcePosition;
+import dev.sluice.cli.drain.WarehouseFrontier;
 import dev.sluice.cli.status.ConsumerLag;
+import dev.sluice.sink.config.TableNameFormat;
 import dev.sluice.embedded.LocalKafkaBroker;
 import dev.sluice.embedded.PortCheck;
 import dev.sluice.embedded.PostgresServer;
@@ -15,8 +21,6 @@ import dev.sluice.schemas.registry.EmbeddedSchemaRegistry;
 import dev.sluice.transforms.replicate.ReplicationSpec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -24,7 +28,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -34,7 +37,8 @@ import java.util.concurrent.TimeUnit;
  * Crash consistency, shown rather than claimed: the three services run as separate processes
  * against one broker, registry and source; a shop workload writes inserts, updates and deletes
  * while a random service is killed with SIGKILL at random moments and restarted. Afterwards the
- * pipeline drains and every table is compared between source and warehouse.
+ * pipeline drains until the warehouse is complete up to the source position at which the load stopped,
+ * and every table is compared between source and warehouse; a mismatched key is traced through the topics.
  */
 public final class ChaosRun {
 
@@ -76,6 +80,7 @@ public final class ChaosRun {
             WarehouseTarget warehouse = settings.warehouse().target(postgres, "warehouse", settings.workDir());
             List<ServiceProcess> services = services(broker.bootstrapServers(), registry.url(), postgres, warehouse);
             List<String> killed = new ArrayList<>();
+            boolean complete;
             LoadGenerator load = new LoadGenerator(postgres.connect("shop"), settings.changesPerSecond(), settings.seed());
             try {
                 for (ServiceProcess service : services) {
@@ -86,11 +91,13 @@ public final class ChaosRun {
                         services.size(), settings.changesPerSecond(), settings.duration(), settings.kills());
                 killAtRandom(services, killed, random);
                 load.close();
-                out.printf("chaos: load stopped after %,d changes; draining ...%n", load.changes());
-                boolean drained = awaitDrained(broker.bootstrapServers(), services, Duration.ofMinutes(5));
-                if (!drained) {
-                    out.println("chaos: the pipeline did not drain within 5 minutes; comparing anyway");
-                }
+                CompletionTarget target = new CompletionTarget(SourcePosition.current(postgres.jdbcUrl("shop"), postgres.user(),
+                        postgres.password()), warehouseTables());
+                out.printf("chaos: load stopped after %,d changes at source position %s; draining ...%n", load.changes(),
+                        Lsn.format(target.lsn()));
+                complete = awaitComplete(broker.bootstrapServers(), services, warehouse, target, Duration.ofMinutes(5));
+                out.println(complete ? "chaos: drained: every table's frontier reached the source position"
+                        : "chaos: NOT drained within 5 minutes: " + shortfall(warehouse, target) + "; comparing anyway");
             } finally {
                 load.close();
                 for (ServiceProcess service : services) {
@@ -105,7 +112,15 @@ public final class ChaosRun {
             List<TableComparison> tables = new Reconciler(postgres.jdbcUrl("shop"), postgres.user(), postgres.password(),
                     warehouse.jdbcUrl(), warehouse.user(), warehouse.password()).compare(DemoSchema.TABLES);
             tables.forEach(t -> out.println("chaos: " + t.line()));
-            return new ChaosReport(load.changes(), killed.size(), killed, tables, offsetsMatch);
+            for (TableComparison t : tables) {
+                String key = t.matches() ? null : KeyTrace.keyOf(t.example());
+                if (key != null) {
+                    String name = t.table();
+                    KeyTrace.print(broker.bootstrapServers(), registry.url(),
+                            List.of("sluice." + name, ReplicationSpec.DEFAULT_PIPELINE + "." + name), key, out);
+                }
+            }
+            return new ChaosReport(load.changes(), killed.size(), killed, tables, offsetsMatch, complete);
         }
     }
 
@@ -115,7 +130,7 @@ public final class ChaosRun {
         List<String> ingest = new ArrayList<>(List.of("ingest"));
         ingest.addAll(common);
         ingest.addAll(List.of("--source-url", "postgresql://" + postgres.user() + "@localhost:" + postgres.port() + "/shop",
-                "--tables", String.join(",", DemoSchema.TABLES)));
+                "--tables", String.join(",", DemoSchema.TABLES), "--heartbeat-interval", "1s"));
         List<String> transform = new ArrayList<>(List.of("transform"));
         transform.addAll(common);
         transform.addAll(List.of("--state-dir", logs.resolve("streams").toString(), "--kafka-property", SESSION_TIMEOUT));
@@ -160,46 +175,62 @@ public final class ChaosRun {
         }
     }
 
+    private static String shortfall(WarehouseTarget warehouse, CompletionTarget target) {
+        try {
+            return target.shortfall(new WarehouseFrontier(warehouse).read(target.tables()));
+        } catch (Exception e) {
+            return "frontier unreadable while the sink holds the warehouse (" + e.getMessage() + ")";
+        }
+    }
+
+    private static List<String> warehouseTables() {
+        TableNameFormat names = new TableNameFormat(TableNameFormat.DEFAULT);
+        return DemoSchema.TABLES.stream().map(t -> names.tableFor(ReplicationSpec.DEFAULT_PIPELINE + "." + t)).toList();
+    }
+
     /**
-     * Drained: no topic of the pipeline has grown for ten seconds and neither consumer group is
-     * behind (a transaction marker's one offset of slack allowed).
+     * Waits until every table's completeness frontier in the warehouse reached the source position at which the load
+     * stopped ({@link CompletionTarget}), restarting a service that died on its own. A PostgreSQL warehouse is read
+     * while the sink runs. A DuckDB file admits one process, so once both consumer groups look caught up the worker is
+     * stopped cleanly and the file read; if the frontier is short it is started again and the wait goes on. Only the
+     * frontier decides; the lag just says when to look.
      */
-    private boolean awaitDrained(String bootstrap, List<ServiceProcess> services, Duration max) throws Exception {
+    private boolean awaitComplete(String bootstrap, List<ServiceProcess> services, WarehouseTarget warehouse,
+                                  CompletionTarget target, Duration max) throws Exception {
+        WarehouseFrontier frontier = new WarehouseFrontier(warehouse);
+        ServiceProcess connect = services.stream().filter(s -> s.name().equals("connect")).findFirst().orElseThrow();
+        FrontierWait.Check restartDead = () -> {
+            for (ServiceProcess service : services) {
+                if (!service.isAlive()) {
+                    service.start();
+                }
+            }
+        };
+        if (!warehouse.isDuckDb()) {
+            return FrontierWait.await(frontier, target, max, restartDead);
+        }
         List<String> groups = List.of("sluice-" + ReplicationSpec.DEFAULT_PIPELINE, "connect-" + SinkConnectorConfig.NAME);
         long deadline = System.nanoTime() + max.toNanos();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             ConsumerLag lag = new ConsumerLag(admin);
-            Map<TopicPartition, Long> last = Map.of();
-            long stableSince = System.nanoTime();
+            int caughtUp = 0;
             while (System.nanoTime() < deadline) {
                 Thread.sleep(1000);
-                for (ServiceProcess service : services) {
-                    if (!service.isAlive()) {
-                        service.start();
+                restartDead.run();
+                // heartbeats keep the topics growing, so "idle" is: both groups at their ends three times running
+                caughtUp = lag.partitionsBehind(groups) == 0 ? caughtUp + 1 : 0;
+                if (caughtUp >= 3) {
+                    connect.close();
+                    Map<String, Long> reached = frontier.read(target.tables());
+                    if (target.reachedBy(reached)) {
+                        return true;
                     }
-                }
-                Map<TopicPartition, Long> ends = pipelineEndOffsets(admin);
-                if (!ends.equals(last)) {
-                    last = ends;
-                    stableSince = System.nanoTime();
-                } else if (System.nanoTime() - stableSince > Duration.ofSeconds(10).toNanos()
-                        && lag.partitionsBehind(groups) == 0) {
-                    return true;
+                    out.println("chaos: caught up but not complete: " + target.shortfall(reached) + "; starting the worker again");
+                    connect.start();
+                    caughtUp = 0;
                 }
             }
         }
         return false;
-    }
-
-    private static Map<TopicPartition, Long> pipelineEndOffsets(Admin admin) throws Exception {
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        for (var description : admin.describeTopics(admin.listTopics().names().get(10, TimeUnit.SECONDS)
-                .stream().filter(t -> t.startsWith("sluice.") || t.startsWith(ReplicationSpec.DEFAULT_PIPELINE + "."))
-                .toList()).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
-            description.partitions().forEach(p -> request.put(new TopicPartition(description.name(), p.partition()), OffsetSpec.latest()));
-        }
-        Map<TopicPartition, Long> ends = new HashMap<>();
-        admin.listOffsets(request).all().get(10, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp, info.offset()));
-        return ends;
     }
 }

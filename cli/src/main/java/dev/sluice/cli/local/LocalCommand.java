@@ -202,13 +202,12 @@ public final class LocalCommand implements Callable<Integer> {
             } else {
                 out.println("Draining the pipeline ...");
             }
-            boolean drained = pipeline.awaitDrained(Duration.ofSeconds(5), Duration.ofMinutes(5));
+            boolean drained = pipeline.awaitDrained(Duration.ofMinutes(5));
             PipelineCounters last = PipelineCounters.read(Metrics.globalRegistry);
             out.println(StatusLine.format(last, before, (System.nanoTime() - beforeAt) / 1e9,
                     load == null ? -1 : load.changes(), lag.of(pipeline.consumerGroups())));
-            if (!drained) {
-                out.println("The pipeline was still moving after 5 minutes of draining.");
-            }
+            out.println(drained ? "Drained: every replicated table is complete up to the source position at which writing stopped."
+                    : "The warehouse was not complete up to the source position after 5 minutes of draining.");
         }
         List<String> replicated = pipeline.tables();
         // The warehouse must be closed by the sink before it can be read (DuckDB: one process, one writer).

@@ -1,8 +1,10 @@
 package dev.sluice.cli.local;
 
 import dev.sluice.cli.source.SourceUrl;
-import dev.sluice.cli.status.ConsumerLag;
-import dev.sluice.cli.status.PipelineCounters;
+import dev.sluice.cli.drain.CompletionTarget;
+import dev.sluice.cli.drain.FrontierWait;
+import dev.sluice.cli.drain.SourcePosition;
+import dev.sluice.cli.drain.WarehouseFrontier;
 import dev.sluice.embedded.ConnectWorker;
 import dev.sluice.ingest.IngestService;
 import dev.sluice.ingest.IngestSettings;
@@ -11,9 +13,7 @@ import dev.sluice.ingest.source.TableId;
 import dev.sluice.transforms.replicate.ReplicationSpec;
 import dev.sluice.transforms.runtime.TransformConfig;
 import dev.sluice.transforms.runtime.TransformService;
-import io.micrometer.core.instrument.Metrics;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import dev.sluice.sink.config.TableNameFormat;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +30,7 @@ import java.util.Map;
 public final class ReplicationPipeline implements AutoCloseable {
 
     public static final String PIPELINE = ReplicationSpec.DEFAULT_PIPELINE;
+    static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
 
     /**
      * @param tables     schema.table names to replicate; empty = every table with a primary key
@@ -74,6 +75,8 @@ public final class ReplicationPipeline implements AutoCloseable {
                 .schemaRegistryUrl(s.registryUrl())
                 .topicPartitions(s.topicPartitions())
                 .snapshotMode(s.snapshotMode())
+                // a second: drains and idle tables' freshness wait for the next heartbeat
+                .heartbeatInterval(HEARTBEAT_INTERVAL)
                 .build();
     }
 
@@ -165,30 +168,27 @@ public final class ReplicationPipeline implements AutoCloseable {
     }
 
     /**
-     * Waits until the pipeline has drained: no stage has moved for {@code quiet} and no consumer
-     * group is behind its input. Once the source stopped writing, that means every change has
-     * reached the warehouse. Gives up after {@code max} and returns false.
+     * Waits until every warehouse holds every change the source committed before this call: the source's WAL
+     * position is read now, and each replicated table's completeness frontier must reach it ({@link CompletionTarget}).
+     * Call once the source stopped writing. Fails fast when ingest stopped; gives up after {@code max} and returns false.
      */
-    public boolean awaitDrained(Duration quiet, Duration max) throws InterruptedException {
+    public boolean awaitDrained(Duration max) throws Exception {
+        CompletionTarget target = new CompletionTarget(SourcePosition.current(settings.source().jdbcUrl(),
+                settings.source().user(), settings.source().password()), warehouseTables());
         long deadline = System.nanoTime() + max.toNanos();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
-            ConsumerLag lag = new ConsumerLag(admin);
-            PipelineCounters last = PipelineCounters.read(Metrics.globalRegistry);
-            long stableSince = System.nanoTime();
-            while (System.nanoTime() < deadline) {
-                Thread.sleep(250);
-                throwIfFailed();
-                PipelineCounters now = PipelineCounters.read(Metrics.globalRegistry);
-                if (!now.sameProgressAs(last)) {
-                    last = now;
-                    stableSince = System.nanoTime();
-                } else if (System.nanoTime() - stableSince >= quiet.toNanos()
-                        && lag.partitionsBehind(consumerGroups()) == 0) {
-                    return true;
-                }
+        for (WarehouseTarget warehouse : settings.warehouses()) {
+            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            if (!FrontierWait.await(new WarehouseFrontier(warehouse), target, left, this::throwIfFailed)) {
+                return false;
             }
         }
-        return false;
+        return true;
+    }
+
+    /** The warehouse tables the replicated source tables land in (the sink's default table.name.format). */
+    public List<String> warehouseTables() {
+        TableNameFormat names = new TableNameFormat(TableNameFormat.DEFAULT);
+        return tables().stream().map(t -> names.tableFor(PIPELINE + "." + t)).toList();
     }
 
     /** Stops the sink first, then transforms, then ingest, so each stops with its input idle. */

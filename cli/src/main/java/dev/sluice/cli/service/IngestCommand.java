@@ -3,10 +3,12 @@ package dev.sluice.cli.service;
 import dev.sluice.cli.source.SourceUrl;
 import dev.sluice.ingest.IngestService;
 import dev.sluice.ingest.IngestSettings;
+import dev.sluice.cli.local.DurationOption;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -46,6 +48,11 @@ public final class IngestCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "1", description = "Partitions of new change topics (default: ${DEFAULT-VALUE}).")
     int partitions;
 
+    @Option(names = "--heartbeat-interval", defaultValue = "5s", converter = DurationOption.class, paramLabel = "DURATION",
+            description = "How often the source position is sent downstream, so the warehouse knows it is complete up to it"
+                    + " even while tables are idle (default: ${DEFAULT-VALUE}).")
+    Duration heartbeatInterval;
+
     @Override
     public Integer call() throws Exception {
         if (!kafka.kafkaProperties.isEmpty()) {
@@ -63,6 +70,7 @@ public final class IngestCommand implements Callable<Integer> {
                 .slotName(slot)
                 .publicationName(publication)
                 .slotLagWarningBytes(slotLagWarningMb * 1024 * 1024)
+                .heartbeatInterval(heartbeatInterval)
                 .build();
         IngestService ingest = new IngestService(settings);
         ingest.start();

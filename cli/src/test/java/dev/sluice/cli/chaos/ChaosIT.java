@@ -25,6 +25,7 @@ class ChaosIT {
         assertThat(report.kills()).isEqualTo(3);
         assertThat(report.changesMade()).isGreaterThan(10_000);
         assertThat(report.rowsCompared()).isGreaterThan(1_000);
+        assertThat(report.complete()).as("every table's frontier reached the source position at which the load stopped").isTrue();
         assertThat(report.rowsMissing()).isZero();
         assertThat(report.rowsExtra()).isZero();
         assertThat(report.rowsDifferent()).isZero();

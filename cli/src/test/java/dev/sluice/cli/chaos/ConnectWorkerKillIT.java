@@ -25,6 +25,7 @@ class ConnectWorkerKillIT {
         System.out.println(report.summary());
         assertThat(report.killed()).hasSize(4).containsOnly("connect");
         assertThat(report.rowsCompared()).isGreaterThan(1_000);
+        assertThat(report.complete()).as("every table's frontier reached the source position at which the load stopped").isTrue();
         assertThat(report.rowsMissing()).isZero();
         assertThat(report.rowsExtra()).isZero();
         assertThat(report.rowsDifferent()).isZero();

@@ -79,7 +79,11 @@ final class DisorderlyRelay implements AutoCloseable {
         try {
             while (running.get()) {
                 List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
-                consumer.poll(Duration.ofMillis(200)).forEach(batch::add);
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (r.value() != null) {
+                        batch.add(r); // source heartbeats (no key, no value) are not relayed
+                    }
+                });
                 List<ConsumerRecord<byte[], byte[]>> replays = replayNext;
                 replayNext = new ArrayList<>();
                 for (ConsumerRecord<byte[], byte[]> record : batch) {

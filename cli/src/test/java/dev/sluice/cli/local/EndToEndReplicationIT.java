@@ -72,7 +72,7 @@ class EndToEndReplicationIT {
             Reconciler toPostgres = reconciler(source, pgWarehouse);
             await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2))
                     .until(() -> Reconciler.allMatch(toPostgres.compare(tables)));
-            assertThat(pipeline.awaitDrained(Duration.ofSeconds(5), Duration.ofMinutes(3))).isTrue();
+            assertThat(pipeline.awaitDrained(Duration.ofMinutes(3))).isTrue();
         }
 
         assertThat(load.changes()).isGreaterThanOrEqualTo(CHANGES);

@@ -54,6 +54,9 @@ final class PlainAvroReader {
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     byte[] bytes = r.value();
+                    if (bytes == null) {
+                        continue; // a source heartbeat
+                    }
                     assertThat(bytes[0]).as("magic byte").isZero();
                     int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
                     Schema writer = schemas.computeIfAbsent(id, i -> fetch(http, registryUrl, i));

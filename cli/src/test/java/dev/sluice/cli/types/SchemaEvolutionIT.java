@@ -131,7 +131,7 @@ class SchemaEvolutionIT {
             pipeline.startSink("strict-duckdb", strictDuckdb, "evolve");
             pipeline.startSink("strict-postgres", strictPostgres, "evolve");
             awaitEqual(pipeline, toStrictPostgres);
-            assertThat(pipeline.awaitDrained(Duration.ofSeconds(3), Duration.ofMinutes(1))).isTrue();
+            assertThat(pipeline.awaitDrained(Duration.ofMinutes(1))).isTrue();
 
             // a table created while the pipeline runs (ingest captures it once it is configured, below)
             try (Connection c = infra.postgres.connect("evo_source"); Statement s = c.createStatement()) {
@@ -158,7 +158,7 @@ class SchemaEvolutionIT {
                 toPostgres.compare(List.of("public.added_later")).forEach(r -> System.out.println("NEWTABLE " + r.line()));
                 throw e;
             }
-            assertThat(pipeline.awaitDrained(Duration.ofSeconds(3), Duration.ofMinutes(1))).isTrue();
+            assertThat(pipeline.awaitDrained(Duration.ofMinutes(1))).isTrue();
         }
         assertMatches(reconciler(source, duckdb).compare(List.of("public.added_later")));
         for (WarehouseTarget warehouse : List.of(postgres, duckdb, strictPostgres, strictDuckdb)) {

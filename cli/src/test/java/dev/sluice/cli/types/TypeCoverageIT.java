@@ -115,7 +115,7 @@ class TypeCoverageIT {
             }
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
                     .untilAsserted(() -> assertThat(read(pgWarehouse.open(), false)).isEqualTo(read(infra.postgres.connect("types_source"), false)));
-            assertThat(pipeline.awaitDrained(Duration.ofSeconds(3), Duration.ofMinutes(1))).isTrue();
+            assertThat(pipeline.awaitDrained(Duration.ofMinutes(1))).isTrue();
         }
 
         Map<Integer, Map<String, Object>> expected = read(infra.postgres.connect("types_source"), false);

@@ -9,6 +9,9 @@ import org.apache.kafka.common.config.ConfigException;
  * The result is one identifier (quoted as a whole), never split on dots.
  */
 public final class TableNameFormat {
+    /** The sink's default {@code table.name.format}. */
+    public static final String DEFAULT = "${table}";
+
     private final String format;
 
     public TableNameFormat(String format) {

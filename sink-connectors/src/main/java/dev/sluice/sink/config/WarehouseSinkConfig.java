@@ -47,7 +47,7 @@ public final class WarehouseSinkConfig extends AbstractConfig {
             .define(CONNECTION_PASSWORD, Type.PASSWORD, null, Importance.HIGH,
                     "Database password (PostgreSQL; ignored by DuckDB). Use a config provider (${env:...}, ${file:...}) "
                             + "rather than the plain value.", CONNECTION_GROUP, 3, Width.MEDIUM, "Password")
-            .define(TABLE_NAME_FORMAT, Type.STRING, "${table}", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            .define(TABLE_NAME_FORMAT, Type.STRING, TableNameFormat.DEFAULT, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Target table name for a topic: ${table} is the topic's last dot-separated part, ${schema} the one "
                             + "before it, ${topic} the whole topic. The result is one quoted identifier.",
                     WRITES_GROUP, 1, Width.MEDIUM, "Table name format")

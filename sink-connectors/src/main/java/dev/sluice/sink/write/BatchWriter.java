@@ -21,7 +21,7 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Writes one {@link LatestVersionBatch} in a single database transaction: per table, DDL if needed, the rows into a
  * temporary staging table, then one version-guarded upsert (and one delete statement) from it; then the
- * progress row per table and the next offsets. Either all of it commits or none of it does, so the stored
+ * source heartbeats' frontier, the progress row per table and the next offsets. Either all of it commits or none of it does, so the stored
  * offsets always describe exactly the rows applied. Holds the database's write lock for the whole transaction.
  */
 public final class BatchWriter {
@@ -33,6 +33,7 @@ public final class BatchWriter {
     private final InsertMode insertMode;
     private final SinkMetrics metrics;
     private final String stagingPrefix;
+    private final FrontierStore frontier = new FrontierStore();
 
     public BatchWriter(Dialect dialect, TableManager tables, OffsetStore offsets, DeleteMode deleteMode, InsertMode insertMode,
                        SinkMetrics metrics, String stagingPrefix) {
@@ -58,6 +59,7 @@ public final class BatchWriter {
             for (Map.Entry<String, Collection<RowRecord>> e : batch.rowsByTable().entrySet()) {
                 applied.add(writeTable(connection, e.getKey(), e.getValue(), stagingPrefix + (n++)));
             }
+            saveProgress(connection, applied, batch.heartbeats());
             Map<TopicPartition, Long> next = batch.nextOffsets();
             offsets.save(connection, next);
             c.commit();
@@ -113,8 +115,27 @@ public final class BatchWriter {
             };
         }
         execute(connection, sql.dropStaging(staging));
-        offsets.saveProgress(connection, table, maxSourceTs, maxVersion);
-        return new Applied(table, upserted, deleted, shape.droppedValues(), rows);
+        return new Applied(table, upserted, deleted, shape.droppedValues(), rows, maxSourceTs, maxVersion);
+    }
+
+    /**
+     * One progress row per table touched: the newest row applied, and the completeness frontier once this batch's
+     * heartbeats have moved it (written after the rows, in the same transaction, so it never runs ahead of them).
+     */
+    private void saveProgress(WarehouseConnection connection, List<Applied> applied, Collection<FrontierStore.Position> heartbeats)
+            throws SQLException {
+        frontier.save(connection, heartbeats);
+        Set<String> tablesTouched = new LinkedHashSet<>();
+        applied.forEach(a -> tablesTouched.add(a.table()));
+        heartbeats.forEach(h -> tablesTouched.add(h.table()));
+        Set<String> beaten = new LinkedHashSet<>();
+        heartbeats.forEach(h -> beaten.add(h.table()));
+        for (String table : tablesTouched) {
+            Applied rows = applied.stream().filter(a -> a.table().equals(table)).findFirst().orElse(null);
+            FrontierStore.Complete complete = beaten.contains(table) ? frontier.complete(connection, table).orElse(null) : null;
+            offsets.saveProgress(connection, table, rows == null ? null : rows.maxSourceTs(),
+                    rows == null ? null : rows.maxVersion(), complete);
+        }
     }
 
     private static long update(WarehouseConnection connection, String statement) throws SQLException {
@@ -145,7 +166,8 @@ public final class BatchWriter {
         }
     }
 
-    private record Applied(String table, long upserted, long deleted, long droppedFields, Collection<RowRecord> rows) {
+    private record Applied(String table, long upserted, long deleted, long droppedFields, Collection<RowRecord> rows,
+                           Long maxSourceTs, long maxVersion) {
         void report(SinkMetrics metrics, long committedAt) {
             metrics.upserted(table, upserted);
             metrics.deleted(table, deleted);

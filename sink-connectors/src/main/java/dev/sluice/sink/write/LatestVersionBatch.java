@@ -48,12 +48,25 @@ public final class LatestVersionBatch {
         }
     }
     private final Map<TopicPartition, Long> nextOffsets = new HashMap<>();
+    /** Per table, partition and origin: the newest source heartbeat seen since the last clear. */
+    private final Map<FrontierStore.Position, FrontierStore.Position> heartbeats = new LinkedHashMap<>();
     private int records;
 
     public void add(RowRecord row) {
         tables.computeIfAbsent(row.table(), t -> new LinkedHashMap<>())
                 .compute(row.keyIdentity(), (key, slot) -> (slot == null ? new Slot(null, null) : slot).with(row));
         consumed(row.partition(), row.offset());
+    }
+
+    /** A source heartbeat: moves the table's completeness frontier when the batch is written. */
+    public void heartbeat(FrontierStore.Position position, long offset) {
+        heartbeats.merge(position, position, (old, now) -> now.lsn() >= old.lsn() ? now : old);
+        consumed(position.partition(), offset);
+    }
+
+    /** The newest heartbeat per table, partition and origin since the last clear. */
+    public Collection<FrontierStore.Position> heartbeats() {
+        return heartbeats.values();
     }
 
     /** A record that writes nothing (tombstone, ignored delete) but still moves the partition's position. */
@@ -95,6 +108,7 @@ public final class LatestVersionBatch {
         tables.values().forEach(slots -> slots.values().removeIf(slot ->
                 gone.contains((slot.live() != null ? slot.live() : slot.delete()).partition())));
         nextOffsets.keySet().removeAll(gone);
+        heartbeats.keySet().removeIf(p -> gone.contains(p.partition()));
         if (nextOffsets.isEmpty()) {
             clear();
         }
@@ -103,6 +117,7 @@ public final class LatestVersionBatch {
     public void clear() {
         tables.clear();
         nextOffsets.clear();
+        heartbeats.clear();
         records = 0;
     }
 }

@@ -19,7 +19,8 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * The warehouse's own record of what has been applied: {@code _sluice_offsets} (next offset to consume per
  * connector and partition) and {@code _sluice_progress} (per table, the newest source commit time and version
- * applied). Both are written inside the batch's transaction, which is what makes the sink exactly-once.
+ * applied, and the completeness frontier of {@link FrontierStore}). All are written inside the batch's transaction,
+ * which is what makes the sink exactly-once.
  */
 public final class OffsetStore {
     public static final String OFFSETS_TABLE = "_sluice_offsets";
@@ -31,6 +32,7 @@ public final class OffsetStore {
     private static final int ROWS_PER_STATEMENT = 1_000;
 
     private final String connector;
+    private final FrontierStore frontier = new FrontierStore();
 
     public OffsetStore(String connector) {
         this.connector = connector;
@@ -45,7 +47,11 @@ public final class OffsetStore {
                     + ", " + quote("partition") + "))");
             s.execute("CREATE TABLE IF NOT EXISTS " + PROGRESS + " (" + quote("table_name") + " VARCHAR NOT NULL PRIMARY KEY, "
                     + quote("source_ts") + " BIGINT, " + quote("version") + " BIGINT, " + quote("committed_at") + " TIMESTAMPTZ)");
+            // the completeness frontier (FrontierStore), added to warehouses created before it existed
+            s.execute("ALTER TABLE " + PROGRESS + " ADD COLUMN IF NOT EXISTS " + quote("complete_version") + " BIGINT");
+            s.execute("ALTER TABLE " + PROGRESS + " ADD COLUMN IF NOT EXISTS " + quote("complete_ts") + " BIGINT");
         }
+        frontier.createTable(connection);
     }
 
     /** The stored next offsets of the given partitions; partitions never written are absent. */
@@ -94,24 +100,39 @@ public final class OffsetStore {
         }
     }
 
-    /** Moves the table's progress forward (never back); call inside the batch's transaction. */
-    public void saveProgress(WarehouseConnection connection, String table, Long sourceTs, long version) throws SQLException {
+    /**
+     * Moves the table's progress forward (never back): the newest row applied ({@code sourceTs}, {@code version}; null when
+     * this batch wrote none) and the completeness frontier ({@code complete}; null when unchanged). Call inside the batch's
+     * transaction.
+     */
+    public void saveProgress(WarehouseConnection connection, String table, Long sourceTs, Long version,
+                             FrontierStore.Complete complete) throws SQLException {
         String p = quote("p");
+        List<String> columns = List.of("source_ts", "version", "complete_version", "complete_ts");
+        StringBuilder set = new StringBuilder();
+        for (String c : columns) {
+            set.append(quote(c)).append(" = GREATEST(").append(p).append('.').append(quote(c)).append(", EXCLUDED.")
+                    .append(quote(c)).append("), ");
+        }
         String sql = "INSERT INTO " + PROGRESS + " AS " + p + " (" + quote("table_name") + ", " + quote("source_ts") + ", "
-                + quote("version") + ", " + quote("committed_at") + ") VALUES (?, ?, ?, CURRENT_TIMESTAMP) ON CONFLICT ("
-                + quote("table_name") + ") DO UPDATE SET "
-                + quote("source_ts") + " = GREATEST(" + p + "." + quote("source_ts") + ", EXCLUDED." + quote("source_ts") + "), "
-                + quote("version") + " = GREATEST(" + p + "." + quote("version") + ", EXCLUDED." + quote("version") + "), "
-                + quote("committed_at") + " = EXCLUDED." + quote("committed_at");
+                + quote("version") + ", " + quote("complete_version") + ", " + quote("complete_ts") + ", " + quote("committed_at")
+                + ") VALUES (?, ?, ?, ?, ?, CURRENT_TIMESTAMP) ON CONFLICT (" + quote("table_name") + ") DO UPDATE SET "
+                + set + quote("committed_at") + " = EXCLUDED." + quote("committed_at");
         try (PreparedStatement ps = connection.jdbc().prepareStatement(sql)) {
             ps.setString(1, table);
-            if (sourceTs == null) {
-                ps.setNull(2, java.sql.Types.BIGINT);
-            } else {
-                ps.setLong(2, sourceTs);
-            }
-            ps.setLong(3, version);
+            setLong(ps, 2, sourceTs);
+            setLong(ps, 3, version);
+            setLong(ps, 4, complete == null ? null : complete.version());
+            setLong(ps, 5, complete == null ? null : complete.sourceTs());
             ps.executeUpdate();
+        }
+    }
+
+    private static void setLong(PreparedStatement ps, int index, Long value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, java.sql.Types.BIGINT);
+        } else {
+            ps.setLong(index, value);
         }
     }
 }

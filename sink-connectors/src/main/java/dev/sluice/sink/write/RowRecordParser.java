@@ -111,6 +111,11 @@ public final class RowRecordParser {
                 record.kafkaOffset(), keyColumns, identity, columns, version, sourceTs, deleted);
     }
 
+    /** The warehouse table a topic's records go to ({@code table.name.format}). */
+    public String tableFor(String topic) {
+        return tables.computeIfAbsent(topic, tableNames::tableFor);
+    }
+
     /** One TopicPartition instance per partition, not one per record. */
     public TopicPartition partition(String topic, int partition) {
         return partitions.computeIfAbsent(topic, t -> new HashMap<>()).computeIfAbsent(partition, p -> new TopicPartition(topic, p));

@@ -20,7 +20,8 @@ import org.apache.kafka.streams.processor.TopicNameExtractor;
  * The replication pipeline as a Kafka Streams topology, built without touching the network:
  * change topics matching {@code <prefix>.<schema>.<table>} (a pattern subscription, so new tables are
  * picked up) -> skip tombstones -> {@link Dedupe} -> {@link ChangeUnwrapper} -> row topic
- * {@code <pipeline>.<schema>.<table>}.
+ * {@code <pipeline>.<schema>.<table>}; source heartbeats go to every partition of the row topic
+ * ({@link HeartbeatRelay}).
  *
  * <p>Keys pass through unchanged; the record timestamp stays the source commit time; the output topics
  * must exist (the runtime creates them). Every processor is named, so the topology description and the
@@ -46,11 +47,13 @@ public final class ReplicationTopology {
         ChangeUnwrapper unwrapper = new ChangeUnwrapper();
         StreamsBuilder builder = new StreamsBuilder();
 
-        KStream<GenericRecord, GenericRecord> changes = builder
-                .stream(spec.inputPattern(), Consumed.with(keySerde, valueSerde).withName(SOURCE))
-                .peek((key, value) -> metrics.recordsIn().increment(), Named.as("count-in"))
-                // the change-topic contract has no tombstones; should one appear, it carries no change
-                .filter((key, value) -> value != null, Named.as("skip-tombstones"));
+        KStream<GenericRecord, GenericRecord> input = builder
+                .stream(spec.inputPattern(), Consumed.with(keySerde, valueSerde).withName(SOURCE));
+        HeartbeatRelay.apply(input, rowTopic(spec), keySerde, valueSerde);
+        // heartbeats (and tombstones, which the change-topic contract rules out) carry no change
+        KStream<GenericRecord, GenericRecord> changes = input
+                .filter((key, value) -> value != null, Named.as("skip-tombstones"))
+                .peek((key, value) -> metrics.recordsIn().increment(), Named.as("count-in"));
 
         Dedupe.apply(changes, spec.dedupeRetention(), new ChangeEventId(), metrics.duplicates())
                 .mapValues(unwrapper::unwrap, Named.as("unwrap"))

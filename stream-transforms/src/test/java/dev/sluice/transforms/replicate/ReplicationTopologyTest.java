@@ -3,6 +3,7 @@ package dev.sluice.transforms.replicate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.schemas.heartbeat.Heartbeat;
 import dev.sluice.transforms.errors.DeadLetters;
 import dev.sluice.transforms.metrics.TransformMetrics;
 import dev.sluice.transforms.testkit.Envelopes;
@@ -58,6 +59,24 @@ class ReplicationTopologyTest {
     @AfterEach
     void closeDriver() {
         driver.close();
+    }
+
+    @Test
+    void aSourceHeartbeatFollowsTheRowsBeforeItWithItsHeadersAndIsNotCountedAsAChange() {
+        ordersIn.pipeInput(orders.key(1), orders.insert(1, "10.00", 100L, T0), T0);
+        Heartbeat beat = new Heartbeat(150L, T0 + 500, 2, 3);
+        ordersIn.pipeInput(new TestRecord<>(null, null, beat.toHeaders(), T0 + 500));
+        ordersIn.pipeInput(orders.key(2), orders.insert(2, "12.00", 200L, T0 + 1000), T0 + 1000);
+
+        List<TestRecord<GenericRecord, GenericRecord>> out = ordersOut.readRecordsToList();
+
+        assertThat(out).hasSize(3);
+        assertThat(out.get(1).key()).isNull();
+        assertThat(out.get(1).value()).isNull();
+        assertThat(Heartbeat.from(out.get(1).headers())).contains(beat);
+        assertThat(out.get(0).value().get(ChangeUnwrapper.VERSION)).isEqualTo(100L);
+        assertThat(out.get(2).value().get(ChangeUnwrapper.VERSION)).isEqualTo(200L);
+        assertThat(registry.get(TransformMetrics.RECORDS_IN).counter().count()).isEqualTo(2);
     }
 
     @Test

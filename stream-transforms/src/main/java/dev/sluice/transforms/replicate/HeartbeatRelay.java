@@ -1,0 +1,62 @@
+package dev.sluice.transforms.replicate;
+
+import dev.sluice.schemas.heartbeat.Heartbeat;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.StreamPartitioner;
+import org.apache.kafka.streams.processor.TopicNameExtractor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.common.serialization.Serde;
+
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * Passes source heartbeats ({@link Heartbeat}: no key, no value, headers) from a change topic to every partition of
+ * its row topic. A task handles one change-topic partition in order and sends through one producer, so on every
+ * row-topic partition the heartbeat lands after every row derived from the changes before it: the sink can then
+ * record "complete up to this LSN" for the rows of that origin. Headers, and so the origin partition, pass unchanged.
+ */
+final class HeartbeatRelay {
+
+    private HeartbeatRelay() {
+    }
+
+    static void apply(KStream<GenericRecord, GenericRecord> changes, TopicNameExtractor<GenericRecord, GenericRecord> rowTopic,
+                      Serde<GenericRecord> keySerde, Serde<GenericRecord> valueSerde) {
+        changes.processValues(OnlyHeartbeats::new, Named.as("heartbeats"))
+                .to(rowTopic, Produced.with(keySerde, valueSerde).withStreamPartitioner(new EveryPartition())
+                        .withName("heartbeat-sink"));
+    }
+
+    /** Forwards heartbeat records and nothing else. */
+    private static final class OnlyHeartbeats implements FixedKeyProcessor<GenericRecord, GenericRecord, GenericRecord> {
+        private FixedKeyProcessorContext<GenericRecord, GenericRecord> context;
+
+        @Override
+        public void init(FixedKeyProcessorContext<GenericRecord, GenericRecord> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(FixedKeyRecord<GenericRecord, GenericRecord> record) {
+            if (record.value() == null && Heartbeat.isHeartbeat(record.headers())) {
+                context.forward(record);
+            }
+        }
+    }
+
+    /** Multicasts to all partitions of the output topic. */
+    private static final class EveryPartition implements StreamPartitioner<GenericRecord, GenericRecord> {
+        @Override
+        public Optional<Set<Integer>> partitions(String topic, GenericRecord key, GenericRecord value, int numPartitions) {
+            return Optional.of(IntStream.range(0, numPartitions).boxed().collect(Collectors.toSet()));
+        }
+    }
+}
