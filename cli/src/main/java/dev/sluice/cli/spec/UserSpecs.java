@@ -141,8 +141,6 @@ public final class UserSpecs {
         };
         try {
             ColumnCheck.check(spec, latest);
-        } catch (InvalidSpecException e) {
-            throw e;
         } catch (IllegalArgumentException e) {
             throw new InvalidSpecException(e.getMessage());
         }
