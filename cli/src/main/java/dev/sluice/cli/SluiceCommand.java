@@ -9,6 +9,9 @@ import dev.sluice.cli.service.ConnectCommand;
 import dev.sluice.cli.service.IngestCommand;
 import dev.sluice.cli.service.TransformCommand;
 import dev.sluice.cli.slot.SlotCommand;
+import dev.sluice.cli.spec.InvalidSpecException;
+import dev.sluice.cli.spec.SpecCommand;
+import dev.sluice.transforms.pipeline.spec.PipelineSpecException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,7 +19,8 @@ import picocli.CommandLine.Command;
 @Command(name = "sluice", mixinStandardHelpOptions = true, version = "sluice 0.1.0",
         description = "Streaming CDC from PostgreSQL through Kafka into your warehouse.",
         subcommands = {LocalCommand.class, ReconcileCommand.class, IngestCommand.class, TransformCommand.class,
-                ConnectCommand.class, ChaosCommand.class, BenchCommand.class, BackfillCommand.class, SlotCommand.class})
+                ConnectCommand.class, ChaosCommand.class, BenchCommand.class, BackfillCommand.class, SlotCommand.class,
+                SpecCommand.class})
 public final class SluiceCommand implements Runnable {
 
     @Override
@@ -28,7 +32,10 @@ public final class SluiceCommand implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    /** The command line with Sluice's error handling: a failure is its one-sentence message, not a stack trace. */
+    /**
+     * The command line with Sluice's error handling: a failure is its one-sentence message, not a stack trace,
+     * and exit code 2, or 1 for a pipeline spec that cannot run (as {@code sluice spec check} answers for one).
+     */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new SluiceCommand());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -36,8 +43,17 @@ public final class SluiceCommand implements Runnable {
             if (System.getenv("SLUICE_DEBUG") != null) {
                 e.printStackTrace(commandLine.getErr());
             }
-            return 2;
+            return isSpecProblem(e) ? 1 : 2;
         });
         return cli;
+    }
+
+    private static boolean isSpecProblem(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PipelineSpecException || t instanceof InvalidSpecException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -4,23 +4,31 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One Sluice service ({@code sluice ingest|transform|connect}) in its own JVM, started with this
  * process's java and classpath, its output appended to a log file. {@link #kill()} is SIGKILL: no
- * shutdown hook runs, exactly like a crashed pod.
+ * shutdown hook runs, exactly like a crashed pod. Other end-to-end tests start services the same way.
  */
-final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
 
     private final String name;
     private final List<String> command;
     private final Path log;
+    private final Map<String, String> environment;
     private Process process;
 
-    ServiceProcess(String name, List<String> sluiceArgs, Path log) {
+    public ServiceProcess(String name, List<String> sluiceArgs, Path log) {
+        this(name, sluiceArgs, log, Map.of());
+    }
+
+    /** @param environment variables added to this process's environment (e.g. a mask step's salt) */
+    public ServiceProcess(String name, List<String> sluiceArgs, Path log, Map<String, String> environment) {
         this.name = name;
         this.log = log;
+        this.environment = Map.copyOf(environment);
         String java = ProcessHandle.current().info().command().orElse("java");
         this.command = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC",
                 "-Dsluice.log.file=" + log.resolveSibling(name + ".detail.log"),
@@ -28,23 +36,30 @@ final class ServiceProcess implements AutoCloseable {
         this.command.addAll(sluiceArgs);
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    void start() throws IOException {
-        process = new ProcessBuilder(command)
+    public void start() throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(environment);
+        process = builder.start();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process != null && process.isAlive();
     }
 
+    /** The exit code once the process has ended, empty while it runs. */
+    public java.util.OptionalInt exitCode() {
+        return process == null || process.isAlive() ? java.util.OptionalInt.empty()
+                : java.util.OptionalInt.of(process.exitValue());
+    }
+
     /** SIGKILL, then wait until the process is gone. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }

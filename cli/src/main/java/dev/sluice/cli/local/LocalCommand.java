@@ -6,6 +6,7 @@ import dev.sluice.cli.demo.LoadGenerator;
 import dev.sluice.cli.reconcile.Reconciler;
 import dev.sluice.cli.reconcile.TableComparison;
 import dev.sluice.cli.source.SourceUrl;
+import dev.sluice.cli.spec.LocalSpecs;
 import dev.sluice.cli.status.ConsumerLag;
 import dev.sluice.cli.status.PipelineCounters;
 import dev.sluice.cli.status.StatusLine;
@@ -92,11 +93,17 @@ public final class LocalCommand implements Callable<Integer> {
             description = "How often to print the status line (default: ${DEFAULT-VALUE}).")
     Duration statusInterval;
 
+    @Option(names = "--spec", paramLabel = "PATH",
+            description = "Also run this pipeline spec (YAML, or a directory of *.yaml/*.yml specs; repeatable) beside "
+                    + "replication, its outputs into the warehouse.")
+    List<Path> specs = new ArrayList<>();
+
     private final PrintStream out = System.out;
 
     @Override
     public Integer call() throws Exception {
         IngestSettings.checkSnapshotMode(snapshotMode);
+        LocalSpecs userSpecs = LocalSpecs.load(specs, sourceUrl == null);
         SourceUrl sourceForUser = sourceUrl == null ? null : SourceUrl.parse(sourceUrl);
         if (home == null) {
             home = sourceForUser == null ? Path.of(".sluice")
@@ -153,6 +160,8 @@ public final class LocalCommand implements Callable<Integer> {
                         home.toAbsolutePath().resolve("shop"), DemoPipelines.environment(System::getenv)));
                 pipeline.startSink(SinkConnectorConfig.NAME + "-shop", target, DemoPipelines.WAREHOUSE_TOPICS);
             }
+
+            userSpecs.start(pipeline, running, broker.bootstrapServers(), registry.url(), home.toAbsolutePath(), target, out);
 
             LoadGenerator load = null;
             if (demoDatabase != null) {

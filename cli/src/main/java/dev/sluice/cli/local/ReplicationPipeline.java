@@ -134,6 +134,15 @@ public final class ReplicationPipeline implements AutoCloseable {
         }
     }
 
+    /** As {@link #startSink(String, WarehouseTarget, List)}, for the topics {@code topicsRegex} matches. */
+    public void startSinkMatching(String name, WarehouseTarget warehouse, String topicsRegex) {
+        connect.createConnector(name, SinkConnectorConfig.forTopicsRegex(warehouse, settings.registryUrl(),
+                settings.schemaChangePolicy(), topicsRegex));
+        if (!connectorNames.contains(name)) {
+            connectorNames.add(name);
+        }
+    }
+
     /** The state of a sink connector's task ("RUNNING", "FAILED", ...) and its error trace, if any. */
     public org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo.TaskState sinkTask(String name) {
         return connect.connectorStatus(name).tasks().get(0);

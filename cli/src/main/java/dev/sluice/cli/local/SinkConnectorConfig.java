@@ -58,4 +58,12 @@ public final class SinkConnectorConfig {
         c.put("topics", String.join(",", topics));
         return c;
     }
+
+    /** The same sink for the topics {@code topicsRegex} matches (e.g. users' spec outputs, {@code UserSpecs}). */
+    public static Map<String, String> forTopicsRegex(WarehouseTarget warehouse, String registryUrl,
+                                                     String schemaChangePolicy, String topicsRegex) {
+        Map<String, String> c = forWarehouse(warehouse, registryUrl, schemaChangePolicy);
+        c.put("topics.regex", topicsRegex);
+        return c;
+    }
 }

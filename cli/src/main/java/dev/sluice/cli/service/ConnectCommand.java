@@ -3,17 +3,25 @@ package dev.sluice.cli.service;
 import dev.sluice.cli.local.SchemaChangePolicyOption;
 import dev.sluice.cli.local.SinkConnectorConfig;
 import dev.sluice.cli.local.WarehouseTarget;
+import dev.sluice.cli.spec.UserSpecs;
+import dev.sluice.transforms.pipeline.spec.PipelineSpec;
+import dev.sluice.transforms.replicate.ReplicationSpec;
 import dev.sluice.embedded.ConnectWorker;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code sluice connect}: a Kafka Connect worker running the warehouse sink, as its own process. */
+/**
+ * {@code sluice connect}: a Kafka Connect worker running the warehouse sink, as its own process: the replication
+ * pipeline's row topics, and with {@code --spec} the output topics of those pipeline specs.
+ */
 @Command(name = "connect", mixinStandardHelpOptions = true,
         description = "Run a Kafka Connect worker with the warehouse sink: row topics into the warehouse.")
 public final class ConnectCommand implements Callable<Integer> {
@@ -32,8 +40,14 @@ public final class ConnectCommand implements Callable<Integer> {
             converter = SchemaChangePolicyOption.class, description = SchemaChangePolicyOption.DESCRIPTION)
     String schemaChangePolicy;
 
+    @Option(names = "--spec", paramLabel = "PATH",
+            description = "Also sink the output topics of these pipeline specs (files or directories, repeatable), "
+                    + "through a second connector, " + SinkConnectorConfig.NAME + "-specs.")
+    List<Path> specs = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
+        List<PipelineSpec> pipelines = UserSpecs.load(specs, java.util.Set.of(ReplicationSpec.DEFAULT_PIPELINE));
         WarehouseTarget target = WarehouseTarget.parse(warehouse, workDir.resolve("warehouse.duckdb"));
         target.check();
         Map<String, String> worker = new HashMap<>();
@@ -46,6 +60,10 @@ public final class ConnectCommand implements Callable<Integer> {
         ConnectWorker connect = ConnectWorker.start(kafka.bootstrapServers, workDir, worker);
         connect.createConnector(SinkConnectorConfig.NAME, SinkConnectorConfig.forWarehouse(target, kafka.registryUrl,
                 schemaChangePolicy));
+        if (!pipelines.isEmpty()) {
+            connect.createConnector(SinkConnectorConfig.NAME + "-specs", SinkConnectorConfig.forTopicsRegex(target,
+                    kafka.registryUrl, schemaChangePolicy, UserSpecs.outputTopicsRegex(pipelines)));
+        }
         return ServiceLifetime.runUntilStopped("sluice connect", connect);
     }
 }

@@ -1,5 +1,10 @@
 package dev.sluice.cli.service;
 
+import dev.sluice.cli.spec.SpecPipelines;
+import dev.sluice.cli.spec.UserSpecs;
+import dev.sluice.schemas.registry.RestSchemaRegistryClient;
+import dev.sluice.transforms.pipeline.spec.PipelineSpec;
+import dev.sluice.transforms.replicate.ReplicationSpec;
 import dev.sluice.transforms.runtime.TransformConfig;
 import dev.sluice.transforms.runtime.TransformService;
 import picocli.CommandLine.Command;
@@ -7,13 +12,23 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
-/** {@code sluice transform}: the stream-transforms replication pipeline as its own process. */
+/**
+ * {@code sluice transform}: the stream-transforms replication pipeline as its own process, and beside it (or alone,
+ * {@code --no-replication}) the user's pipeline specs ({@code --spec}), each its own Kafka Streams application.
+ * Every spec is parsed, compiled (salts from the environment) and its columns checked against the registered
+ * schemas before anything starts: a bad spec stops the command with exit code 1 and writes nothing.
+ */
 @Command(name = "transform", mixinStandardHelpOptions = true,
-        description = "Run stream-transforms: change topics into deduplicated row topics.")
+        description = {"Run stream-transforms: change topics into deduplicated row topics,",
+                "and your pipeline specs (--spec) beside it, each as its own Kafka Streams application."})
 public final class TransformCommand implements Callable<Integer> {
 
     @Mixin
@@ -22,13 +37,57 @@ public final class TransformCommand implements Callable<Integer> {
     @Option(names = "--state-dir", defaultValue = ".sluice/streams", description = "Local state (RocksDB) (default: ${DEFAULT-VALUE}).")
     Path stateDir;
 
+    @Option(names = "--spec", paramLabel = "PATH",
+            description = "A pipeline spec (YAML) or a directory of *.yaml/*.yml specs to run (repeatable); "
+                    + "state under <state-dir>/specs/<pipeline>.")
+    List<Path> specs = new ArrayList<>();
+
+    @Option(names = "--no-replication", description = "Run only the --spec pipelines, not the replication pipeline.")
+    boolean noReplication;
+
     @Override
     public Integer call() throws Exception {
+        if (noReplication && specs.isEmpty()) {
+            throw new IllegalArgumentException("--no-replication leaves nothing to run; add --spec PATH.");
+        }
+        Function<String, String> env = System::getenv;
+        List<PipelineSpec> pipelines = UserSpecs.load(specs, Set.of(ReplicationSpec.DEFAULT_PIPELINE));
+        pipelines.forEach(spec -> UserSpecs.compile(spec, env));
+        if (!pipelines.isEmpty()) {
+            RestSchemaRegistryClient registry = new RestSchemaRegistryClient(kafka.registryUrl);
+            pipelines.forEach(spec -> UserSpecs.checkColumns(spec, registry));
+        }
+
         Map<String, Object> overrides = new HashMap<>(kafka.kafkaProperties);
-        TransformService transforms = new TransformService(TransformConfig.of(kafka.bootstrapServers, kafka.registryUrl)
-                .withStateDir(stateDir)
-                .withKafkaOverrides(overrides));
-        transforms.start();
-        return ServiceLifetime.runUntilStopped("sluice transform", transforms);
+        TransformConfig base = TransformConfig.of(kafka.bootstrapServers, kafka.registryUrl).withKafkaOverrides(overrides);
+        List<AutoCloseable> running = new ArrayList<>();
+        try {
+            if (!noReplication) {
+                TransformService replication = new TransformService(base.withStateDir(stateDir));
+                running.add(replication);
+                replication.start();
+            }
+            // after replication: a spec may read or join its row topics, which it creates at start
+            if (!pipelines.isEmpty()) {
+                running.add(SpecPipelines.start(pipelines, base, stateDir.resolve("specs"), env));
+                System.out.println("sluice transform: pipelines " + String.join(", ",
+                        pipelines.stream().map(PipelineSpec::pipeline).toList()) + " started");
+            }
+        } catch (RuntimeException e) {
+            closeAll(running);
+            throw e;
+        }
+        return ServiceLifetime.runUntilStopped("sluice transform", () -> closeAll(running));
+    }
+
+    /** In reverse start order: the specs stop before the replication pipeline whose rows they may read. */
+    private static void closeAll(List<AutoCloseable> running) {
+        for (int i = running.size() - 1; i >= 0; i--) {
+            try {
+                running.get(i).close();
+            } catch (Exception e) {
+                System.err.println("sluice transform: while stopping: " + e.getMessage());
+            }
+        }
     }
 }
