@@ -1,5 +1,10 @@
 package dev.sluice.cli.service;
 
+import dev.sluice.cli.http.Health;
+import dev.sluice.cli.http.HttpOptions;
+import dev.sluice.cli.http.ServiceHttpServer;
+import dev.sluice.cli.http.ServiceMetrics;
+import dev.sluice.cli.http.Stages;
 import dev.sluice.cli.local.SchemaChangePolicyOption;
 import dev.sluice.cli.local.SinkConnectorConfig;
 import dev.sluice.cli.local.WarehouseTarget;
@@ -10,6 +15,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -20,6 +26,9 @@ public final class ConnectCommand implements Callable<Integer> {
 
     @Mixin
     KafkaOptions kafka;
+
+    @Mixin
+    HttpOptions http;
 
     @Option(names = "--warehouse", required = true, paramLabel = "JDBC_URL",
             description = "jdbc:duckdb:FILE or jdbc:postgresql://HOST:PORT/DB.")
@@ -43,9 +52,28 @@ public final class ConnectCommand implements Callable<Integer> {
             worker.put(k, v);
             worker.put("consumer." + k, v);
         });
+        ServiceMetrics.prometheus(); // before the sink task records its first meter
         ConnectWorker connect = ConnectWorker.start(kafka.bootstrapServers, workDir, worker);
-        connect.createConnector(SinkConnectorConfig.NAME, SinkConnectorConfig.forWarehouse(target, kafka.registryUrl,
-                schemaChangePolicy));
-        return ServiceLifetime.runUntilStopped("sluice connect", connect);
+        Health health = new Health(List.of(Stages.connect(connect, () -> List.of(SinkConnectorConfig.NAME))));
+        ServiceHttpServer server;
+        try {
+            server = ServiceHttpServer.start(http.httpPort, ServiceMetrics.prometheus(), health);
+        } catch (RuntimeException e) {
+            connect.close();
+            throw e;
+        }
+        System.out.println("sluice connect serves " + server.describe() + " (Connect REST " + connect.restUrl() + ")");
+        try {
+            connect.createConnector(SinkConnectorConfig.NAME, SinkConnectorConfig.forWarehouse(target, kafka.registryUrl,
+                    schemaChangePolicy));
+        } catch (RuntimeException e) {
+            server.close();
+            connect.close();
+            throw e;
+        }
+        return ServiceLifetime.runUntilStopped("sluice connect", () -> {
+            connect.close();
+            server.close();
+        }, health);
     }
 }
