@@ -1,6 +1,9 @@
 package dev.sluice.cli.chaos;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.OptionalInt;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,14 +14,14 @@ import java.util.concurrent.TimeUnit;
  * process's java and classpath, its output appended to a log file. {@link #kill()} is SIGKILL: no
  * shutdown hook runs, exactly like a crashed pod.
  */
-final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
 
     private final String name;
     private final List<String> command;
     private final Path log;
     private Process process;
 
-    ServiceProcess(String name, List<String> sluiceArgs, Path log) {
+    public ServiceProcess(String name, List<String> sluiceArgs, Path log) {
         this.name = name;
         this.log = log;
         String java = ProcessHandle.current().info().command().orElse("java");
@@ -28,25 +31,42 @@ final class ServiceProcess implements AutoCloseable {
         this.command.addAll(sluiceArgs);
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    void start() throws IOException {
+    public void start() throws IOException {
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process != null && process.isAlive();
     }
 
     /** SIGKILL, then wait until the process is gone. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** What the process printed so far (its log file); empty when it printed nothing yet. */
+    public String output() {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** The exit code once the process ended within {@code timeout}, else empty. */
+    public OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+        if (process != null && process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            return OptionalInt.of(process.exitValue());
+        }
+        return OptionalInt.empty();
     }
 
     /** SIGTERM (the service closes cleanly); SIGKILL if it has not stopped within a minute. */
