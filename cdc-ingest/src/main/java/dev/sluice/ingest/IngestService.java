@@ -3,6 +3,7 @@ package dev.sluice.ingest;
 import dev.sluice.ingest.control.ControlTables;
 import dev.sluice.ingest.control.PublicationTables;
 import dev.sluice.ingest.engine.CdcEngine;
+import dev.sluice.ingest.engine.DebeziumMetrics;
 import dev.sluice.ingest.engine.EngineProperties;
 import dev.sluice.ingest.publish.ChangePublisher;
 import dev.sluice.ingest.publish.TopicNames;
@@ -52,12 +53,57 @@ public final class IngestService implements AutoCloseable {
 
     private final IngestSettings settings;
     private ChangePublisher publisher;
-    private CdcEngine engine;
+    private volatile CdcEngine engine;
     private ResolvedTables tables;
     private SlotLagMonitor slotLag;
+    private final DebeziumMetrics debezium;
+    private volatile boolean closing;
+    private volatile boolean engineStarted;
+
+    /** Where the service is: what a health check reports. */
+    public enum Phase {
+        /** Checking the setup, creating topics or the slot (which waits for open source transactions), connecting. */
+        STARTING,
+        /** Debezium's snapshot of the captured tables runs. */
+        SNAPSHOTTING,
+        /** The replication connection streams changes. */
+        STREAMING,
+        /** The engine stopped with an error ({@link #failure()}) or stopped on its own. */
+        FAILED,
+        /** Closed. */
+        STOPPED
+    }
 
     public IngestService(IngestSettings settings) {
         this.settings = settings;
+        this.debezium = new DebeziumMetrics(settings.topicPrefix());
+    }
+
+    /**
+     * The service's phase, from the engine's state and Debezium's own snapshot and streaming metrics. Between
+     * snapshot and streaming, and while Debezium reconnects after a lost replication connection, it is
+     * {@link Phase#STARTING}.
+     */
+    public Phase phase() {
+        CdcEngine e = engine;
+        if (closing) {
+            return Phase.STOPPED;
+        }
+        if (e == null) {
+            return Phase.STARTING;
+        }
+        if (e.failure().isPresent() || (engineStarted && !e.isRunning())) {
+            return Phase.FAILED;
+        }
+        if (debezium.snapshotRunning()) {
+            return Phase.SNAPSHOTTING;
+        }
+        return debezium.streamingConnected() ? Phase.STREAMING : Phase.STARTING;
+    }
+
+    /** Debezium's snapshot and streaming metrics, to bind into a meter registry. */
+    public DebeziumMetrics debeziumMetrics() {
+        return debezium;
     }
 
     /**
@@ -85,6 +131,7 @@ public final class IngestService implements AutoCloseable {
         engine = new CdcEngine();
         try {
             engine.start(EngineProperties.of(settings, tables.captured()), publisher, ENGINE_START_TIMEOUT);
+            engineStarted = true;
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -182,6 +229,7 @@ public final class IngestService implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
+        closing = true;
         if (slotLag != null) {
             slotLag.close();
             slotLag = null;

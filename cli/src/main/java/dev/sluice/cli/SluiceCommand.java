@@ -7,6 +7,7 @@ import dev.sluice.cli.local.LocalCommand;
 import dev.sluice.cli.reconcile.ReconcileCommand;
 import dev.sluice.cli.service.ConnectCommand;
 import dev.sluice.cli.service.IngestCommand;
+import dev.sluice.cli.service.RegistryCommand;
 import dev.sluice.cli.service.TransformCommand;
 import dev.sluice.cli.slot.SlotCommand;
 import dev.sluice.cli.spec.InvalidSpecException;
@@ -19,8 +20,8 @@ import picocli.CommandLine.Command;
 @Command(name = "sluice", mixinStandardHelpOptions = true, version = "sluice 0.1.0",
         description = "Streaming CDC from PostgreSQL through Kafka into your warehouse.",
         subcommands = {LocalCommand.class, ReconcileCommand.class, IngestCommand.class, TransformCommand.class,
-                ConnectCommand.class, ChaosCommand.class, BenchCommand.class, BackfillCommand.class, SlotCommand.class,
-                SpecCommand.class})
+                ConnectCommand.class, RegistryCommand.class, ChaosCommand.class, BenchCommand.class, BackfillCommand.class,
+                SlotCommand.class, SpecCommand.class})
 public final class SluiceCommand implements Runnable {
 
     @Override

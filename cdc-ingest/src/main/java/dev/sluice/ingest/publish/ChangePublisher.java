@@ -7,6 +7,8 @@ import dev.sluice.ingest.source.TableId;
 import dev.sluice.schemas.connect.AvroConverter;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -59,6 +61,7 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
     private final Converter keyConverter;
     private final Converter valueConverter;
     private final Producer<byte[], byte[]> producer;
+    private final KafkaClientMetrics producerMetrics;
     private final IngestMetrics metrics;
     private final String offsetsTopic;
     private final SourceOffsetRecords offsetRecords = new SourceOffsetRecords();
@@ -96,6 +99,11 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
         this.metrics = metrics;
         this.offsetsTopic = offsetsTopic;
         this.boundaries = new TransactionBoundaries(transactionTopic, notificationTopic);
+        // the producer's own metrics (record rates, batch sizes, request latency) beside ours
+        this.producerMetrics = producer instanceof KafkaProducer<byte[], byte[]> kafka ? new KafkaClientMetrics(kafka) : null;
+        if (producerMetrics != null) {
+            producerMetrics.bindTo(Metrics.globalRegistry);
+        }
         this.heartbeats = new HeartbeatPublisher(producer, this.tablesByTopic.keySet(), this::begin, error -> sendFailure.compareAndSet(null, error));
     }
 
@@ -285,6 +293,9 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
             abort();
         }
         producer.close(Duration.ofSeconds(30));
+        if (producerMetrics != null) {
+            producerMetrics.close();
+        }
         closeQuietly(keyConverter);
         closeQuietly(valueConverter);
     }

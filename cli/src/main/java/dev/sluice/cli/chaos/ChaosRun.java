@@ -126,7 +126,8 @@ public final class ChaosRun {
 
     private List<ServiceProcess> services(String bootstrap, String registryUrl, PostgresServer postgres, WarehouseTarget warehouse) {
         Path logs = settings.workDir();
-        List<String> common = List.of("--bootstrap-servers", bootstrap, "--registry-url", registryUrl);
+        // each service serves /metrics and /health on a port of its own (0: a free one), as three hosts would
+        List<String> common = List.of("--bootstrap-servers", bootstrap, "--registry-url", registryUrl, "--http-port", "0");
         List<String> ingest = new ArrayList<>(List.of("ingest"));
         ingest.addAll(common);
         ingest.addAll(List.of("--source-url", "postgresql://" + postgres.user() + "@localhost:" + postgres.port() + "/shop",

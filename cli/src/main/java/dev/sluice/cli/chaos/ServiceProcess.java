@@ -1,6 +1,9 @@
 package dev.sluice.cli.chaos;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.OptionalInt;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +65,23 @@ public final class ServiceProcess implements AutoCloseable {
     public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** What the process printed so far (its log file); empty when it printed nothing yet. */
+    public String output() {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** The exit code once the process ended within {@code timeout}, else empty. */
+    public OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+        if (process != null && process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            return OptionalInt.of(process.exitValue());
+        }
+        return OptionalInt.empty();
     }
 
     /** SIGTERM (the service closes cleanly); SIGKILL if it has not stopped within a minute. */

@@ -68,6 +68,11 @@ public final class DemoPipelines implements AutoCloseable {
         }
     }
 
+    /** The running pipelines, in start order. */
+    public List<TransformService> services() {
+        return List.copyOf(services);
+    }
+
     /** Stops them in reverse start order. */
     @Override
     public void close() {

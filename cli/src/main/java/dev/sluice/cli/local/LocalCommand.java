@@ -3,8 +3,15 @@ package dev.sluice.cli.local;
 import dev.sluice.cli.demo.DemoPipelines;
 import dev.sluice.cli.demo.DemoSchema;
 import dev.sluice.cli.demo.LoadGenerator;
+import dev.sluice.cli.http.Health;
+import dev.sluice.cli.http.HttpOptions;
+import dev.sluice.cli.http.ServiceHttpServer;
+import dev.sluice.cli.http.ServiceMetrics;
+import dev.sluice.cli.http.StageStatus;
+import dev.sluice.cli.http.Stages;
 import dev.sluice.cli.reconcile.Reconciler;
 import dev.sluice.cli.reconcile.TableComparison;
+import dev.sluice.cli.service.ServiceLifetime;
 import dev.sluice.cli.source.SourceUrl;
 import dev.sluice.cli.spec.LocalSpecs;
 import dev.sluice.cli.status.ConsumerLag;
@@ -16,10 +23,10 @@ import dev.sluice.ingest.IngestSettings;
 import dev.sluice.ingest.source.SourcePreflight;
 import dev.sluice.schemas.registry.EmbeddedSchemaRegistry;
 import io.micrometer.core.instrument.Metrics;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -30,9 +37,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code sluice local}: the whole pipeline in one JVM on embedded defaults, under {@code ./.sluice/}.
@@ -97,8 +106,12 @@ public final class LocalCommand implements Callable<Integer> {
             description = "Also run this pipeline spec (YAML, or a directory of *.yaml/*.yml specs; repeatable) beside "
                     + "replication, its outputs into the warehouse.")
     List<Path> specs = new ArrayList<>();
+    @Mixin
+    HttpOptions http;
 
     private final PrintStream out = System.out;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private Health health;
 
     @Override
     public Integer call() throws Exception {
@@ -112,7 +125,7 @@ public final class LocalCommand implements Callable<Integer> {
         HomeDirectory.claim(home, sourceForUser == null ? "demo" : sourceForUser.display());
         WarehouseTarget target = WarehouseTarget.parse(warehouse, home.resolve("warehouse.duckdb"));
         target.check();
-        Metrics.addRegistry(new SimpleMeterRegistry());
+        ServiceMetrics.prometheus(); // every service below records into the global registry, scraped at /metrics
         if (sourceForUser != null) {
             // Judge the user's database before anything is started or written.
             new SourcePreflight(ReplicationPipeline.ingestSettings(new ReplicationPipeline.Settings(
@@ -124,6 +137,7 @@ public final class LocalCommand implements Callable<Integer> {
         List<AutoCloseable> running = new ArrayList<>();
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
+            closing.set(true);
             out.println("Stopping Sluice ...");
             closeAll(running);
             stopped.countDown();
@@ -148,16 +162,21 @@ public final class LocalCommand implements Callable<Integer> {
             running.add(broker);
             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers(), registryPort);
             running.add(registry);
+            health = new Health(List.of(Stages.registry(registry)));
 
             ReplicationPipeline pipeline = ReplicationPipeline.start(new ReplicationPipeline.Settings(
                     broker.bootstrapServers(), registry.url(), source, tables, List.of(target), home.toAbsolutePath(), 1,
                     snapshotMode, schemaChangePolicy));
             running.add(pipeline);
+            pipeline.stages(closing::get).forEach(health::add);
             // the demo's own pipelines need every demo table (they join products, orders and customers)
             boolean shop = demoDatabase != null && tables.equals(DemoSchema.TABLES);
             if (shop) {
-                running.add(DemoPipelines.start(DemoPipelines.specs(), broker.bootstrapServers(), registry.url(),
-                        home.toAbsolutePath().resolve("shop"), DemoPipelines.environment(System::getenv)));
+                DemoPipelines demoPipelines = DemoPipelines.start(DemoPipelines.specs(), broker.bootstrapServers(),
+                        registry.url(), home.toAbsolutePath().resolve("shop"), DemoPipelines.environment(System::getenv));
+                running.add(demoPipelines);
+                demoPipelines.services().forEach(s -> health.add(
+                        Stages.transform(s.config().pipelineName(), s, closing::get)));
                 pipeline.startSink(SinkConnectorConfig.NAME + "-shop", target, DemoPipelines.WAREHOUSE_TOPICS);
             }
 
@@ -168,7 +187,9 @@ public final class LocalCommand implements Callable<Integer> {
                 load = new LoadGenerator(demoDatabase.connect("shop"), rate, System.nanoTime());
                 running.add(load);
             }
-            printWhereEverythingIs(broker, registry, source, target, pipeline, load != null, shop);
+            ServiceHttpServer server = ServiceHttpServer.start(http.httpPort, ServiceMetrics.prometheus(), health);
+            running.add(0, server); // closed last: /health says "stopping" while the rest stops
+            printWhereEverythingIs(broker, registry, source, target, pipeline, load != null, shop, server);
             if (load != null) {
                 load.start();
             }
@@ -193,12 +214,22 @@ public final class LocalCommand implements Callable<Integer> {
             ConsumerLag lag = new ConsumerLag(admin);
             PipelineCounters before = PipelineCounters.read(Metrics.globalRegistry);
             long beforeAt = System.nanoTime();
+            long nextStatus = System.nanoTime() + statusInterval.toNanos();
             while (System.nanoTime() < deadline) {
-                long wait = Math.min(statusInterval.toMillis(), Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                // health every second whatever the status interval: a broken stage stops the process within seconds
+                long wait = Math.min(Math.min(1000, statusInterval.toMillis()),
+                        Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
                 if (stopped.await(wait, TimeUnit.MILLISECONDS)) {
                     return 0;
                 }
-                pipeline.throwIfFailed();
+                Optional<StageStatus> failed = health.firstFailed();
+                if (failed.isPresent()) {
+                    return stopBecause(failed.get(), running);
+                }
+                if (System.nanoTime() < nextStatus) {
+                    continue;
+                }
+                nextStatus = System.nanoTime() + statusInterval.toNanos();
                 PipelineCounters now = PipelineCounters.read(Metrics.globalRegistry);
                 out.println(StatusLine.format(now, before, (System.nanoTime() - beforeAt) / 1e9,
                         load == null ? -1 : load.changes(), lag.of(pipeline.consumerGroups())));
@@ -228,6 +259,9 @@ public final class LocalCommand implements Callable<Integer> {
             List<TableComparison> results = new Reconciler(source.jdbcUrl(), source.user(), source.password(),
                     target.jdbcUrl(), target.user(), target.password()).compare(replicated);
             results.forEach(r -> out.println("  " + r.line()));
+            if (results.isEmpty()) {
+                System.err.println(Reconciler.NOTHING_COMPARED);
+            }
             boolean ok = Reconciler.allMatch(results);
             out.println(ok ? "Reconcile: source and warehouse are equal." : "Reconcile: source and warehouse DIFFER.");
             code = ok ? 0 : 1;
@@ -238,13 +272,14 @@ public final class LocalCommand implements Callable<Integer> {
 
     private void printWhereEverythingIs(LocalKafkaBroker broker, EmbeddedSchemaRegistry registry, SourceUrl source,
                                         WarehouseTarget target, ReplicationPipeline pipeline, boolean demo,
-                                        boolean shop) {
+                                        boolean shop, ServiceHttpServer server) {
         out.println("Sluice is running locally. Attach your own tools:");
         out.println("  Kafka bootstrap   " + broker.bootstrapServers() + "   (change topics sluice.<schema>.<table>, rows "
                 + ReplicationPipeline.PIPELINE + ".<schema>.<table>)");
         out.println("  Schema registry   " + registry.url());
         out.println("  Source            " + source.display() + (demo ? "   (demo shop with a load generator, " + rate + " changes/s)" : ""));
         out.println("  Kafka Connect     " + pipeline.connectRestUrl());
+        out.println("  Metrics, health   " + server.describe());
         out.println("  Warehouse         " + target.jdbcUrl());
         if (target.isDuckDb()) {
             String file = target.jdbcUrl().substring("jdbc:duckdb:".length());
@@ -262,6 +297,15 @@ public final class LocalCommand implements Callable<Integer> {
                     + " (no primary key: add one to replicate them)");
         }
         out.println("Press Ctrl-C to stop; run the same command again to resume.");
+    }
+
+    /** A stage stopped working: one sentence, everything stopped, exit code 1 (the JVM halts if stopping hangs). */
+    private int stopBecause(StageStatus failed, List<AutoCloseable> running) {
+        System.err.println(ServiceLifetime.stopSentence("sluice local", failed));
+        ServiceLifetime.haltLater(ServiceLifetime.HALT_AFTER);
+        closing.set(true);
+        closeAll(running);
+        return 1;
     }
 
     /** Removes the shutdown hook unless the JVM is already running it (after Ctrl-C). */

@@ -1,5 +1,7 @@
 package dev.sluice.cli.local;
 
+import dev.sluice.cli.http.Stage;
+import dev.sluice.cli.http.Stages;
 import dev.sluice.cli.source.SourceUrl;
 import dev.sluice.cli.drain.CompletionTarget;
 import dev.sluice.cli.drain.FrontierWait;
@@ -20,6 +22,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
 /**
  * The three services wired into one replication path, against brokers, registry, source and
@@ -52,7 +56,7 @@ public final class ReplicationPipeline implements AutoCloseable {
     }
 
     private final Settings settings;
-    private final List<String> connectorNames = new ArrayList<>();
+    private final List<String> connectorNames = new CopyOnWriteArrayList<>();
     private IngestService ingest;
     private TransformService transforms;
     private ConnectWorker connect;
@@ -167,6 +171,17 @@ public final class ReplicationPipeline implements AutoCloseable {
 
     public String connectRestUrl() {
         return connect.restUrl();
+    }
+
+    /**
+     * The health probes of its stages: ingest, the replication transform, the Connect worker's connectors.
+     *
+     * @param closing true once the process is stopping (a Streams application closing is not a failure then)
+     */
+    public List<Stage> stages(Supplier<Boolean> closing) {
+        return List.of(Stages.ingest(ingest),
+                Stages.transform("transform", transforms, closing),
+                Stages.connect(connect, () -> List.copyOf(connectorNames)));
     }
 
     /** A failure of a service that stopped on its own, if any. */

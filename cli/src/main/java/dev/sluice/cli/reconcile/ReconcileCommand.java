@@ -43,6 +43,10 @@ public final class ReconcileCommand implements Callable<Integer> {
         List<TableComparison> results = new Reconciler(source.jdbcUrl(), source.user(), source.password(),
                 target.jdbcUrl(), target.user(), target.password()).compare(toCompare);
         results.forEach(r -> System.out.println(r.line()));
+        if (results.isEmpty()) {
+            System.err.println(Reconciler.NOTHING_COMPARED);
+            return 1;
+        }
         return Reconciler.allMatch(results) ? 0 : 1;
     }
 }

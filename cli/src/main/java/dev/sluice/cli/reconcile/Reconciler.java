@@ -140,8 +140,13 @@ public final class Reconciler {
         return p;
     }
 
+    /** What a reconcile that compared no table says (it fails: an empty comparison proves nothing). */
+    public static final String NOTHING_COMPARED = "Reconcile compared no table: the source has no table with a primary"
+            + " key to compare, or none was named; pass --tables SCHEMA.TABLE,... or check the source database.";
+
     /** True when every comparison matched. */
     public static boolean allMatch(List<TableComparison> results) {
-        return results.stream().allMatch(TableComparison::matches) && results.stream().noneMatch(Objects::isNull);
+        // nothing compared proves nothing: a reconcile that found no table must not pass
+        return !results.isEmpty() && results.stream().allMatch(TableComparison::matches) && results.stream().noneMatch(Objects::isNull);
     }
 }

@@ -1,5 +1,10 @@
 package dev.sluice.cli.service;
 
+import dev.sluice.cli.http.Health;
+import dev.sluice.cli.http.HttpOptions;
+import dev.sluice.cli.http.ServiceHttpServer;
+import dev.sluice.cli.http.ServiceMetrics;
+import dev.sluice.cli.http.Stages;
 import dev.sluice.cli.local.SchemaChangePolicyOption;
 import dev.sluice.cli.local.SinkConnectorConfig;
 import dev.sluice.cli.local.WarehouseTarget;
@@ -29,6 +34,9 @@ public final class ConnectCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
+    @Mixin
+    HttpOptions http;
+
     @Option(names = "--warehouse", required = true, paramLabel = "JDBC_URL",
             description = "jdbc:duckdb:FILE or jdbc:postgresql://HOST:PORT/DB.")
     String warehouse;
@@ -57,13 +65,36 @@ public final class ConnectCommand implements Callable<Integer> {
             worker.put(k, v);
             worker.put("consumer." + k, v);
         });
+        ServiceMetrics.prometheus(); // before the sink task records its first meter
         ConnectWorker connect = ConnectWorker.start(kafka.bootstrapServers, workDir, worker);
-        connect.createConnector(SinkConnectorConfig.NAME, SinkConnectorConfig.forWarehouse(target, kafka.registryUrl,
-                schemaChangePolicy));
+        List<String> connectors = new ArrayList<>(List.of(SinkConnectorConfig.NAME));
         if (!pipelines.isEmpty()) {
-            connect.createConnector(SinkConnectorConfig.NAME + "-specs", SinkConnectorConfig.forTopicsRegex(target,
-                    kafka.registryUrl, schemaChangePolicy, UserSpecs.outputTopicsRegex(pipelines)));
+            connectors.add(SinkConnectorConfig.NAME + "-specs");
         }
-        return ServiceLifetime.runUntilStopped("sluice connect", connect);
+        Health health = new Health(List.of(Stages.connect(connect, () -> connectors)));
+        ServiceHttpServer server;
+        try {
+            server = ServiceHttpServer.start(http.httpPort, ServiceMetrics.prometheus(), health);
+        } catch (RuntimeException e) {
+            connect.close();
+            throw e;
+        }
+        System.out.println("sluice connect serves " + server.describe() + " (Connect REST " + connect.restUrl() + ")");
+        try {
+            connect.createConnector(SinkConnectorConfig.NAME, SinkConnectorConfig.forWarehouse(target, kafka.registryUrl,
+                    schemaChangePolicy));
+            if (!pipelines.isEmpty()) {
+                connect.createConnector(SinkConnectorConfig.NAME + "-specs", SinkConnectorConfig.forTopicsRegex(target,
+                        kafka.registryUrl, schemaChangePolicy, UserSpecs.outputTopicsRegex(pipelines)));
+            }
+        } catch (RuntimeException e) {
+            server.close();
+            connect.close();
+            throw e;
+        }
+        return ServiceLifetime.runUntilStopped("sluice connect", () -> {
+            connect.close();
+            server.close();
+        }, health);
     }
 }

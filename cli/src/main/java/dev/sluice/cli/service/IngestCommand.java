@@ -1,6 +1,12 @@
 package dev.sluice.cli.service;
 
+import dev.sluice.cli.http.Health;
+import dev.sluice.cli.http.HttpOptions;
+import dev.sluice.cli.http.ServiceHttpServer;
+import dev.sluice.cli.http.ServiceMetrics;
+import dev.sluice.cli.http.Stages;
 import dev.sluice.cli.source.SourceUrl;
+import io.micrometer.core.instrument.Metrics;
 import dev.sluice.ingest.IngestService;
 import dev.sluice.ingest.IngestSettings;
 import dev.sluice.cli.local.DurationOption;
@@ -20,6 +26,9 @@ public final class IngestCommand implements Callable<Integer> {
 
     @Mixin
     KafkaOptions kafka;
+
+    @Mixin
+    HttpOptions http;
 
     @Option(names = "--source-url", required = true, paramLabel = "postgresql://USER@HOST:PORT/DB",
             description = "The database to capture (password from PGPASSWORD).")
@@ -73,7 +82,20 @@ public final class IngestCommand implements Callable<Integer> {
                 .heartbeatInterval(heartbeatInterval)
                 .build();
         IngestService ingest = new IngestService(settings);
-        ingest.start();
-        return ServiceLifetime.runUntilStopped("sluice ingest", ingest);
+        // served before the start: creating the slot waits for open source transactions, and /health/ready says so
+        Health health = new Health(List.of(Stages.ingest(ingest)));
+        ServiceHttpServer server = ServiceHttpServer.start(http.httpPort, ServiceMetrics.prometheus(), health);
+        ingest.debeziumMetrics().bindTo(Metrics.globalRegistry);
+        System.out.println("sluice ingest serves " + server.describe());
+        try {
+            ingest.start();
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return ServiceLifetime.runUntilStopped("sluice ingest", () -> {
+            ingest.close();
+            server.close();
+        }, health);
     }
 }

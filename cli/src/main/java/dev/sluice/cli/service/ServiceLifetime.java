@@ -1,17 +1,31 @@
 package dev.sluice.cli.service;
 
+import dev.sluice.cli.http.Health;
+import dev.sluice.cli.http.StageStatus;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Keeps a service running until the process is asked to stop (SIGTERM, Ctrl-C), then closes it,
- * so every standalone service shuts down the same clean way.
+ * Keeps a service running until the process is asked to stop (SIGTERM, Ctrl-C), then closes it, so every
+ * standalone service shuts down the same clean way; and checks its stages every {@link #CHECK_INTERVAL}: once a
+ * stage stopped working (the Debezium engine failed, a stream thread died, a sink task FAILED, the registry lost
+ * its store) it prints one sentence naming the stage and the cause and returns 1, so the process exits non-zero
+ * and compose or Kubernetes restarts it. A service that does not close within {@link #HALT_AFTER} after a
+ * failure is halted: a stuck close must not keep a broken process alive.
  */
 public final class ServiceLifetime {
+
+    public static final Duration CHECK_INTERVAL = Duration.ofSeconds(2);
+    public static final Duration HALT_AFTER = Duration.ofSeconds(20);
 
     private ServiceLifetime() {
     }
 
-    public static int runUntilStopped(String name, AutoCloseable service) throws InterruptedException {
+    public static int runUntilStopped(String name, AutoCloseable service, Health health) throws InterruptedException {
         CountDownLatch closed = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -23,7 +37,36 @@ public final class ServiceLifetime {
             }
         }, name + "-shutdown"));
         System.out.println(name + " is running; stop it with Ctrl-C or SIGTERM.");
-        closed.await();
+        while (!closed.await(CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)) {
+            Optional<StageStatus> failed = health.firstFailed();
+            if (failed.isPresent()) {
+                System.err.println(stopSentence(name, failed.get()));
+                haltLater(HALT_AFTER);
+                return 1;
+            }
+        }
         return 0;
+    }
+
+    /** The one sentence a failed stage is reported with: {@code sluice connect stops: stage connect failed: ...}. */
+    public static String stopSentence(String name, StageStatus failed) {
+        String cause = failed.detail().isBlank() ? "it is in state " + failed.state() : failed.detail();
+        return name + " stops: stage " + failed.stage() + " failed: " + cause + (cause.endsWith(".") ? "" : ".");
+    }
+
+    /** Halts the JVM with exit code 1 after {@code delay} unless it exited before (a stuck shutdown hook). */
+    public static void haltLater(Duration delay) {
+        Thread halt = new Thread(() -> {
+            try {
+                Thread.sleep(delay.toMillis());
+                PrintStream err = System.err;
+                err.println("Stopping took longer than " + delay.toSeconds() + " s; halting.");
+                Runtime.getRuntime().halt(1);
+            } catch (InterruptedException ignored) {
+                // exiting anyway
+            }
+        }, "sluice-halt");
+        halt.setDaemon(true);
+        halt.start();
     }
 }

@@ -1,5 +1,10 @@
 package dev.sluice.cli.service;
 
+import dev.sluice.cli.http.Health;
+import dev.sluice.cli.http.HttpOptions;
+import dev.sluice.cli.http.ServiceHttpServer;
+import dev.sluice.cli.http.ServiceMetrics;
+import dev.sluice.cli.http.Stages;
 import dev.sluice.cli.spec.SpecPipelines;
 import dev.sluice.cli.spec.UserSpecs;
 import dev.sluice.schemas.registry.RestSchemaRegistryClient;
@@ -18,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -33,6 +39,9 @@ public final class TransformCommand implements Callable<Integer> {
 
     @Mixin
     KafkaOptions kafka;
+
+    @Mixin
+    HttpOptions http;
 
     @Option(names = "--state-dir", defaultValue = ".sluice/streams", description = "Local state (RocksDB) (default: ${DEFAULT-VALUE}).")
     Path stateDir;
@@ -59,17 +68,26 @@ public final class TransformCommand implements Callable<Integer> {
         }
 
         Map<String, Object> overrides = new HashMap<>(kafka.kafkaProperties);
+        ServiceMetrics.prometheus(); // before Streams binds its metrics into the global registry
         TransformConfig base = TransformConfig.of(kafka.bootstrapServers, kafka.registryUrl).withKafkaOverrides(overrides);
+        AtomicBoolean closing = new AtomicBoolean();
         List<AutoCloseable> running = new ArrayList<>();
+        Health health = new Health(List.of());
+        ServiceHttpServer server = ServiceHttpServer.start(http.httpPort, ServiceMetrics.prometheus(), health);
+        running.add(server);
+        System.out.println("sluice transform serves " + server.describe());
         try {
             if (!noReplication) {
                 TransformService replication = new TransformService(base.withStateDir(stateDir));
                 running.add(replication);
+                health.add(Stages.transform("transform", replication, closing::get));
                 replication.start();
             }
             // after replication: a spec may read or join its row topics, which it creates at start
             if (!pipelines.isEmpty()) {
-                running.add(SpecPipelines.start(pipelines, base, stateDir.resolve("specs"), env));
+                SpecPipelines specPipelines = SpecPipelines.start(pipelines, base, stateDir.resolve("specs"), env);
+                running.add(specPipelines);
+                specPipelines.services().forEach(s -> health.add(Stages.transform(s.config().applicationId(), s, closing::get)));
                 System.out.println("sluice transform: pipelines " + String.join(", ",
                         pipelines.stream().map(PipelineSpec::pipeline).toList()) + " started");
             }
@@ -77,10 +95,13 @@ public final class TransformCommand implements Callable<Integer> {
             closeAll(running);
             throw e;
         }
-        return ServiceLifetime.runUntilStopped("sluice transform", () -> closeAll(running));
+        return ServiceLifetime.runUntilStopped("sluice transform", () -> {
+            closing.set(true);
+            closeAll(running);
+        }, health);
     }
 
-    /** In reverse start order: the specs stop before the replication pipeline whose rows they may read. */
+    /** In reverse start order: the specs stop before the replication pipeline whose rows they may read, the server last. */
     private static void closeAll(List<AutoCloseable> running) {
         for (int i = running.size() - 1; i >= 0; i--) {
             try {

@@ -47,6 +47,11 @@ public final class SpecPipelines implements AutoCloseable {
         }
     }
 
+    /** The running specs' services, in start order (for health checks). */
+    public List<TransformService> services() {
+        return List.copyOf(services);
+    }
+
     /** The Kafka Streams application ids (consumer groups) of the running specs. */
     public List<String> applicationIds() {
         return services.stream().map(s -> s.config().applicationId()).toList();

@@ -145,7 +145,7 @@ class UserSpecTransformIT {
         String bootstrap = broker.bootstrapServers();
         List<String> transformArgs = List.of("transform", "--bootstrap-servers", bootstrap,
                 "--registry-url", registry.url(), "--spec", spec.toString(),
-                "--state-dir", work.resolve("streams").toString());
+                "--state-dir", work.resolve("streams").toString(), "--http-port", "0");
         try (ServiceProcess transform = new ServiceProcess("transform", transformArgs, work.resolve("transform.log"),
                 Map.of(SALT_ENV, SALT));
              ConnectWorker connect = ConnectWorker.start(bootstrap, work.resolve("connect"),

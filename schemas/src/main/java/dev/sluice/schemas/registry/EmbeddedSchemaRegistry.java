@@ -1,5 +1,8 @@
 package dev.sluice.schemas.registry;
 
+import java.time.Duration;
+import java.util.Optional;
+
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -22,6 +25,9 @@ import org.slf4j.LoggerFactory;
  * <p>One registry instance may write a given topic at a time (ids are allocated in memory).
  */
 public final class EmbeddedSchemaRegistry implements AutoCloseable {
+
+    /** The topic a registry keeps its schemas in unless told otherwise. */
+    public static final String DEFAULT_TOPIC = SchemasTopic.DEFAULT_TOPIC;
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
 
@@ -90,6 +96,15 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     /** The port the registry listens on. */
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /**
+     * Why this registry cannot serve now, or empty when it can. It answers only after replaying its whole
+     * topic (so it is caught up from the start); afterwards it needs the topic: this reports when the topic
+     * was deleted or Kafka does not answer within {@code timeout}.
+     */
+    public Optional<String> problem(Duration timeout) {
+        return log.problem(timeout);
     }
 
     /** Stops serving and closes the Kafka writer; stored schemas stay in the topic. */

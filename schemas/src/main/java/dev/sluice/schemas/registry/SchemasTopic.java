@@ -43,6 +43,7 @@ final class SchemasTopic implements AutoCloseable {
     private final String bootstrapServers;
     private final String topic;
     private final KafkaProducer<byte[], byte[]> producer;
+    private Admin checker;
 
     private SchemasTopic(String bootstrapServers, String topic, KafkaProducer<byte[], byte[]> producer) {
         this.bootstrapServers = bootstrapServers;
@@ -179,8 +180,43 @@ final class SchemasTopic implements AutoCloseable {
                 + " (" + cause.getMessage() + "); check that Kafka runs and the bootstrap servers are right", cause);
     }
 
+    /**
+     * Why the store cannot be used now, or empty when it can: the topic was deleted, or Kafka does not answer
+     * within {@code timeout}.
+     */
+    Optional<String> problem(Duration timeout) {
+        Admin admin;
+        synchronized (this) {
+            if (checker == null) {
+                checker = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                        AdminClientConfig.CLIENT_ID_CONFIG, "sluice-schema-registry-health"));
+            }
+            admin = checker;
+        }
+        try {
+            admin.describeTopics(List.of(topic)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+                return Optional.of("its store, topic " + topic + ", no longer exists on Kafka at " + bootstrapServers);
+            }
+            return Optional.of("cannot read topic " + topic + " on Kafka at " + bootstrapServers + " ("
+                    + e.getCause().getMessage() + ")");
+        } catch (TimeoutException e) {
+            return Optional.of("Kafka at " + bootstrapServers + " did not answer within " + timeout.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted");
+        }
+    }
+
     @Override
     public void close() {
         producer.close(Duration.ofSeconds(5));
+        synchronized (this) {
+            if (checker != null) {
+                checker.close(Duration.ofSeconds(5));
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.sink.metrics;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
@@ -34,15 +35,18 @@ public final class SinkMetrics {
     }
 
     public void upserted(String table, long rows) {
-        registry.counter(ROWS_UPSERTED, "table", table).increment(rows);
+        Counter.builder(ROWS_UPSERTED).tag("table", table).description("Rows inserted or updated in the warehouse")
+                .register(registry).increment(rows);
     }
 
     public void deleted(String table, long rows) {
-        registry.counter(ROWS_DELETED, "table", table).increment(rows);
+        Counter.builder(ROWS_DELETED).tag("table", table).description("Rows deleted (or soft-deleted) in the warehouse")
+                .register(registry).increment(rows);
     }
 
     public void freshness(String table, Duration sinceSourceCommit) {
         freshness.computeIfAbsent(table, t -> Timer.builder(FRESHNESS).tag("table", t)
+                        .description("Warehouse commit time minus the row's source commit time")
                         // percentiles over the last minute: a status line wants "how fresh now", not since start
                         .publishPercentiles(0.5, 0.99)
                         .distributionStatisticExpiry(Duration.ofMinutes(1))
@@ -52,18 +56,21 @@ public final class SinkMetrics {
     }
 
     public void batchLatency(Duration duration) {
-        registry.timer(BATCH_LATENCY).record(duration);
+        Timer.builder(BATCH_LATENCY).description("Time to write one batch and its offsets into the warehouse")
+                .register(registry).record(duration);
     }
 
     /** A warehouse write or read failed and will be retried: a rising count means the database is unwell. */
     public void retried() {
-        registry.counter(WRITE_RETRIES).increment();
+        Counter.builder(WRITE_RETRIES).description("Warehouse writes or reads retried after a failure")
+                .register(registry).increment();
     }
 
     /** Field values of committed rows that schema.change.policy=ignore left out (their table lacks the column). */
     public void fieldsDropped(String table, long values) {
         if (values > 0) {
-            registry.counter(FIELDS_DROPPED, "table", table).increment(values);
+            Counter.builder(FIELDS_DROPPED).tag("table", table)
+                    .description("Field values left out by schema.change.policy=ignore").register(registry).increment(values);
         }
     }
 }

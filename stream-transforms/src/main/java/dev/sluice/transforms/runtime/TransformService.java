@@ -69,6 +69,7 @@ public final class TransformService implements AutoCloseable {
     private final SchemaRegistryClient registryClient;
     private final KafkaStreamsMetrics streamsMetrics;
     private final ScheduledExecutorService metricsRefresh;
+    private volatile Throwable failure;
 
     public TransformService(TransformConfig config) {
         this(config, System::getenv);
@@ -108,6 +109,7 @@ public final class TransformService implements AutoCloseable {
         streams.setStateListener((now, before) ->
                 LOG.info("Pipeline {}: {} -> {}", config.pipelineName(), before, now));
         streams.setUncaughtExceptionHandler(e -> {
+            failure = e;
             LOG.error("Pipeline {} stops: {}", config.pipelineName(), e.toString(), e);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
@@ -150,6 +152,11 @@ public final class TransformService implements AutoCloseable {
     /** The Kafka Streams state ({@code CREATED} before {@link #start()}, {@code RUNNING}, {@code ERROR}, ...). */
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /** What stopped a stream thread (and with it this application), if one died. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
     }
 
     public TransformConfig config() {

@@ -1,0 +1,130 @@
+package dev.sluice.cli.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.sluice.embedded.PortCheck;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * A service's own HTTP endpoint (all interfaces, so a pod's probes and Prometheus reach it):
+ * <ul>
+ *   <li>{@code /metrics}: every meter of the process in Prometheus' text format;</li>
+ *   <li>{@code /health/live}: 200 while every stage works, 503 once one stopped (restart the process);</li>
+ *   <li>{@code /health/ready}: 200 while every stage does its job, else 503.</li>
+ * </ul>
+ * Both health answers are JSON naming each stage, its state and, when it is not well, why.
+ */
+public final class ServiceHttpServer implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    private ServiceHttpServer(HttpServer server, ExecutorService executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    /** Serves on {@code port} (0: a free one) until closed. */
+    public static ServiceHttpServer start(int port, PrometheusMeterRegistry metrics, Health health) {
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(port), 20);
+        } catch (BindException e) {
+            throw new PortCheck.PortInUseException("Port " + port + " is already in use; pass another --http-port"
+                    + " (or 0 to pick a free one), or stop the process that holds it.");
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot serve HTTP on port " + port + ": " + e.getMessage(), e);
+        }
+        ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "sluice-http");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/metrics", exchange -> {
+            try (exchange) {
+                respond(exchange, 200, PROMETHEUS_TEXT, metrics.scrape());
+            }
+        });
+        server.createContext("/health/live", exchange -> {
+            try (exchange) {
+                List<StageStatus> stages = health.check();
+                respondHealth(exchange, stages.stream().allMatch(StageStatus::live), stages);
+            }
+        });
+        server.createContext("/health/ready", exchange -> {
+            try (exchange) {
+                List<StageStatus> stages = health.check();
+                respondHealth(exchange, !stages.isEmpty() && stages.stream().allMatch(StageStatus::ready), stages);
+            }
+        });
+        server.createContext("/", exchange -> {
+            try (exchange) {
+                respond(exchange, 404, "text/plain; charset=utf-8", "Try /metrics, /health/live or /health/ready.\n");
+            }
+        });
+        server.start();
+        return new ServiceHttpServer(server, executor);
+    }
+
+    /** Where it serves, for people: {@code http://localhost:PORT}. */
+    public String url() {
+        return "http://localhost:" + server.getAddress().getPort();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** The line a service prints at start. */
+    public String describe() {
+        return url() + "/metrics, " + url() + "/health/live, " + url() + "/health/ready";
+    }
+
+    private static void respondHealth(HttpExchange exchange, boolean up, List<StageStatus> stages) throws IOException {
+        ObjectNode body = JSON.createObjectNode().put("status", up ? "UP" : "DOWN");
+        ArrayNode checks = body.putArray("stages");
+        for (StageStatus s : stages) {
+            ObjectNode check = checks.addObject().put("stage", s.stage()).put("state", s.state())
+                    .put("live", s.live()).put("ready", s.ready());
+            if (!s.detail().isEmpty()) {
+                check.put("detail", s.detail());
+            }
+        }
+        respond(exchange, up ? 200 : 503, "application/json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(body) + "\n");
+    }
+
+    private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        if ("HEAD".equals(exchange.getRequestMethod())) {
+            exchange.sendResponseHeaders(status, -1);
+            return;
+        }
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,61 @@
+package dev.sluice.cli.service;
+
+import dev.sluice.cli.http.Health;
+import dev.sluice.cli.http.HttpOptions;
+import dev.sluice.cli.http.ServiceHttpServer;
+import dev.sluice.cli.http.ServiceMetrics;
+import dev.sluice.cli.http.Stages;
+import dev.sluice.schemas.registry.EmbeddedSchemaRegistry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code sluice registry}: the embedded Schema Registry (the Confluent-compatible REST API, schemas kept in the
+ * compacted {@code _schemas} topic) as a service of its own, for a deployment without another registry.
+ */
+@Command(name = "registry", mixinStandardHelpOptions = true,
+        description = "Run the schema registry: the Schema Registry REST API, schemas stored in Kafka topic _schemas.")
+public final class RegistryCommand implements Callable<Integer> {
+
+    @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT[,HOST:PORT]",
+            description = "Kafka brokers.")
+    String bootstrapServers;
+
+    @Option(names = "--port", defaultValue = "8081", description = "Port of the REST API (default: ${DEFAULT-VALUE};"
+            + " 0 picks a free port).")
+    int port;
+
+    @Option(names = "--topic", defaultValue = EmbeddedSchemaRegistry.DEFAULT_TOPIC,
+            description = "Topic the schemas are kept in (default: ${DEFAULT-VALUE}).")
+    String topic;
+
+    @Mixin
+    HttpOptions http;
+
+    @Override
+    public Integer call() throws Exception {
+        ServiceMetrics.prometheus();
+        // all interfaces: the other services reach it from their own containers or pods
+        EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(bootstrapServers, new InetSocketAddress(port), topic);
+        Health health = new Health(List.of(Stages.registry(registry)));
+        ServiceHttpServer server;
+        try {
+            server = ServiceHttpServer.start(http.httpPort, ServiceMetrics.prometheus(), health);
+        } catch (RuntimeException e) {
+            registry.close();
+            throw e;
+        }
+        System.out.println("sluice registry serves the Schema Registry API at " + registry.url() + " (topic " + topic
+                + " on " + bootstrapServers + ")");
+        System.out.println("sluice registry serves " + server.describe());
+        return ServiceLifetime.runUntilStopped("sluice registry", () -> {
+            registry.close();
+            server.close();
+        }, health);
+    }
+}
