@@ -15,6 +15,7 @@ import dev.sluice.transforms.metrics.TransformMetrics;
 import dev.sluice.transforms.pipeline.spec.PipelineSpec;
 import dev.sluice.transforms.pipeline.spec.StepSpec;
 import dev.sluice.transforms.project.ProjectStep;
+import dev.sluice.transforms.replicate.HeartbeatRelay;
 import dev.sluice.transforms.replicate.ReplicationTopology;
 import dev.sluice.transforms.unwrap.ChangeUnwrapper;
 import io.micrometer.core.instrument.Counter;
@@ -33,8 +34,9 @@ import org.apache.kafka.streams.kstream.Produced;
 
 /**
  * Compiles a {@link PipelineSpec} to one Kafka Streams topology, touching no network: source
- * ({@value ReplicationTopology#SOURCE}) -> {@code count-in} -> {@code skip-tombstones} -> each step in order
- * -> {@code count-out} -> output ({@value ReplicationTopology#SINK}). Each step adds its own processors, named
+ * ({@value ReplicationTopology#SOURCE}) -> {@code skip-tombstones} -> {@code count-in} -> each step in order
+ * -> {@code count-out} -> output ({@value ReplicationTopology#SINK}), and source heartbeats straight to every output
+ * partition when the steps allow it ({@link #relaysHeartbeats}). Each step adds its own processors, named
  * after the step, so a spec's state stores keep their names (and changelogs) across deployments. The
  * replication spec ({@link PipelineSpec#replication}) compiles to the same processors and stores as
  * {@link ReplicationTopology}.
@@ -61,10 +63,16 @@ public final class PipelineTopology {
         StreamsBuilder builder = new StreamsBuilder();
         Consumed<GenericRecord, GenericRecord> consumed = Consumed.with(keySerde, valueSerde)
                 .withName(ReplicationTopology.SOURCE);
-        KStream<GenericRecord, GenericRecord> stream = (spec.source().pattern() != null
-                ? builder.stream(spec.source().pattern(), consumed) : builder.stream(spec.source().topics(), consumed))
-                .peek((key, value) -> metrics.recordsIn().increment(), Named.as("count-in"))
-                .filter((key, value) -> value != null, Named.as("skip-tombstones"));
+        KStream<GenericRecord, GenericRecord> input = spec.source().pattern() != null
+                ? builder.stream(spec.source().pattern(), consumed) : builder.stream(spec.source().topics(), consumed);
+        PipelineSpec.Output output = spec.output();
+        if (relaysHeartbeats(spec)) {
+            HeartbeatRelay.apply(input, (key, value, context) -> output.topicFor(context.topic()), keySerde, valueSerde);
+        }
+        // heartbeats (and tombstones, which the contracts rule out) carry no row
+        KStream<GenericRecord, GenericRecord> stream = input
+                .filter((key, value) -> value != null, Named.as("skip-tombstones"))
+                .peek((key, value) -> metrics.recordsIn().increment(), Named.as("count-in"));
 
         // the replication pipeline keeps exactly the processors of ReplicationTopology (deployed replication
         // state is named after them), so its steps are not counted one by one
@@ -81,7 +89,6 @@ public final class PipelineTopology {
                 stream = stream.peek((key, value) -> out.increment(), Named.as(step.name() + "-count-out"));
             }
         }
-        PipelineSpec.Output output = spec.output();
         stream.peek((key, value) -> metrics.recordsOut().increment(), Named.as("count-out"))
                 .to((key, value, context) -> output.topicFor(context.topic()),
                         Produced.with(keySerde, valueSerde).withName(ReplicationTopology.SINK));
@@ -134,6 +141,16 @@ public final class PipelineTopology {
         StepSpec.Expect expect = (StepSpec.Expect) step;
         return ExpectStep.apply(stream, expect.name(), expect.rules(), metrics.quarantined(), spec.quarantineTopic(),
                 Produced.with(keySerde, valueSerde));
+    }
+
+    /**
+     * Source heartbeats pass through to the output when every step keeps each input partition's records in order
+     * without regrouping them ({@link HeartbeatRelay}): then the output table gets a completeness frontier too.
+     */
+    static boolean relaysHeartbeats(PipelineSpec spec) {
+        return spec.steps().stream().allMatch(step -> step instanceof StepSpec.Dedupe || step instanceof StepSpec.Unwrap
+                || step instanceof StepSpec.Filter || step instanceof StepSpec.Project || step instanceof StepSpec.Rename
+                || step instanceof StepSpec.Mask || step instanceof StepSpec.Expect);
     }
 
     private static boolean isReplication(PipelineSpec spec) {

@@ -22,13 +22,17 @@ import java.util.stream.IntStream;
  * its row topic. A task handles one change-topic partition in order and sends through one producer, so on every
  * row-topic partition the heartbeat lands after every row derived from the changes before it: the sink can then
  * record "complete up to this LSN" for the rows of that origin. Headers, and so the origin partition, pass unchanged.
+ * That holds for any pipeline whose steps keep each input partition's records in order on the way out without
+ * regrouping them (dedupe, unwrap, filter, project, rename, mask, expect); a join or an aggregate regroups through
+ * other topics, so a pipeline with one does not relay heartbeats.
  */
-final class HeartbeatRelay {
+public final class HeartbeatRelay {
 
     private HeartbeatRelay() {
     }
 
-    static void apply(KStream<GenericRecord, GenericRecord> changes, TopicNameExtractor<GenericRecord, GenericRecord> rowTopic,
+    /** Adds the relay from {@code input}; the heartbeats go to {@code outputTopic}'s every partition. */
+    public static void apply(KStream<GenericRecord, GenericRecord> changes, TopicNameExtractor<GenericRecord, GenericRecord> rowTopic,
                       Serde<GenericRecord> keySerde, Serde<GenericRecord> valueSerde) {
         changes.processValues(OnlyHeartbeats::new, Named.as("heartbeats"))
                 .to(rowTopic, Produced.with(keySerde, valueSerde).withStreamPartitioner(new EveryPartition())

@@ -7,6 +7,7 @@ import dev.sluice.transforms.dedupe.WindowedDedupe;
 import dev.sluice.transforms.errors.DeadLetters;
 import dev.sluice.transforms.expect.ExpectStep;
 import dev.sluice.transforms.metrics.TransformMetrics;
+import dev.sluice.schemas.heartbeat.Heartbeat;
 import dev.sluice.transforms.pipeline.spec.PipelineSpec;
 import dev.sluice.transforms.pipeline.spec.PipelineSpecParser;
 import dev.sluice.transforms.replicate.ReplicationSpec;
@@ -76,6 +77,27 @@ class PipelineTopologyTest {
             // and it behaves the same: same rows out for the same changes in, duplicates included
             assertThat(run(compiled, "replica.public.orders")).isEqualTo(run(replication, "replica.public.orders"));
         }
+    }
+
+    @Test
+    void heartbeatsPassThroughRowByRowStepsToTheOutputButNotThroughAnAggregate() {
+        try (TopologyTestDriver driver = driver(compile(ORDERS_PIPELINE))) {
+            Heartbeat beat = new Heartbeat(500L, T0, 0, 1);
+            input(driver).pipeInput(new TestRecord<>(null, null, beat.toHeaders(), T0));
+            List<TestRecord<GenericRecord, GenericRecord>> out = output(driver, "clean.public.orders").readRecordsToList();
+            assertThat(out).hasSize(1);
+            assertThat(Heartbeat.from(out.get(0).headers())).contains(beat);
+        }
+        PipelineSpec dashboard = PipelineSpecParser.parse("""
+                pipeline: dash
+                source: {topics: [replica.public.orders], format: row}
+                steps:
+                  - aggregate: {window: 1m, group-by: [note], measures: {orders: count}}
+                output: {topic: dash.out}
+                """, "dash.yaml");
+        assertThat(PipelineTopology.relaysHeartbeats(dashboard)).isFalse();
+        assertThat(PipelineTopology.build(dashboard, serde, serde, registry, name -> null).describe().toString())
+                .doesNotContain("heartbeat");
     }
 
     @Test

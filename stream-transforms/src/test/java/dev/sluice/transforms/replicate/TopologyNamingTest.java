@@ -21,7 +21,7 @@ class TopologyNamingTest {
         TopologyDescription.Subtopology only = description.subtopologies().iterator().next();
         assertThat(only.nodes()).extracting(TopologyDescription.Node::name).containsExactlyInAnyOrder(
                 ReplicationTopology.SOURCE, "count-in", "skip-tombstones", Dedupe.PROCESSOR, "unwrap", "count-out",
-                ReplicationTopology.SINK);
+                ReplicationTopology.SINK, "heartbeats", "heartbeat-sink");
         TopologyDescription.Processor dedupe = only.nodes().stream()
                 .filter(n -> n.name().equals(Dedupe.PROCESSOR)).map(TopologyDescription.Processor.class::cast)
                 .findFirst().orElseThrow();
