@@ -1,6 +1,7 @@
 package dev.sluice.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.embedded.PostgresServer;
@@ -9,6 +10,7 @@ import dev.sluice.sink.dialect.WarehouseConnection;
 import dev.sluice.sink.dialect.duckdb.SharedDuckDb;
 import dev.sluice.sink.metrics.SinkMetrics;
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -388,6 +390,8 @@ class WarehouseSinkTaskIT {
         String name = table(topic).replace("\"", "");
         TopicPartition p0 = new TopicPartition(topic, 0);
         TopicPartition p1 = new TopicPartition(topic, 1);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        Metrics.addRegistry(meters);
         WarehouseSinkTask task = task(url, "c-frontier", Map.of(), p0, p1);
         String progress = "SELECT \"complete_version\", \"complete_ts\", \"version\" FROM \"_sluice_progress\" WHERE \"table_name\" = '"
                 + name + "'";
@@ -414,8 +418,12 @@ class WarehouseSinkTaskIT {
         task.stop();
 
         assertThat(query(url, progress)).containsExactly("250|2500|95");
+        // the freshness gauge: now minus the frontier's source commit time, in seconds, read at each scrape
+        double freshness = meters.get(SinkMetrics.TABLE_FRESHNESS).tag("table", name).gauge().value();
+        assertThat(freshness).isCloseTo((System.currentTimeMillis() - 2_500) / 1000.0, within(60.0));
         assertThat(committed).containsEntry(p0, new OffsetAndMetadata(5)).containsEntry(p1, new OffsetAndMetadata(6));
         assertThat(query(url, "SELECT count(*) FROM " + table(topic))).containsExactly("2");
+        Metrics.removeRegistry(meters);
     }
 
     @ParameterizedTest

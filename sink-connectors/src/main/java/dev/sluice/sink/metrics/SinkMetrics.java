@@ -1,18 +1,21 @@
 package dev.sluice.sink.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The sink's meters in Micrometer's global registry, so a status page in the same JVM (local mode) or a
  * Prometheus registry added to the global one sees them: rows upserted and deleted per table, freshness
  * (warehouse commit time minus {@code __source_ts}, per row, tagged by table), batch latency, retried writes and
- * field values left out under {@code schema.change.policy=ignore}.
+ * field values left out under {@code schema.change.policy=ignore}; and per table the freshness of its completeness
+ * frontier ({@link #completeUpTo}).
  */
 public final class SinkMetrics {
     public static final String ROWS_UPSERTED = "sluice.sink.rows.upserted";
@@ -21,6 +24,14 @@ public final class SinkMetrics {
     public static final String BATCH_LATENCY = "sluice.sink.batch.latency";
     public static final String WRITE_RETRIES = "sluice.sink.write.retries";
     public static final String FIELDS_DROPPED = "sluice.sink.fields.dropped";
+    /** Prometheus: {@code sluice_table_freshness_seconds{table}}. */
+    public static final String TABLE_FRESHNESS = "sluice.table.freshness";
+
+    /**
+     * Per table, the source commit time up to which it is complete (its frontier), shared by every task of this JVM:
+     * the frontier is the table's, whichever task moved it last.
+     */
+    private static final Map<String, AtomicLong> COMPLETE_UP_TO = new ConcurrentHashMap<>();
 
     private final MeterRegistry registry;
     /** Looked up once per table: this runs once per written row. */
@@ -53,6 +64,20 @@ public final class SinkMetrics {
                         .distributionStatisticBufferLength(3)
                         .register(registry))
                 .record(sinceSourceCommit.isNegative() ? Duration.ZERO : sinceSourceCommit);
+    }
+
+    /**
+     * The table is complete up to this source commit time (epoch ms; its {@code _sluice_progress.complete_ts}). The
+     * gauge reads the wall clock at each scrape, so it keeps growing while nothing moves the frontier: a stopped sink,
+     * a stalled pipeline or a dead source shows as a table going stale, while an idle table is kept fresh by heartbeats.
+     */
+    public void completeUpTo(String table, long sourceTs) {
+        AtomicLong upTo = COMPLETE_UP_TO.computeIfAbsent(table, t -> new AtomicLong(sourceTs));
+        upTo.accumulateAndGet(sourceTs, Math::max);
+        Gauge.builder(TABLE_FRESHNESS, upTo, u -> (System.currentTimeMillis() - u.get()) / 1000.0)
+                .tag("table", table).baseUnit("seconds").strongReference(true)
+                .description("Now minus the source commit time up to which the warehouse table is complete (its frontier)")
+                .register(registry);
     }
 
     public void batchLatency(Duration duration) {

@@ -59,12 +59,13 @@ public final class BatchWriter {
             for (Map.Entry<String, Collection<RowRecord>> e : batch.rowsByTable().entrySet()) {
                 applied.add(writeTable(connection, e.getKey(), e.getValue(), stagingPrefix + (n++)));
             }
-            saveProgress(connection, applied, batch.heartbeats());
+            Map<String, FrontierStore.Complete> frontiers = saveProgress(connection, applied, batch.heartbeats());
             Map<TopicPartition, Long> next = batch.nextOffsets();
             offsets.save(connection, next);
             c.commit();
             long committedAt = System.currentTimeMillis();
             applied.forEach(a -> a.report(metrics, committedAt));
+            frontiers.forEach((table, complete) -> metrics.completeUpTo(table, complete.sourceTs()));
             metrics.batchLatency(Duration.ofNanos(System.nanoTime() - started));
             return next;
         } catch (SQLException | RuntimeException e) {
@@ -122,8 +123,9 @@ public final class BatchWriter {
      * One progress row per table touched: the newest row applied, and the completeness frontier once this batch's
      * heartbeats have moved it (written after the rows, in the same transaction, so it never runs ahead of them).
      */
-    private void saveProgress(WarehouseConnection connection, List<Applied> applied, Collection<FrontierStore.Position> heartbeats)
-            throws SQLException {
+    private Map<String, FrontierStore.Complete> saveProgress(WarehouseConnection connection, List<Applied> applied,
+                                                             Collection<FrontierStore.Position> heartbeats) throws SQLException {
+        Map<String, FrontierStore.Complete> frontiers = new java.util.LinkedHashMap<>();
         frontier.save(connection, heartbeats);
         Set<String> tablesTouched = new LinkedHashSet<>();
         applied.forEach(a -> tablesTouched.add(a.table()));
@@ -135,7 +137,11 @@ public final class BatchWriter {
             FrontierStore.Complete complete = beaten.contains(table) ? frontier.complete(connection, table).orElse(null) : null;
             offsets.saveProgress(connection, table, rows == null ? null : rows.maxSourceTs(),
                     rows == null ? null : rows.maxVersion(), complete);
+            if (complete != null) {
+                frontiers.put(table, complete);
+            }
         }
+        return frontiers;
     }
 
     private static long update(WarehouseConnection connection, String statement) throws SQLException {
