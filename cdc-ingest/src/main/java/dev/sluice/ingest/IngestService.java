@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -127,7 +129,7 @@ public final class IngestService implements AutoCloseable {
 
         // the publisher first: initialising its transactional producer fences a predecessor and
         // resolves the transaction it left open, so the engine then reads the final stored offset
-        publisher = ChangePublisher.create(settings, tablesByTopic);
+        publisher = ChangePublisher.create(settings, tablesByTopic, this::snapshotReadPosition);
         engine = new CdcEngine();
         try {
             engine.start(EngineProperties.of(settings, tables.captured()), publisher, ENGINE_START_TIMEOUT);
@@ -178,6 +180,28 @@ public final class IngestService implements AutoCloseable {
         } catch (SQLException e) {
             log.warn("Requesting the backfill of the added tables {} failed ({}); run sluice backfill for each", added,
                     e.getMessage());
+        }
+    }
+
+    /**
+     * One below the replication slot's {@code restart_lsn}: every change a transaction decoded from the slot wrote lies
+     * at or after it, so initial snapshot reads stamped with it order before every streamed change of their row.
+     */
+    private long snapshotReadPosition() {
+        try (Connection connection = connect();
+             PreparedStatement ps = connection.prepareStatement("SELECT (restart_lsn - '0/0'::pg_lsn)::bigint"
+                     + " FROM pg_replication_slots WHERE slot_name = ?")) {
+            ps.setString(1, settings.slotName());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || rs.getObject(1) == null) {
+                    throw new IllegalStateException("The snapshot started but replication slot " + settings.slotName()
+                            + " has no restart_lsn in " + settings.sourceAddress() + "; was it dropped meanwhile?");
+                }
+                return rs.getLong(1) - 1;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Reading the restart_lsn of replication slot " + settings.slotName() + " from "
+                    + settings.sourceAddress() + " failed (" + e.getMessage() + "); the snapshot is read again after a restart.", e);
         }
     }
 

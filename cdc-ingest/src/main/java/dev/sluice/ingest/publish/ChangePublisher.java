@@ -1,6 +1,7 @@
 package dev.sluice.ingest.publish;
 
 import dev.sluice.ingest.IngestSettings;
+import dev.sluice.ingest.control.ControlTables;
 import dev.sluice.ingest.engine.EngineProperties;
 import dev.sluice.ingest.engine.SourceOffsetRecords;
 import dev.sluice.ingest.source.TableId;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /**
  * Debezium's change consumer, writing exactly once into Kafka: converts each change of a captured
@@ -43,10 +45,11 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Any failure (a send, the commit, a conversion) aborts the open transaction and fails the
  * batch, which stops the engine: a restart resumes from the last committed offset. Records of
- * other topics (transaction markers, Debezium's own heartbeats) are never published as they are; a
- * heartbeat between source transactions moves the stored offset (and so the slot) forward and is
- * published as a {@link dev.sluice.schemas.heartbeat.Heartbeat} on every partition of every change
- * topic, in the same transaction ({@link HeartbeatPublisher}).
+ * other topics (transaction markers, Debezium's heartbeats, Sluice's heartbeat table) are never
+ * published as they are; a heartbeat between source transactions moves the stored offset (and so
+ * the slot) forward. The COMMIT of the transaction that the heartbeat action query writes (every
+ * heartbeat interval) is published as a {@link dev.sluice.schemas.heartbeat.Heartbeat} on every
+ * partition of every change topic, in the same Kafka transaction as its offset ({@link HeartbeatPublisher}).
  */
 public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>>, AutoCloseable {
 
@@ -70,6 +73,13 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
     private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
     private final List<PendingChanges> pending = new ArrayList<>();
     private final HeartbeatPublisher heartbeats;
+    /** Where Debezium sends changes of Sluice's heartbeat table (captured, never published); null: none. */
+    private final String heartbeatTableTopic;
+    /** Inside a source transaction that wrote the heartbeat table. */
+    private boolean heartbeatCommitting;
+    /** Where initial snapshot reads sit in the row's version order ({@link SnapshotReadPosition}). */
+    private final LongSupplier snapshotReadPosition;
+    private Long snapshotReadVersion;
 
     private boolean transactionOpen;
     private long transactionStartedNanos;
@@ -83,14 +93,18 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
      */
     public ChangePublisher(Map<String, TableId> tablesByTopic, Converter keyConverter, Converter valueConverter,
                            Producer<byte[], byte[]> producer, IngestMetrics metrics, String offsetsTopic,
-                           String transactionTopic, String notificationTopic) {
+                           String transactionTopic, String notificationTopic, String heartbeatTableTopic,
+                           LongSupplier snapshotReadPosition) {
         this(tablesByTopic, keyConverter, valueConverter, producer, metrics, offsetsTopic, transactionTopic,
-                notificationTopic, COMMIT_INTERVAL);
+                notificationTopic, heartbeatTableTopic, snapshotReadPosition, COMMIT_INTERVAL);
     }
 
     ChangePublisher(Map<String, TableId> tablesByTopic, Converter keyConverter, Converter valueConverter,
                     Producer<byte[], byte[]> producer, IngestMetrics metrics, String offsetsTopic,
-                    String transactionTopic, String notificationTopic, Duration commitInterval) {
+                    String transactionTopic, String notificationTopic, String heartbeatTableTopic,
+                    LongSupplier snapshotReadPosition, Duration commitInterval) {
+        this.heartbeatTableTopic = heartbeatTableTopic;
+        this.snapshotReadPosition = snapshotReadPosition;
         this.commitIntervalNanos = commitInterval.toNanos();
         this.tablesByTopic = Map.copyOf(tablesByTopic);
         this.keyConverter = keyConverter;
@@ -107,9 +121,6 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
         this.heartbeats = new HeartbeatPublisher(producer, this.tablesByTopic.keySet(), this::begin, error -> sendFailure.compareAndSet(null, error));
     }
 
-    private static boolean isHeartbeat(SourceRecord record) {
-        return record.topic() != null && record.topic().startsWith(EngineProperties.HEARTBEAT_TOPIC_PREFIX + ".");
-    }
 
     /**
      * A publisher with Avro converters on the settings' registry and a transactional producer whose
@@ -119,7 +130,8 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
      *
      * @throws IllegalStateException when the producer cannot initialise its transactions
      */
-    public static ChangePublisher create(IngestSettings settings, Map<String, TableId> tablesByTopic) {
+    public static ChangePublisher create(IngestSettings settings, Map<String, TableId> tablesByTopic,
+                                         LongSupplier snapshotReadPosition) {
         Map<String, String> registry = Map.of("schema.registry.url", settings.schemaRegistryUrl());
         AvroConverter keys = new AvroConverter();
         keys.configure(registry, true);
@@ -135,7 +147,16 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
                     + " replication at least its min ISR) and this client must be allowed to write that transactional id.", e);
         }
         return new ChangePublisher(tablesByTopic, keys, values, producer, new IngestMetrics(), settings.offsetsTopic(),
-                EngineProperties.transactionTopic(settings), EngineProperties.notificationTopic(settings));
+                EngineProperties.transactionTopic(settings), EngineProperties.notificationTopic(settings),
+                TopicNames.changeTopic(settings.topicPrefix(), ControlTables.of(settings).heartbeat()), snapshotReadPosition);
+    }
+
+    /** Asked once, at the first snapshot read: the slot does not move while the snapshot is read. */
+    private long snapshotReadVersion() {
+        if (snapshotReadVersion == null) {
+            snapshotReadVersion = snapshotReadPosition.getAsLong();
+        }
+        return snapshotReadVersion;
     }
 
     static Map<String, Object> producerConfig(IngestSettings settings) {
@@ -167,6 +188,8 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
                 if (kind == TransactionBoundaries.Kind.CHANGE) {
                     if (TransactionBoundaries.isIncrementalSnapshot(record)) {
                         IncrementalReadPosition.stamp(record);
+                    } else if (SnapshotReadPosition.isInitialRead(record)) {
+                        SnapshotReadPosition.stamp(record, snapshotReadVersion());
                     }
                     send(record, table);
                     changesSinceBoundary++;
@@ -174,10 +197,17 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
                     // rides along in the open transaction; a replay after a crash may repeat it
                     sendRecord(record);
                 }
+                if (kind == TransactionBoundaries.Kind.OTHER && record.topic() != null
+                        && record.topic().equals(heartbeatTableTopic)) {
+                    heartbeatCommitting = true; // the heartbeat action query's own transaction
+                }
                 if (boundaries.atBoundary()) {
-                    if (kind == TransactionBoundaries.Kind.OTHER && isHeartbeat(record)) {
+                    if (heartbeatCommitting && kind == TransactionBoundaries.Kind.MARKER) {
+                        // at its COMMIT: the position and commit time of a transaction written just now, so an
+                        // idle table's frontier trails the source by one heartbeat interval at most
                         heartbeats.publish(record);
                     }
+                    heartbeatCommitting = false;
                     lastBoundary = event;
                     changesSinceBoundary = 0;
                     if (commitDue()) {

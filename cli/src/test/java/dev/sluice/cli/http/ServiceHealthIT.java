@@ -202,7 +202,8 @@ class ServiceHealthIT {
                 "--state-dir", dir.resolve("poison-streams").toString());
         await().atMost(Duration.ofSeconds(120)).until(() -> status("poison", "/health/ready") == 200);
         try (Connection c = postgres.connect("shop"); Statement s = c.createStatement()) {
-            s.execute("INSERT INTO public.customers (id, email, name, region) VALUES (990000002, 'p@example.com', 'poison', 'eu')");
+            // the customer the first test inserted (the load generator only seeds an empty table)
+            s.execute("UPDATE public.customers SET name = 'poison' WHERE id = 990000001");
         }
         expectExit("poison", EXIT_WITHIN, "sluice transform stops: stage sluice-poison failed:");
         assertThat(services.get("poison").output()).contains("cannot handle name = poison");
