@@ -239,7 +239,8 @@ public enum Section {
     }
 
     private static ConfigDef.Validator userInfo() {
-        return of("USER:PASSWORD", (name, value) -> {
+        return of("USER:PASSWORD", (name, raw) -> {
+            Object value = raw instanceof org.apache.kafka.common.config.types.Password p ? p.value() : raw;
             if (value != null && !value.toString().isEmpty() && !value.toString().contains(":")) {
                 // the value is a secret: not repeated
                 throw new Complaint(name + " has no ':'; write it as USER:PASSWORD.");

@@ -173,7 +173,9 @@ public final class ServiceConfig {
     private static ConfigTransformer transformer(Map<String, String> env) {
         FileConfigProvider files = new FileConfigProvider();
         files.configure(Map.of());
-        return new ConfigTransformer(Map.of("env", new EnvVarConfigProvider(env), "file", files));
+        EnvVarConfigProvider variables = new EnvVarConfigProvider(env);
+        variables.configure(Map.of()); // every variable may be named (the provider's default allowlist)
+        return new ConfigTransformer(Map.of("env", variables, "file", files));
     }
 
     private static Map<String, String> resolve(Section section, Map<String, String> merged, Map<String, String> origin,
@@ -190,8 +192,8 @@ public final class ServiceConfig {
             Matcher m = value == null ? null : ConfigTransformer.DEFAULT_PATTERN.matcher(value);
             if (m != null && m.find() && PROVIDERS.containsKey(m.group(1))) {
                 String ref = m.group();
-                String fix = m.group(1).equals("env") ? "export " + m.group(3) + " or fix the reference"
-                        : "add " + m.group(3) + "=... to " + m.group(2) + " or fix the reference";
+                String fix = m.group(1).equals("env") ? "export " + m.group(4) + " or fix the reference"
+                        : "add " + m.group(4) + "=... to " + m.group(3) + " or fix the reference";
                 throw new IllegalArgumentException(origin.get(key) + " refers to " + ref + ", which is not set; " + fix + ".");
             }
         });
