@@ -32,6 +32,10 @@ public final class RegistryCommand implements Callable<Integer> {
             description = "Kafka brokers (or kafka.bootstrap.servers in --config, SLUICE_KAFKA_BOOTSTRAP_SERVERS).")
     String bootstrapServers;
 
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+            description = "A Kafka client setting passed through as is (repeatable), e.g. security.protocol=SSL.")
+    java.util.Map<String, String> kafkaProperties = new java.util.LinkedHashMap<>();
+
     @Option(names = "--port", description = "Port of the REST API (default: 8081; 0 picks a free port).")
     Integer port;
 
@@ -45,6 +49,7 @@ public final class RegistryCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ConfigFileOption.Flags flags = new ConfigFileOption.Flags()
                 .put(Section.KAFKA, "bootstrap.servers", bootstrapServers)
+                .putAll(Section.KAFKA, kafkaProperties)
                 .put(Section.REGISTRY, "port", port)
                 .put(Section.REGISTRY, "topic", topic);
         http.addTo(flags);
@@ -54,7 +59,8 @@ public final class RegistryCommand implements Callable<Integer> {
         String topic = all.get(Section.REGISTRY).getString("topic");
         ServiceMetrics.prometheus();
         // all interfaces: the other services reach it from their own containers or pods
-        EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(bootstrapServers, new InetSocketAddress(port), topic);
+        EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(bootstrapServers, all.kafkaPassThrough(),
+                new InetSocketAddress(port), topic);
         Health health = new Health(List.of(Stages.registry(registry)));
         ServiceHttpServer server;
         try {

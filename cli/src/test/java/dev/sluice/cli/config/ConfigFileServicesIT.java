@@ -4,7 +4,6 @@ import dev.sluice.cli.chaos.ServiceProcess;
 import dev.sluice.embedded.LocalKafkaBroker;
 import dev.sluice.embedded.PortCheck;
 import dev.sluice.embedded.PostgresServer;
-import dev.sluice.schemas.registry.EmbeddedSchemaRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -36,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * One {@code sluice.yaml} drives ingest, transform and connect, each its own process, with the source password in a
+ * One {@code sluice.yaml} drives ingest, transform and connect (beside {@code sluice registry}, from a file of its
+ * own), each its own process, with the source password in a
  * properties file ({@code ${file:...}}) and the warehouse password in the environment ({@code ${env:...}}). Both roles
  * need their password (scram-sha-256 in pg_hba.conf), so rows reaching the warehouse prove the references resolved;
  * and neither secret appears in any service's output or log, nor in Connect's REST API. A file with a mistyped key
@@ -49,13 +49,14 @@ class ConfigFileServicesIT {
     private static final String SOURCE_SECRET = "src-Secret-4711";
     private static final String WAREHOUSE_SECRET = "wh-Secret-0815";
     private static final String WAREHOUSE_ENV = "SLUICE_IT_WAREHOUSE_PASSWORD";
+    private static final Pattern REGISTRY_API = Pattern.compile("Schema Registry API at (http://[^ ]+)");
     private static final Pattern CONNECT_REST = Pattern.compile("Connect REST (http://[^ )/]+)");
 
     private final List<ServiceProcess> services = new ArrayList<>();
     private Path dir;
     private LocalKafkaBroker broker;
     private PostgresServer postgres;
-    private EmbeddedSchemaRegistry registry;
+    private String registryUrl;
     private Path config;
 
     @BeforeAll
@@ -63,7 +64,6 @@ class ConfigFileServicesIT {
         dir = Files.createTempDirectory("config-file-it");
         broker = LocalKafkaBroker.start(dir.resolve("kafka"), PortCheck.freePort());
         postgres = PostgresServer.startThrowaway();
-        registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers(), 0);
         postgres.createDatabase("shop");
         postgres.createDatabase("warehouse");
         try (Connection c = postgres.connect("shop"); Statement s = c.createStatement()) {
@@ -73,6 +73,16 @@ class ConfigFileServicesIT {
             s.execute("CREATE ROLE sluice_wh LOGIN SUPERUSER PASSWORD '" + WAREHOUSE_SECRET + "'");
             requirePasswords(s, List.of("sluice_src", "sluice_wh"));
         }
+        // sluice registry from a file of its own: its URL (a free port) goes into the services' file
+        Path registryConfig = dir.resolve("registry.yaml");
+        Files.writeString(registryConfig, "kafka:\n  bootstrap.servers: " + broker.bootstrapServers()
+                + "\n  client.dns.lookup: use_all_dns_ips\nregistry:\n  port: 0\nhttp:\n  port: 0\n");
+        ServiceProcess registry = service("registry", Map.of(), "registry", "--config", registryConfig.toString());
+        registryUrl = await().atMost(Duration.ofSeconds(90)).until(() -> {
+            assertThat(registry.isAlive()).as(registry.output()).isTrue();
+            Matcher m = REGISTRY_API.matcher(registry.output());
+            return m.find() ? m.group(1) : null;
+        }, u -> u != null);
         Path secrets = dir.resolve("secrets.properties");
         Files.writeString(secrets, "source.password=" + SOURCE_SECRET + "\n");
         config = dir.resolve("sluice.yaml");
@@ -98,7 +108,7 @@ class ConfigFileServicesIT {
                   warehouse.user: sluice_wh
                   warehouse.password: ${env:%s}
                   work.dir: %s
-                """.formatted(broker.bootstrapServers(), registry.url(), postgres.port(), secrets,
+                """.formatted(broker.bootstrapServers(), registryUrl, postgres.port(), secrets,
                 dir.resolve("streams"), postgres.port(), WAREHOUSE_ENV, dir.resolve("connect")));
     }
 
@@ -125,7 +135,6 @@ class ConfigFileServicesIT {
         for (int i = services.size() - 1; i >= 0; i--) {
             services.get(i).close();
         }
-        registry.close();
         broker.close();
         postgres.close();
     }
@@ -179,8 +188,8 @@ class ConfigFileServicesIT {
                 URI.create(rest.group(1) + "/connectors/sluice-warehouse/status")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(status.body()).doesNotContain(WAREHOUSE_SECRET).doesNotContain(SOURCE_SECRET);
 
-        for (ServiceProcess p : services) {
-            p.close();
+        for (int i = services.size() - 1; i >= 0; i--) {
+            services.get(i).close();
         }
         try (Stream<Path> logs = Files.list(dir)) {
             for (Path log : logs.filter(p -> p.toString().endsWith(".log")).toList()) {
