@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -215,8 +216,10 @@ public final class IngestService implements AutoCloseable {
     }
 
     private void provisionTopics(Map<String, TableId> tablesByTopic) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-                AdminClientConfig.CLIENT_ID_CONFIG, "sluice-ingest-admin"))) {
+        Map<String, Object> adminConfig = new HashMap<>(settings.kafkaProperties());
+        adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "sluice-ingest-admin");
+        try (Admin admin = Admin.create(adminConfig)) {
             TopicProvisioner provisioner = new TopicProvisioner(admin, settings.kafkaTimeout());
             provisioner.ensureChangeTopics(tablesByTopic.keySet(), settings.topicPartitions(), settings.replicationFactor());
             provisioner.ensureOffsetsTopic(settings.offsetsTopic(), settings.replicationFactor());

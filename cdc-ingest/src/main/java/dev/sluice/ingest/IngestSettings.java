@@ -2,14 +2,18 @@ package dev.sluice.ingest;
 
 import dev.sluice.ingest.source.TableId;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Everything the ingest service needs, typed and immutable. Built fluently with {@link #builder()};
@@ -64,6 +68,9 @@ public final class IngestSettings {
     private final long slotLagWarningBytes;
     private final Duration slotLagCheckInterval;
     private final Map<String, String> debeziumProperties;
+    private final Map<String, String> kafkaProperties;
+    private final Map<String, String> jdbcParameters;
+    private final Map<String, String> registryProperties;
 
     private IngestSettings(Builder b) {
         this.sourceHost = b.sourceHost;
@@ -89,6 +96,9 @@ public final class IngestSettings {
         this.slotLagWarningBytes = b.slotLagWarningBytes;
         this.slotLagCheckInterval = b.slotLagCheckInterval;
         this.debeziumProperties = Map.copyOf(b.debeziumProperties);
+        this.kafkaProperties = Map.copyOf(b.kafkaProperties);
+        this.registryProperties = Map.copyOf(b.registryProperties);
+        this.jdbcParameters = Collections.unmodifiableMap(new LinkedHashMap<>(b.jdbcParameters));
     }
 
     public static Builder builder() {
@@ -121,6 +131,9 @@ public final class IngestSettings {
         b.slotLagWarningBytes = slotLagWarningBytes;
         b.slotLagCheckInterval = slotLagCheckInterval;
         b.debeziumProperties = new LinkedHashMap<>(debeziumProperties);
+        b.kafkaProperties = new LinkedHashMap<>(kafkaProperties);
+        b.jdbcParameters = new LinkedHashMap<>(jdbcParameters);
+        b.registryProperties = new LinkedHashMap<>(registryProperties);
         return b;
     }
 
@@ -169,6 +182,21 @@ public final class IngestSettings {
     /** How often the slot lag is measured. */
     public Duration slotLagCheckInterval() { return slotLagCheckInterval; }
 
+    /**
+     * Kafka client settings (TLS, SASL, tuning) for every client of the service: the producer, the admin clients and
+     * the offset store's consumer. The exactly-once essentials (transactional id, idempotence, acks) still win.
+     */
+    public Map<String, String> kafkaProperties() { return kafkaProperties; }
+
+    /**
+     * PostgreSQL JDBC driver parameters of the source (e.g. {@code sslmode=verify-full}, {@code sslrootcert=...}),
+     * in the order given: part of {@link #jdbcUrl()} and handed to Debezium as {@code database.<name>}.
+     */
+    public Map<String, String> jdbcParameters() { return jdbcParameters; }
+
+    /** Schema Registry client settings beside the URL ({@code basic.auth.user.info}, truststore); see SchemaRegistryConfig. */
+    public Map<String, String> registryProperties() { return registryProperties; }
+
     /** Looks up a pass-through Debezium property. */
     public Optional<String> debeziumProperty(String key) {
         return Optional.ofNullable(debeziumProperties.get(Objects.requireNonNull(key)));
@@ -180,7 +208,17 @@ public final class IngestSettings {
     }
 
     public String jdbcUrl() {
-        return "jdbc:postgresql://" + sourceHost + ":" + sourcePort + "/" + database;
+        String url = "jdbc:postgresql://" + sourceHost + ":" + sourcePort + "/" + database;
+        if (jdbcParameters.isEmpty()) {
+            return url;
+        }
+        return url + "?" + jdbcParameters.entrySet().stream()
+                .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
+                .collect(Collectors.joining("&"));
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
     @Override
@@ -227,6 +265,9 @@ public final class IngestSettings {
         private long slotLagWarningBytes = DEFAULT_SLOT_LAG_WARNING_BYTES;
         private Duration slotLagCheckInterval = DEFAULT_SLOT_LAG_CHECK_INTERVAL;
         private Map<String, String> debeziumProperties = new LinkedHashMap<>();
+        private Map<String, String> kafkaProperties = new LinkedHashMap<>();
+        private Map<String, String> jdbcParameters = new LinkedHashMap<>();
+        private Map<String, String> registryProperties = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -269,6 +310,12 @@ public final class IngestSettings {
         public Builder slotLagCheckInterval(Duration interval) { this.slotLagCheckInterval = interval; return this; }
         public Builder debeziumProperty(String key, String value) { this.debeziumProperties.put(key, value); return this; }
         public Builder debeziumProperties(Map<String, String> properties) { this.debeziumProperties.putAll(properties); return this; }
+        /** Kafka client settings for the producer, admin clients and offset store (TLS, SASL, tuning). */
+        public Builder kafkaProperties(Map<String, String> properties) { this.kafkaProperties.putAll(properties); return this; }
+        /** PostgreSQL JDBC driver parameters of the source, e.g. {@code sslmode=verify-full}. */
+        /** Schema Registry client settings beside the URL, e.g. {@code basic.auth.user.info}. */
+        public Builder registryProperties(Map<String, String> properties) { this.registryProperties.putAll(properties); return this; }
+        public Builder jdbcParameters(Map<String, String> parameters) { this.jdbcParameters.putAll(parameters); return this; }
 
         /** Validates and freezes; throws {@link IllegalArgumentException} naming the bad setting. */
         public IngestSettings build() {

@@ -40,6 +40,9 @@ public final class EngineProperties {
         p.setProperty("database.dbname", settings.database());
         p.setProperty("database.user", settings.user());
         p.setProperty("database.password", settings.password());
+        // Debezium hands database.<name> to the JDBC driver (and the replication connection) as <name>:
+        // the source URL's parameters (sslmode, sslrootcert, ...) reach both connections
+        settings.jdbcParameters().forEach((k, v) -> p.setProperty("database." + k, v));
 
         p.setProperty("plugin.name", "pgoutput");
         p.setProperty("slot.name", settings.slotName());
@@ -76,6 +79,8 @@ public final class EngineProperties {
         // how often the engine tells the connector to flush the LSN of committed changes to the slot
         p.setProperty("offset.flush.interval.ms", Long.toString(settings.offsetFlushInterval().toMillis()));
         p.setProperty("bootstrap.servers", settings.bootstrapServers());
+        // the offset store's consumer reads these back (TLS, SASL): KafkaOffsetStore.KAFKA_PREFIX
+        settings.kafkaProperties().forEach((k, v) -> p.setProperty(KafkaOffsetStore.KAFKA_PREFIX + k, v));
         // Throughput and freshness: a change waits at most 50 ms in the queue for its batch, and large
         // batches amortise the per-batch work (Avro conversion, producer flush, transaction commit).
         // `sluice bench --stage ingest` measures the effect (see the README's Performance section).

@@ -49,6 +49,9 @@ public class KafkaOffsetStore implements OffsetBackingStore {
     private Map<String, Object> consumerConfig;
     private String topic;
 
+    /** Engine properties with this prefix are Kafka client settings of the service (TLS, SASL), prefix removed. */
+    public static final String KAFKA_PREFIX = "sluice.kafka.";
+
     /** For the engine's reflective construction. */
     public KafkaOffsetStore() {
     }
@@ -63,6 +66,11 @@ public class KafkaOffsetStore implements OffsetBackingStore {
         config.originals().forEach((key, value) -> {
             if (key.startsWith("security.") || key.startsWith("ssl.") || key.startsWith("sasl.")) {
                 props.put(key, value);
+            }
+        });
+        config.originals().forEach((key, value) -> {
+            if (key.startsWith(KAFKA_PREFIX)) {
+                props.put(key.substring(KAFKA_PREFIX.length()), value);
             }
         });
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,

@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -132,7 +133,8 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
      */
     public static ChangePublisher create(IngestSettings settings, Map<String, TableId> tablesByTopic,
                                          LongSupplier snapshotReadPosition) {
-        Map<String, String> registry = Map.of("schema.registry.url", settings.schemaRegistryUrl());
+        Map<String, String> registry = new HashMap<>(settings.registryProperties());
+        registry.put("schema.registry.url", settings.schemaRegistryUrl());
         AvroConverter keys = new AvroConverter();
         keys.configure(registry, true);
         AvroConverter values = new AvroConverter();
@@ -160,7 +162,9 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
     }
 
     static Map<String, Object> producerConfig(IngestSettings settings) {
-        return Map.ofEntries(
+        // the user's client settings (TLS, SASL, tuning) first: the exactly-once essentials below win
+        Map<String, Object> config = new HashMap<>(settings.kafkaProperties());
+        config.putAll(Map.ofEntries(
                 Map.entry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()),
                 Map.entry(ProducerConfig.CLIENT_ID_CONFIG, "sluice-ingest-" + settings.topicPrefix()),
                 Map.entry(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId()),
@@ -174,7 +178,8 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
                 // Latency is unchanged: linger.ms, not the batch size, decides when a batch is sent.
                 Map.entry(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024),
                 Map.entry(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class),
-                Map.entry(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+                Map.entry(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)));
+        return config;
     }
 
     @Override

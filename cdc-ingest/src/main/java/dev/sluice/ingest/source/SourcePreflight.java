@@ -17,6 +17,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -220,11 +221,12 @@ public final class SourcePreflight {
     private void checkKafka() {
         Duration timeout = settings.kafkaTimeout();
         int timeoutMs = (int) timeout.toMillis();
-        Map<String, Object> config = Map.of(
+        Map<String, Object> config = new HashMap<>(settings.kafkaProperties());
+        config.putAll(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs,
-                AdminClientConfig.CLIENT_ID_CONFIG, "sluice-ingest-preflight");
+                AdminClientConfig.CLIENT_ID_CONFIG, "sluice-ingest-preflight"));
         Admin admin;
         try {
             admin = Admin.create(config);

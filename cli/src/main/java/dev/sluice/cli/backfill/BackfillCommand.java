@@ -1,6 +1,9 @@
 package dev.sluice.cli.backfill;
 
 import dev.sluice.cli.local.DurationOption;
+import dev.sluice.cli.config.ConfigFileOption;
+import dev.sluice.cli.config.Section;
+import dev.sluice.cli.config.ServiceConfig;
 import dev.sluice.cli.service.KafkaOptions;
 import dev.sluice.cli.source.SourceUrl;
 import dev.sluice.ingest.IngestSettings;
@@ -26,6 +29,9 @@ public final class BackfillCommand implements Callable<Integer> {
 
     @Mixin
     KafkaOptions kafka;
+
+    @Mixin
+    ConfigFileOption config;
 
     @Option(names = "--source-url", required = true, paramLabel = "postgresql://USER@HOST:PORT/DB",
             description = "The captured database (password from PGPASSWORD); the user needs INSERT on the signal table.")
@@ -60,8 +66,10 @@ public final class BackfillCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Kafka and the registry as the services find them: flags, SLUICE_KAFKA_..., or the --config file
+        ServiceConfig all = kafka.addTo(new ConfigFileOption.Flags()).load(config.file, Section.KAFKA, Section.SCHEMA_REGISTRY);
         Backfill backfill = new Backfill(new Backfill.Settings(SourceUrl.parse(sourceUrl), TableId.parse(table), slot,
-                publication, controlSchema, topicPrefix, kafka.bootstrapServers, kafka.registryUrl, kafka.kafkaProperties,
+                publication, controlSchema, topicPrefix, all.bootstrapServers(), all.registryUrl(), all.kafkaPassThrough(),
                 progressInterval, timeout));
         PrintWriter out = spec.commandLine().getOut();
         backfill.run(out);

@@ -3,6 +3,9 @@ package dev.sluice.cli.local;
 import dev.sluice.cli.demo.DemoPipelines;
 import dev.sluice.cli.demo.DemoSchema;
 import dev.sluice.cli.demo.LoadGenerator;
+import dev.sluice.cli.config.ConfigFileOption;
+import dev.sluice.cli.config.Section;
+import dev.sluice.cli.config.ServiceConfig;
 import dev.sluice.cli.http.Health;
 import dev.sluice.cli.http.HttpOptions;
 import dev.sluice.cli.http.ServiceHttpServer;
@@ -25,6 +28,8 @@ import dev.sluice.schemas.registry.EmbeddedSchemaRegistry;
 import io.micrometer.core.instrument.Metrics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import dev.sluice.sink.config.SchemaChangePolicy;
+import org.apache.kafka.common.config.AbstractConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -65,7 +70,7 @@ public final class LocalCommand implements Callable<Integer> {
             description = "jdbc:duckdb:FILE or jdbc:postgresql://HOST:PORT/DB (default: DuckDB at <home>/warehouse.duckdb).")
     String warehouse;
 
-    @Option(names = "--schema-change-policy", paramLabel = "POLICY", defaultValue = SinkConnectorConfig.DEFAULT_POLICY,
+    @Option(names = "--schema-change-policy", paramLabel = "POLICY",
             converter = SchemaChangePolicyOption.class, description = SchemaChangePolicyOption.DESCRIPTION)
     String schemaChangePolicy;
 
@@ -80,26 +85,26 @@ public final class LocalCommand implements Callable<Integer> {
             + ".sluice/<database>-<host>-<port> for --source-url).")
     Path home;
 
-    @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka listener port (default: ${DEFAULT-VALUE}).")
-    int kafkaPort;
+    @Option(names = "--kafka-port", description = "Kafka listener port (default: 9092).")
+    Integer kafkaPort;
 
-    @Option(names = "--registry-port", defaultValue = "8081", description = "Schema registry port (default: ${DEFAULT-VALUE}).")
-    int registryPort;
+    @Option(names = "--registry-port", description = "Schema registry port (default: 8081).")
+    Integer registryPort;
 
-    @Option(names = "--postgres-port", defaultValue = "5433",
-            description = "Port of the demo PostgreSQL (default: ${DEFAULT-VALUE}, beside a server you may run on 5432).")
-    int postgresPort;
+    @Option(names = "--postgres-port",
+            description = "Port of the demo PostgreSQL (default: 5433, beside a server you may run on 5432).")
+    Integer postgresPort;
 
-    @Option(names = "--snapshot-mode", defaultValue = "initial", paramLabel = "MODE",
+    @Option(names = "--snapshot-mode", paramLabel = "MODE",
             description = "Debezium snapshot mode: initial (default: existing rows, then changes), never or no_data"
                     + " (changes only), when_needed, initial_only, always.")
     String snapshotMode;
 
-    @Option(names = "--rate", defaultValue = "200", description = "Demo load in changes per second (default: ${DEFAULT-VALUE}).")
-    int rate;
+    @Option(names = "--rate", description = "Demo load in changes per second (default: 200).")
+    Integer rate;
 
-    @Option(names = "--status-interval", defaultValue = "5s", converter = DurationOption.class,
-            description = "How often to print the status line (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--status-interval", converter = DurationOption.class,
+            description = "How often to print the status line (default: 5s).")
     Duration statusInterval;
 
     @Option(names = "--spec", paramLabel = "PATH",
@@ -109,21 +114,55 @@ public final class LocalCommand implements Callable<Integer> {
     @Mixin
     HttpOptions http;
 
+    @Mixin
+    ConfigFileOption config;
+
     private final PrintStream out = System.out;
     private final AtomicBoolean closing = new AtomicBoolean();
     private Health health;
 
     @Override
     public Integer call() throws Exception {
-        IngestSettings.checkSnapshotMode(snapshotMode);
+        ConfigFileOption.Flags flags = new ConfigFileOption.Flags()
+                .put(Section.LOCAL, "source.url", sourceUrl)
+                .put(Section.LOCAL, "tables", tables)
+                .put(Section.LOCAL, "warehouse", warehouse)
+                .put(Section.LOCAL, "schema.change.policy", schemaChangePolicy)
+                .put(Section.LOCAL, "snapshot.mode", snapshotMode)
+                .put(Section.LOCAL, "home", home)
+                .put(Section.LOCAL, "kafka.port", kafkaPort)
+                .put(Section.LOCAL, "registry.port", registryPort)
+                .put(Section.LOCAL, "postgres.port", postgresPort)
+                .put(Section.LOCAL, "rate", rate)
+                .put(Section.LOCAL, "status.interval.ms", statusInterval == null ? null : statusInterval.toMillis());
+        http.addTo(flags);
+        ServiceConfig all = flags.load(config.file, Section.HTTP, Section.LOCAL);
+        AbstractConfig settings = all.get(Section.LOCAL);
+        sourceUrl = settings.getString("source.url");
+        tables = new ArrayList<>(settings.getList("tables"));
+        warehouse = settings.getString("warehouse");
+        schemaChangePolicy = SchemaChangePolicy.parse(settings.getString("schema.change.policy")).configValue();
+        snapshotMode = settings.getString("snapshot.mode");
+        home = settings.getString("home") == null ? null : Path.of(settings.getString("home"));
+        kafkaPort = settings.getInt("kafka.port");
+        registryPort = settings.getInt("registry.port");
+        postgresPort = settings.getInt("postgres.port");
+        rate = settings.getInt("rate");
+        statusInterval = Duration.ofMillis(settings.getLong("status.interval.ms"));
+        int httpPort = all.get(Section.HTTP).getInt("port");
         LocalSpecs userSpecs = LocalSpecs.load(specs, sourceUrl == null);
         SourceUrl sourceForUser = sourceUrl == null ? null : SourceUrl.parse(sourceUrl);
+        if (sourceForUser != null && settings.getPassword("source.password") != null) {
+            sourceForUser = sourceForUser.withPassword(settings.getPassword("source.password").value());
+        }
         if (home == null) {
             home = sourceForUser == null ? Path.of(".sluice")
                     : Path.of(".sluice", sourceForUser.database() + "-" + sourceForUser.host() + "-" + sourceForUser.port());
         }
         HomeDirectory.claim(home, sourceForUser == null ? "demo" : sourceForUser.display());
-        WarehouseTarget target = WarehouseTarget.parse(warehouse, home.resolve("warehouse.duckdb"));
+        WarehouseTarget target = WarehouseTarget.parse(warehouse, home.resolve("warehouse.duckdb"))
+                .withCredentials(settings.getString("warehouse.user"),
+                        settings.getPassword("warehouse.password") == null ? null : settings.getPassword("warehouse.password").value());
         target.check();
         ServiceMetrics.prometheus(); // every service below records into the global registry, scraped at /metrics
         if (sourceForUser != null) {
@@ -187,7 +226,7 @@ public final class LocalCommand implements Callable<Integer> {
                 load = new LoadGenerator(demoDatabase.connect("shop"), rate, System.nanoTime());
                 running.add(load);
             }
-            ServiceHttpServer server = ServiceHttpServer.start(http.httpPort, ServiceMetrics.prometheus(), health);
+            ServiceHttpServer server = ServiceHttpServer.start(httpPort, ServiceMetrics.prometheus(), health);
             running.add(0, server); // closed last: /health says "stopping" while the rest stops
             printWhereEverythingIs(broker, registry, source, target, pipeline, load != null, shop, server);
             if (load != null) {

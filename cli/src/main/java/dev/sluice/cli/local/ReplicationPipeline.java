@@ -74,6 +74,7 @@ public final class ReplicationPipeline implements AutoCloseable {
                 .database(s.source().database())
                 .user(s.source().user())
                 .password(s.source().password())
+                .jdbcParameters(s.source().parameters())
                 .tables(s.tables())
                 .bootstrapServers(s.bootstrapServers())
                 .schemaRegistryUrl(s.registryUrl())

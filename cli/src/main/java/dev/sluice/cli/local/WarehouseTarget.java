@@ -32,6 +32,14 @@ public record WarehouseTarget(String jdbcUrl, String user, String password) {
         return new WarehouseTarget(jdbc, user, password);
     }
 
+    /** The same warehouse with these credentials where given (null keeps PGUSER / PGPASSWORD); PostgreSQL only. */
+    public WarehouseTarget withCredentials(String newUser, String newPassword) {
+        if (isDuckDb()) {
+            return this;
+        }
+        return new WarehouseTarget(jdbcUrl, newUser == null ? user : newUser, newPassword == null ? password : newPassword);
+    }
+
     public boolean isDuckDb() {
         return jdbcUrl.startsWith("jdbc:duckdb:");
     }

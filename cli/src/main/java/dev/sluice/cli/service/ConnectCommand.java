@@ -1,5 +1,8 @@
 package dev.sluice.cli.service;
 
+import dev.sluice.cli.config.ConfigFileOption;
+import dev.sluice.cli.config.Section;
+import dev.sluice.cli.config.ServiceConfig;
 import dev.sluice.cli.http.Health;
 import dev.sluice.cli.http.HttpOptions;
 import dev.sluice.cli.http.ServiceHttpServer;
@@ -12,6 +15,8 @@ import dev.sluice.cli.spec.UserSpecs;
 import dev.sluice.transforms.pipeline.spec.PipelineSpec;
 import dev.sluice.transforms.replicate.ReplicationSpec;
 import dev.sluice.embedded.ConnectWorker;
+import dev.sluice.sink.config.SchemaChangePolicy;
+import org.apache.kafka.common.config.AbstractConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,19 +37,22 @@ import java.util.concurrent.Callable;
 public final class ConnectCommand implements Callable<Integer> {
 
     @Mixin
+    ConfigFileOption config;
+
+    @Mixin
     KafkaOptions kafka;
 
     @Mixin
     HttpOptions http;
 
-    @Option(names = "--warehouse", required = true, paramLabel = "JDBC_URL",
+    @Option(names = "--warehouse", paramLabel = "JDBC_URL",
             description = "jdbc:duckdb:FILE or jdbc:postgresql://HOST:PORT/DB.")
     String warehouse;
 
-    @Option(names = "--work-dir", defaultValue = ".sluice/connect", description = "Worker state (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--work-dir", description = "Worker state (default: .sluice/connect).")
     Path workDir;
 
-    @Option(names = "--schema-change-policy", paramLabel = "POLICY", defaultValue = SinkConnectorConfig.DEFAULT_POLICY,
+    @Option(names = "--schema-change-policy", paramLabel = "POLICY",
             converter = SchemaChangePolicyOption.class, description = SchemaChangePolicyOption.DESCRIPTION)
     String schemaChangePolicy;
 
@@ -55,18 +63,44 @@ public final class ConnectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<PipelineSpec> pipelines = UserSpecs.load(specs, java.util.Set.of(ReplicationSpec.DEFAULT_PIPELINE));
-        WarehouseTarget target = WarehouseTarget.parse(warehouse, workDir.resolve("warehouse.duckdb"));
+        ConfigFileOption.Flags flags = new ConfigFileOption.Flags()
+                .put(Section.CONNECT, "warehouse", warehouse)
+                .put(Section.CONNECT, "work.dir", workDir)
+                .put(Section.CONNECT, "schema.change.policy", schemaChangePolicy)
+                .put(Section.CONNECT, "specs", specs);
+        kafka.addTo(flags);
+        http.addTo(flags);
+        ServiceConfig all = flags.load(config.file, Section.KAFKA, Section.SCHEMA_REGISTRY, Section.HTTP, Section.CONNECT);
+        AbstractConfig c = all.get(Section.CONNECT);
+        Path workDir = Path.of(c.getString("work.dir"));
+        String schemaChangePolicy = SchemaChangePolicy.parse(c.getString("schema.change.policy")).configValue();
+        List<PipelineSpec> pipelines = UserSpecs.load(c.getList("specs").stream().map(Path::of).toList(),
+                java.util.Set.of(ReplicationSpec.DEFAULT_PIPELINE));
+        WarehouseTarget target = WarehouseTarget.parse(c.getString("warehouse"), workDir.resolve("warehouse.duckdb"))
+                .withCredentials(c.getString("warehouse.user"),
+                        c.getPassword("warehouse.password") == null ? null : c.getPassword("warehouse.password").value());
         target.check();
         Map<String, String> worker = new HashMap<>();
         worker.put("offset.flush.interval.ms", "250");
         // Kafka settings reach the worker's own clients and, prefixed, its sink consumers
-        kafka.kafkaProperties.forEach((k, v) -> {
+        all.kafkaPassThrough().forEach((k, v) -> {
             worker.put(k, v);
             worker.put("consumer." + k, v);
         });
+        // the connectors below name secrets as ${env:...}/${file:...}: the worker resolves them when it starts a
+        // task, so Connect's REST API (GET /connectors/<name>/config) shows only the reference
+        worker.putAll(ServiceConfig.workerConfigProviders());
+        // the connector gets each secret as written in the layers: a reference stays a reference
+        Map<String, String> secrets = new HashMap<>();
+        if (all.raw(Section.CONNECT, "warehouse.password") != null) {
+            secrets.put("connection.password", all.raw(Section.CONNECT, "warehouse.password"));
+        }
+        all.registryAccess(false).forEach((k, v) -> {
+            secrets.put("key.converter." + k, v);
+            secrets.put("value.converter." + k, v);
+        });
         ServiceMetrics.prometheus(); // before the sink task records its first meter
-        ConnectWorker connect = ConnectWorker.start(kafka.bootstrapServers, workDir, worker);
+        ConnectWorker connect = ConnectWorker.start(all.bootstrapServers(), workDir, worker);
         List<String> connectors = new ArrayList<>(List.of(SinkConnectorConfig.NAME));
         if (!pipelines.isEmpty()) {
             connectors.add(SinkConnectorConfig.NAME + "-specs");
@@ -74,18 +108,18 @@ public final class ConnectCommand implements Callable<Integer> {
         Health health = new Health(List.of(Stages.connect(connect, () -> connectors)));
         ServiceHttpServer server;
         try {
-            server = ServiceHttpServer.start(http.httpPort, ServiceMetrics.prometheus(), health);
+            server = ServiceHttpServer.start(all.get(Section.HTTP).getInt("port"), ServiceMetrics.prometheus(), health);
         } catch (RuntimeException e) {
             connect.close();
             throw e;
         }
         System.out.println("sluice connect serves " + server.describe() + " (Connect REST " + connect.restUrl() + ")");
         try {
-            connect.createConnector(SinkConnectorConfig.NAME, SinkConnectorConfig.forWarehouse(target, kafka.registryUrl,
-                    schemaChangePolicy));
+            connect.createConnector(SinkConnectorConfig.NAME, withSecrets(SinkConnectorConfig.forWarehouse(target,
+                    all.registryUrl(), schemaChangePolicy), secrets));
             if (!pipelines.isEmpty()) {
-                connect.createConnector(SinkConnectorConfig.NAME + "-specs", SinkConnectorConfig.forTopicsRegex(target,
-                        kafka.registryUrl, schemaChangePolicy, UserSpecs.outputTopicsRegex(pipelines)));
+                connect.createConnector(SinkConnectorConfig.NAME + "-specs", withSecrets(SinkConnectorConfig.forTopicsRegex(
+                        target, all.registryUrl(), schemaChangePolicy, UserSpecs.outputTopicsRegex(pipelines)), secrets));
             }
         } catch (RuntimeException e) {
             server.close();
@@ -96,5 +130,11 @@ public final class ConnectCommand implements Callable<Integer> {
             connect.close();
             server.close();
         }, health);
+    }
+
+    private static Map<String, String> withSecrets(Map<String, String> connector, Map<String, String> secrets) {
+        Map<String, String> c = new HashMap<>(connector);
+        c.putAll(secrets);
+        return c;
     }
 }

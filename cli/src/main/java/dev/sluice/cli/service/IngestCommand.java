@@ -1,5 +1,8 @@
 package dev.sluice.cli.service;
 
+import dev.sluice.cli.config.ConfigFileOption;
+import dev.sluice.cli.config.Section;
+import dev.sluice.cli.config.ServiceConfig;
 import dev.sluice.cli.http.Health;
 import dev.sluice.cli.http.HttpOptions;
 import dev.sluice.cli.http.ServiceHttpServer;
@@ -10,6 +13,7 @@ import io.micrometer.core.instrument.Metrics;
 import dev.sluice.ingest.IngestService;
 import dev.sluice.ingest.IngestSettings;
 import dev.sluice.cli.local.DurationOption;
+import org.apache.kafka.common.config.AbstractConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,66 +29,90 @@ import java.util.concurrent.Callable;
 public final class IngestCommand implements Callable<Integer> {
 
     @Mixin
+    ConfigFileOption config;
+
+    @Mixin
     KafkaOptions kafka;
 
     @Mixin
     HttpOptions http;
 
-    @Option(names = "--source-url", required = true, paramLabel = "postgresql://USER@HOST:PORT/DB",
-            description = "The database to capture (password from PGPASSWORD).")
+    @Option(names = "--source-url", paramLabel = "postgresql://USER@HOST:PORT/DB",
+            description = "The database to capture (password from ingest.source.password, the URL or PGPASSWORD;"
+                    + " ?sslmode=... and other driver parameters are kept).")
     String sourceUrl;
 
     @Option(names = "--tables", split = ",", paramLabel = "SCHEMA.TABLE",
             description = "Tables to capture (default: every table with a primary key).")
     List<String> tables = new ArrayList<>();
 
-    @Option(names = "--snapshot-mode", defaultValue = IngestSettings.DEFAULT_SNAPSHOT_MODE, paramLabel = "MODE",
+    @Option(names = "--snapshot-mode", paramLabel = "MODE",
             description = "Debezium snapshot mode: initial (default: existing rows, then changes), never or no_data"
                     + " (changes only), when_needed (snapshot again if the stored offset is gone), initial_only, always.")
     String snapshotMode;
 
-    @Option(names = "--slot", defaultValue = IngestSettings.DEFAULT_SLOT_NAME, description = "Replication slot (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--slot", description = "Replication slot (default: " + IngestSettings.DEFAULT_SLOT_NAME + ").")
     String slot;
 
-    @Option(names = "--publication", defaultValue = IngestSettings.DEFAULT_PUBLICATION_NAME,
-            description = "Publication (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--publication", description = "Publication (default: " + IngestSettings.DEFAULT_PUBLICATION_NAME + ").")
     String publication;
 
-    @Option(names = "--slot-lag-warning-mb", defaultValue = "1024", paramLabel = "MB",
-            description = "Log a warning while the slot holds more WAL than this (default: ${DEFAULT-VALUE}).")
-    long slotLagWarningMb;
+    @Option(names = "--slot-lag-warning-mb", paramLabel = "MB",
+            description = "Log a warning while the slot holds more WAL than this (default: 1024).")
+    Long slotLagWarningMb;
 
-    @Option(names = "--partitions", defaultValue = "1", description = "Partitions of new change topics (default: ${DEFAULT-VALUE}).")
-    int partitions;
+    @Option(names = "--partitions", description = "Partitions of new change topics (default: 1).")
+    Integer partitions;
 
-    @Option(names = "--heartbeat-interval", defaultValue = "5s", converter = DurationOption.class, paramLabel = "DURATION",
+    @Option(names = "--heartbeat-interval", converter = DurationOption.class, paramLabel = "DURATION",
             description = "How often the source position is sent downstream, so the warehouse knows it is complete up to it"
-                    + " even while tables are idle (default: ${DEFAULT-VALUE}).")
+                    + " even while tables are idle (default: 5s).")
     Duration heartbeatInterval;
+
+    /** Every setting of ingest, from flags, environment, --config file and defaults; stops on a bad one. */
+    ServiceConfig settings() {
+        ConfigFileOption.Flags flags = new ConfigFileOption.Flags()
+                .put(Section.INGEST, "source.url", sourceUrl)
+                .put(Section.INGEST, "tables", tables)
+                .put(Section.INGEST, "snapshot.mode", snapshotMode)
+                .put(Section.INGEST, "slot", slot)
+                .put(Section.INGEST, "publication", publication)
+                .put(Section.INGEST, "slot.lag.warning.mb", slotLagWarningMb)
+                .put(Section.INGEST, "partitions", partitions)
+                .put(Section.INGEST, "heartbeat.interval.ms", heartbeatInterval == null ? null : heartbeatInterval.toMillis());
+        kafka.addTo(flags);
+        http.addTo(flags);
+        return flags.load(config.file, Section.KAFKA, Section.SCHEMA_REGISTRY, Section.HTTP, Section.INGEST);
+    }
 
     @Override
     public Integer call() throws Exception {
-        if (!kafka.kafkaProperties.isEmpty()) {
-            throw new IllegalArgumentException("--kafka-property is not supported by sluice ingest yet; leave it out.");
+        ServiceConfig all = settings();
+        AbstractConfig c = all.get(Section.INGEST);
+        SourceUrl source = SourceUrl.parse(c.getString("source.url"));
+        if (c.getPassword("source.password") != null) {
+            source = source.withPassword(c.getPassword("source.password").value());
         }
-        SourceUrl source = SourceUrl.parse(sourceUrl);
         IngestSettings settings = IngestSettings.builder()
                 .sourceHost(source.host()).sourcePort(source.port()).database(source.database())
                 .user(source.user()).password(source.password())
-                .tables(tables)
-                .bootstrapServers(kafka.bootstrapServers)
-                .schemaRegistryUrl(kafka.registryUrl)
-                .topicPartitions(partitions)
-                .snapshotMode(snapshotMode)
-                .slotName(slot)
-                .publicationName(publication)
-                .slotLagWarningBytes(slotLagWarningMb * 1024 * 1024)
-                .heartbeatInterval(heartbeatInterval)
+                .jdbcParameters(source.parameters())
+                .tables(c.getList("tables"))
+                .bootstrapServers(all.bootstrapServers())
+                .kafkaProperties(all.kafkaPassThrough())
+                .schemaRegistryUrl(all.registryUrl())
+                .registryProperties(all.registryAccess(true))
+                .topicPartitions(c.getInt("partitions"))
+                .snapshotMode(c.getString("snapshot.mode"))
+                .slotName(c.getString("slot"))
+                .publicationName(c.getString("publication"))
+                .slotLagWarningBytes(c.getLong("slot.lag.warning.mb") * 1024 * 1024)
+                .heartbeatInterval(Duration.ofMillis(c.getLong("heartbeat.interval.ms")))
                 .build();
         IngestService ingest = new IngestService(settings);
         // served before the start: creating the slot waits for open source transactions, and /health/ready says so
         Health health = new Health(List.of(Stages.ingest(ingest)));
-        ServiceHttpServer server = ServiceHttpServer.start(http.httpPort, ServiceMetrics.prometheus(), health);
+        ServiceHttpServer server = ServiceHttpServer.start(all.get(Section.HTTP).getInt("port"), ServiceMetrics.prometheus(), health);
         ingest.debeziumMetrics().bindTo(Metrics.globalRegistry);
         System.out.println("sluice ingest serves " + server.describe());
         try {

@@ -1,5 +1,8 @@
 package dev.sluice.cli.service;
 
+import dev.sluice.cli.config.ConfigFileOption;
+import dev.sluice.cli.config.Section;
+import dev.sluice.cli.config.ServiceConfig;
 import dev.sluice.cli.http.Health;
 import dev.sluice.cli.http.HttpOptions;
 import dev.sluice.cli.http.ServiceHttpServer;
@@ -22,16 +25,21 @@ import java.util.concurrent.Callable;
         description = "Run the schema registry: the Schema Registry REST API, schemas stored in Kafka topic _schemas.")
 public final class RegistryCommand implements Callable<Integer> {
 
-    @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT[,HOST:PORT]",
-            description = "Kafka brokers.")
+    @Mixin
+    ConfigFileOption config;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,HOST:PORT]",
+            description = "Kafka brokers (or kafka.bootstrap.servers in --config, SLUICE_KAFKA_BOOTSTRAP_SERVERS).")
     String bootstrapServers;
 
-    @Option(names = "--port", defaultValue = "8081", description = "Port of the REST API (default: ${DEFAULT-VALUE};"
-            + " 0 picks a free port).")
-    int port;
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+            description = "A Kafka client setting passed through as is (repeatable), e.g. security.protocol=SSL.")
+    java.util.Map<String, String> kafkaProperties = new java.util.LinkedHashMap<>();
 
-    @Option(names = "--topic", defaultValue = EmbeddedSchemaRegistry.DEFAULT_TOPIC,
-            description = "Topic the schemas are kept in (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", description = "Port of the REST API (default: 8081; 0 picks a free port).")
+    Integer port;
+
+    @Option(names = "--topic", description = "Topic the schemas are kept in (default: " + EmbeddedSchemaRegistry.DEFAULT_TOPIC + ").")
     String topic;
 
     @Mixin
@@ -39,13 +47,24 @@ public final class RegistryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ConfigFileOption.Flags flags = new ConfigFileOption.Flags()
+                .put(Section.KAFKA, "bootstrap.servers", bootstrapServers)
+                .putAll(Section.KAFKA, kafkaProperties)
+                .put(Section.REGISTRY, "port", port)
+                .put(Section.REGISTRY, "topic", topic);
+        http.addTo(flags);
+        ServiceConfig all = flags.load(config.file, Section.KAFKA, Section.HTTP, Section.REGISTRY);
+        String bootstrapServers = all.bootstrapServers();
+        int port = all.get(Section.REGISTRY).getInt("port");
+        String topic = all.get(Section.REGISTRY).getString("topic");
         ServiceMetrics.prometheus();
         // all interfaces: the other services reach it from their own containers or pods
-        EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(bootstrapServers, new InetSocketAddress(port), topic);
+        EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(bootstrapServers, all.kafkaPassThrough(),
+                new InetSocketAddress(port), topic);
         Health health = new Health(List.of(Stages.registry(registry)));
         ServiceHttpServer server;
         try {
-            server = ServiceHttpServer.start(http.httpPort, ServiceMetrics.prometheus(), health);
+            server = ServiceHttpServer.start(all.get(Section.HTTP).getInt("port"), ServiceMetrics.prometheus(), health);
         } catch (RuntimeException e) {
             registry.close();
             throw e;

@@ -1,5 +1,8 @@
 package dev.sluice.cli.service;
 
+import dev.sluice.cli.config.ConfigFileOption;
+import dev.sluice.cli.config.Section;
+import dev.sluice.cli.config.ServiceConfig;
 import dev.sluice.cli.http.Health;
 import dev.sluice.cli.http.HttpOptions;
 import dev.sluice.cli.http.ServiceHttpServer;
@@ -8,6 +11,8 @@ import dev.sluice.cli.http.Stages;
 import dev.sluice.cli.spec.SpecPipelines;
 import dev.sluice.cli.spec.UserSpecs;
 import dev.sluice.schemas.registry.RestSchemaRegistryClient;
+import dev.sluice.schemas.registry.SchemaRegistryConfig;
+import org.apache.kafka.common.config.AbstractConfig;
 import dev.sluice.transforms.pipeline.spec.PipelineSpec;
 import dev.sluice.transforms.replicate.ReplicationSpec;
 import dev.sluice.transforms.runtime.TransformConfig;
@@ -38,12 +43,15 @@ import java.util.function.Function;
 public final class TransformCommand implements Callable<Integer> {
 
     @Mixin
+    ConfigFileOption config;
+
+    @Mixin
     KafkaOptions kafka;
 
     @Mixin
     HttpOptions http;
 
-    @Option(names = "--state-dir", defaultValue = ".sluice/streams", description = "Local state (RocksDB) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--state-dir", description = "Local state (RocksDB) (default: .sluice/streams).")
     Path stateDir;
 
     @Option(names = "--spec", paramLabel = "PATH",
@@ -56,6 +64,17 @@ public final class TransformCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ConfigFileOption.Flags flags = new ConfigFileOption.Flags()
+                .put(Section.TRANSFORM, "state.dir", stateDir)
+                .put(Section.TRANSFORM, "specs", specs)
+                .put(Section.TRANSFORM, "replication", noReplication ? false : null);
+        kafka.addTo(flags);
+        http.addTo(flags);
+        ServiceConfig all = flags.load(config.file, Section.KAFKA, Section.SCHEMA_REGISTRY, Section.HTTP, Section.TRANSFORM);
+        AbstractConfig c = all.get(Section.TRANSFORM);
+        Path stateDir = Path.of(c.getString("state.dir"));
+        List<Path> specs = c.getList("specs").stream().map(Path::of).toList();
+        boolean noReplication = !c.getBoolean("replication");
         if (noReplication && specs.isEmpty()) {
             throw new IllegalArgumentException("--no-replication leaves nothing to run; add --spec PATH.");
         }
@@ -63,17 +82,20 @@ public final class TransformCommand implements Callable<Integer> {
         List<PipelineSpec> pipelines = UserSpecs.load(specs, Set.of(ReplicationSpec.DEFAULT_PIPELINE));
         pipelines.forEach(spec -> UserSpecs.compile(spec, env));
         if (!pipelines.isEmpty()) {
-            RestSchemaRegistryClient registry = new RestSchemaRegistryClient(kafka.registryUrl);
+            RestSchemaRegistryClient registry = new RestSchemaRegistryClient(all.registryUrl(),
+                    RestSchemaRegistryClient.DEFAULT_RETRY_WINDOW, SchemaRegistryConfig.accessFrom(all.registryAccess(true)));
             pipelines.forEach(spec -> UserSpecs.checkColumns(spec, registry));
         }
 
-        Map<String, Object> overrides = new HashMap<>(kafka.kafkaProperties);
+        // Kafka settings, and beside them the registry's credentials (TransformService hands those to its client)
+        Map<String, Object> overrides = new HashMap<>(all.kafkaPassThrough());
+        overrides.putAll(all.registryAccess(true));
         ServiceMetrics.prometheus(); // before Streams binds its metrics into the global registry
-        TransformConfig base = TransformConfig.of(kafka.bootstrapServers, kafka.registryUrl).withKafkaOverrides(overrides);
+        TransformConfig base = TransformConfig.of(all.bootstrapServers(), all.registryUrl()).withKafkaOverrides(overrides);
         AtomicBoolean closing = new AtomicBoolean();
         List<AutoCloseable> running = new ArrayList<>();
         Health health = new Health(List.of());
-        ServiceHttpServer server = ServiceHttpServer.start(http.httpPort, ServiceMetrics.prometheus(), health);
+        ServiceHttpServer server = ServiceHttpServer.start(all.get(Section.HTTP).getInt("port"), ServiceMetrics.prometheus(), health);
         running.add(server);
         System.out.println("sluice transform serves " + server.describe());
         try {

@@ -3,6 +3,10 @@ package dev.sluice.cli.source;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -10,7 +14,16 @@ import java.nio.charset.StandardCharsets;
  * ({@code postgres://} and {@code jdbc:postgresql://} work too). Without a password in the URL,
  * {@code PGPASSWORD} from the environment is used, so secrets need not appear on a command line.
  */
-public record SourceUrl(String host, int port, String database, String user, String password) {
+public record SourceUrl(String host, int port, String database, String user, String password,
+                        Map<String, String> parameters) {
+
+    public SourceUrl {
+        parameters = parameters == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+    }
+
+    public SourceUrl(String host, int port, String database, String user, String password) {
+        this(host, port, database, user, password, Map.of());
+    }
 
     public static SourceUrl parse(String text) {
         String raw = text.startsWith("jdbc:") ? text.substring("jdbc:".length()) : text;
@@ -38,11 +51,49 @@ public record SourceUrl(String host, int port, String database, String user, Str
             }
         }
         int port = uri.getPort() == -1 ? 5432 : uri.getPort();
-        return new SourceUrl(host, port, path.substring(1), user, password);
+        // driver parameters (sslmode=verify-full, sslrootcert=...) are kept: the JDBC driver and Debezium get them
+        Map<String, String> parameters = new LinkedHashMap<>();
+        if (uri.getRawQuery() != null) {
+            for (String pair : uri.getRawQuery().split("&")) {
+                if (!pair.isEmpty()) {
+                    String[] kv = pair.split("=", 2);
+                    parameters.put(decode(kv[0]), kv.length == 2 ? decode(kv[1]) : "");
+                }
+            }
+        }
+        String pw = parameters.remove("password");
+        if (pw != null) {
+            password = pw;
+        }
+        String u = parameters.remove("user");
+        if (u != null) {
+            user = u;
+        }
+        return new SourceUrl(host, port, path.substring(1), user, password, parameters);
+    }
+
+    /** The same source with another password (e.g. from a config file's {@code source.password}). */
+    public SourceUrl withPassword(String newPassword) {
+        return new SourceUrl(host, port, database, user, newPassword, parameters);
+    }
+
+    /** The URL text with any password in it blanked, for messages. */
+    public static String withoutPassword(String text) {
+        return text.replaceAll("(//[^:/@]+:)[^@/]*@", "$1***@").replaceAll("(?i)([?&]password=)[^&]*", "$1***");
     }
 
     public String jdbcUrl() {
-        return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+        String url = "jdbc:postgresql://" + host + ":" + port + "/" + database;
+        if (parameters.isEmpty()) {
+            return url;
+        }
+        StringBuilder query = new StringBuilder();
+        parameters.forEach((k, v) -> query.append(query.isEmpty() ? "?" : "&").append(encode(k)).append('=').append(encode(v)));
+        return url + query;
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
     /** The address without the password, for printing. */

@@ -57,6 +57,12 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
      * {@code topic}.
      */
     public static EmbeddedSchemaRegistry start(String bootstrapServers, InetSocketAddress address, String topic) {
+        return start(bootstrapServers, java.util.Map.of(), address, topic);
+    }
+
+    /** The same, with Kafka client settings (TLS, SASL) for the clients that keep {@code topic}. */
+    public static EmbeddedSchemaRegistry start(String bootstrapServers, java.util.Map<String, String> kafka,
+                                               InetSocketAddress address, String topic) {
         HttpServer server;
         try {
             server = HttpServer.create(address, 50);
@@ -69,7 +75,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         SchemasTopic log;
         RegistryState state = new RegistryState();
         try {
-            log = SchemasTopic.open(bootstrapServers, topic, state);
+            log = SchemasTopic.open(bootstrapServers, kafka, topic, state);
         } catch (RuntimeException e) {
             server.stop(0);
             throw e;

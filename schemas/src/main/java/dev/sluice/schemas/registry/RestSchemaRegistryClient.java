@@ -45,6 +45,7 @@ public class RestSchemaRegistryClient implements SchemaRegistryClient {
     private final String baseUrl;
     private final HttpClient http;
     private final Duration retryWindow;
+    private final String authorization;
     private final Map<String, Map<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
 
@@ -58,6 +59,11 @@ public class RestSchemaRegistryClient implements SchemaRegistryClient {
      * at least one further attempt is always made.
      */
     public RestSchemaRegistryClient(String baseUrl, Duration retryWindow) {
+        this(baseUrl, retryWindow, RegistryAccess.NONE);
+    }
+
+    /** A client that also authenticates (basic auth) and trusts the given truststore ({@link RegistryAccess}). */
+    public RestSchemaRegistryClient(String baseUrl, Duration retryWindow, RegistryAccess access) {
         if (retryWindow == null || retryWindow.isNegative()) {
             throw new IllegalArgumentException("the Schema Registry retry window must be zero or positive, not " + retryWindow);
         }
@@ -68,7 +74,10 @@ public class RestSchemaRegistryClient implements SchemaRegistryClient {
         }
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         URI.create(this.baseUrl); // fail now on a malformed URL, not on the first record
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        access.sslContext().ifPresent(client::sslContext);
+        this.http = client.build();
+        this.authorization = access.authorization().orElse(null);
     }
 
     /** The base URL this client talks to. */
@@ -223,6 +232,9 @@ public class RestSchemaRegistryClient implements SchemaRegistryClient {
                         : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         if (body != null) {
             request.header("Content-Type", CONTENT_TYPE);
+        }
+        if (authorization != null) {
+            request.header("Authorization", authorization);
         }
         HttpRequest built = request.build();
         long backoff = FIRST_BACKOFF_MS;

@@ -16,7 +16,29 @@ public final class SchemaRegistryConfig {
      */
     public static final String RETRY_TIMEOUT_MS = "schema.registry.retry.timeout.ms";
 
+    /** {@code USER:PASSWORD} for HTTP basic auth against the registry (the name Confluent's client uses). */
+    public static final String BASIC_AUTH_USER_INFO = "basic.auth.user.info";
+    /** A truststore (JKS or PKCS12) holding the CA of an {@code https://} registry. */
+    public static final String SSL_TRUSTSTORE_LOCATION = "schema.registry.ssl.truststore.location";
+    public static final String SSL_TRUSTSTORE_PASSWORD = "schema.registry.ssl.truststore.password";
+    public static final String SSL_TRUSTSTORE_TYPE = "schema.registry.ssl.truststore.type";
+
     private SchemaRegistryConfig() {
+    }
+
+    /** Basic auth and truststore from {@code configs} ({@link RegistryAccess#NONE} when neither is set). */
+    public static RegistryAccess accessFrom(Map<String, ?> configs) {
+        Object location = configs.get(SSL_TRUSTSTORE_LOCATION);
+        return new RegistryAccess(text(configs.get(BASIC_AUTH_USER_INFO)),
+                location == null || location.toString().isBlank() ? null : java.nio.file.Path.of(location.toString()),
+                text(configs.get(SSL_TRUSTSTORE_PASSWORD)), text(configs.get(SSL_TRUSTSTORE_TYPE)));
+    }
+
+    private static String text(Object value) {
+        if (value instanceof org.apache.kafka.common.config.types.Password p) {
+            return p.value();
+        }
+        return value == null ? null : value.toString();
     }
 
     /** A REST client for the URL in {@code configs}; fails naming the missing or bad setting. */
@@ -36,8 +58,9 @@ public final class SchemaRegistryConfig {
                 throw new ConfigException(RETRY_TIMEOUT_MS, retryMs, "must be a number of milliseconds, e.g. 10000");
             }
         }
+        RegistryAccess access = accessFrom(configs);
         try {
-            return new RestSchemaRegistryClient(first, retry);
+            return new RestSchemaRegistryClient(first, retry, access);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(SCHEMA_REGISTRY_URL, url, e.getMessage());
         }

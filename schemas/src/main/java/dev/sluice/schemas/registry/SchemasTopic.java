@@ -41,21 +41,30 @@ final class SchemasTopic implements AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final String bootstrapServers;
+    private final Map<String, String> kafka;
     private final String topic;
     private final KafkaProducer<byte[], byte[]> producer;
     private Admin checker;
 
-    private SchemasTopic(String bootstrapServers, String topic, KafkaProducer<byte[], byte[]> producer) {
+    private SchemasTopic(String bootstrapServers, Map<String, String> kafka, String topic,
+                         KafkaProducer<byte[], byte[]> producer) {
         this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.topic = topic;
         this.producer = producer;
     }
 
     /** Creates the topic if missing, replays it into {@code state}, and opens the writer. */
     static SchemasTopic open(String bootstrapServers, String topic, RegistryState state) {
-        createIfMissing(bootstrapServers, topic);
-        replay(bootstrapServers, topic, state);
+        return open(bootstrapServers, Map.of(), topic, state);
+    }
+
+    /** @param kafka Kafka client settings for every client of the store (TLS, SASL); ours win over them */
+    static SchemasTopic open(String bootstrapServers, Map<String, String> kafka, String topic, RegistryState state) {
+        createIfMissing(bootstrapServers, kafka, topic);
+        replay(bootstrapServers, kafka, topic, state);
         Properties props = new Properties();
+        props.putAll(kafka);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -64,7 +73,7 @@ final class SchemasTopic implements AutoCloseable {
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TIMEOUT.toMillis());
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-        return new SchemasTopic(bootstrapServers, topic,
+        return new SchemasTopic(bootstrapServers, Map.copyOf(kafka), topic,
                 new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer()));
     }
 
@@ -97,9 +106,10 @@ final class SchemasTopic implements AutoCloseable {
         }
     }
 
-    private static void createIfMissing(String bootstrapServers, String topic) {
-        Map<String, Object> conf = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+    private static void createIfMissing(String bootstrapServers, Map<String, String> kafka, String topic) {
+        Map<String, Object> conf = new java.util.HashMap<>(kafka);
+        conf.putAll(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis()));
         try (Admin admin = Admin.create(conf)) {
             NewTopic newTopic = new NewTopic(topic, Optional.of(1), Optional.empty())
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
@@ -116,8 +126,9 @@ final class SchemasTopic implements AutoCloseable {
         }
     }
 
-    private static void replay(String bootstrapServers, String topic, RegistryState state) {
+    private static void replay(String bootstrapServers, Map<String, String> kafka, String topic, RegistryState state) {
         Properties props = new Properties();
+        props.putAll(kafka);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "sluice-schema-registry-reader");
@@ -188,8 +199,10 @@ final class SchemasTopic implements AutoCloseable {
         Admin admin;
         synchronized (this) {
             if (checker == null) {
-                checker = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                        AdminClientConfig.CLIENT_ID_CONFIG, "sluice-schema-registry-health"));
+                Map<String, Object> conf = new java.util.HashMap<>(kafka);
+                conf.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+                conf.put(AdminClientConfig.CLIENT_ID_CONFIG, "sluice-schema-registry-health");
+                checker = Admin.create(conf);
             }
             admin = checker;
         }

@@ -1,6 +1,7 @@
 package dev.sluice.transforms.runtime;
 
 import dev.sluice.schemas.registry.RestSchemaRegistryClient;
+import dev.sluice.schemas.registry.SchemaRegistryConfig;
 import dev.sluice.schemas.registry.SchemaRegistryClient;
 import dev.sluice.schemas.registry.SchemaRegistryException;
 import dev.sluice.schemas.serde.GenericAvroSerde;
@@ -81,8 +82,16 @@ public final class TransformService implements AutoCloseable {
      */
     public TransformService(TransformConfig config, Function<String, String> env) {
         this.config = config;
-        Map<String, Object> registry = Map.of("schema.registry.url", config.schemaRegistryUrl());
-        this.registryClient = new RestSchemaRegistryClient(config.schemaRegistryUrl());
+        // registry credentials travel with the Kafka settings, under the names Confluent's serdes read there too
+        Map<String, Object> registry = new java.util.HashMap<>();
+        config.kafkaOverrides().forEach((key, value) -> {
+            if (key.equals(SchemaRegistryConfig.BASIC_AUTH_USER_INFO) || key.startsWith("schema.registry.")) {
+                registry.put(key, value);
+            }
+        });
+        registry.put(SchemaRegistryConfig.SCHEMA_REGISTRY_URL, config.schemaRegistryUrl());
+        this.registryClient = new RestSchemaRegistryClient(config.schemaRegistryUrl(),
+                RestSchemaRegistryClient.DEFAULT_RETRY_WINDOW, SchemaRegistryConfig.accessFrom(registry));
         keySerde.configure(registry, true);
         valueSerde.configure(registry, false);
         PipelineSpec pipeline = config.pipeline();

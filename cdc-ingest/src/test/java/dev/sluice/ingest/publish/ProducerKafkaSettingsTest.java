@@ -1,0 +1,24 @@
+package dev.sluice.ingest.publish;
+
+import dev.sluice.ingest.IngestSettings;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The user's Kafka settings reach the producer; the exactly-once essentials cannot be overridden by them. */
+class ProducerKafkaSettingsTest {
+
+    @Test
+    void userSettingsPassButTheEssentialsWin() {
+        IngestSettings s = IngestSettings.builder()
+                .sourceHost("db").database("shop").user("app")
+                .bootstrapServers("kafka:9093").schemaRegistryUrl("http://registry:8081")
+                .kafkaProperties(Map.of("security.protocol", "SSL", "enable.idempotence", "false", "acks", "1"))
+                .build();
+        Map<String, Object> producer = ChangePublisher.producerConfig(s);
+        assertThat(producer).containsEntry("security.protocol", "SSL")
+                .containsEntry("enable.idempotence", true).containsEntry("acks", "all");
+    }
+}
