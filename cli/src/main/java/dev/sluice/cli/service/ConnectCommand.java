@@ -3,6 +3,7 @@ package dev.sluice.cli.service;
 import dev.sluice.cli.config.ConfigFileOption;
 import dev.sluice.cli.config.Section;
 import dev.sluice.cli.config.ServiceConfig;
+import dev.sluice.cli.http.ConnectTaskMetrics;
 import dev.sluice.cli.http.Health;
 import dev.sluice.cli.http.HttpOptions;
 import dev.sluice.cli.http.ServiceHttpServer;
@@ -125,6 +126,10 @@ public final class ConnectCommand implements Callable<Integer> {
             server.close();
             connect.close();
             throw e;
+        }
+        // Connect's own task metrics (JMX) beside the sink's: its tasks exist once createConnector returned
+        for (String name : connectors) {
+            connect.connectorStatus(name).tasks().forEach(t -> ConnectTaskMetrics.bind(ServiceMetrics.prometheus(), name, t.id()));
         }
         return ServiceLifetime.runUntilStopped("sluice connect", () -> {
             connect.close();

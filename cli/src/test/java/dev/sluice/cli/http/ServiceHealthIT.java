@@ -146,7 +146,9 @@ class ServiceHealthIT {
                 "ingest", List.of("sluice_ingest_changes_total", "sluice_ingest_streaming_connected",
                         "kafka_producer_record_send_total", "sluice_ingest_slot_lag_bytes"),
                 "transform", List.of("sluice_transforms_records_in_total", "kafka_stream_thread_"),
-                "connect", List.of("sluice_sink_rows_upserted_total", "sluice_sink_freshness_seconds"));
+                "connect", List.of("sluice_sink_rows_upserted_total", "sluice_sink_freshness_seconds",
+                        "sluice_connect_sink_records_read_total{connector=\"sluice-warehouse\",task=\"0\"}",
+                        "sluice_connect_task_running_ratio{", "sluice_table_freshness_seconds{table=\"orders\"}"));
         for (String name : List.of("registry", "ingest", "transform", "connect")) {
             String scrape = get(name, "/metrics").body();
             assertThat(scrape).contains(expected.get(name));
