@@ -57,6 +57,8 @@ public final class ChaosRun {
     }
 
     private static final String SESSION_TIMEOUT = "session.timeout.ms=10000";
+    /** How long a (re)started Connect worker runs before the drain may stop it again to read the DuckDB file. */
+    private static final Duration WORKER_SETTLE = Duration.ofSeconds(15);
 
     private final Settings settings;
     private final PrintStream out;
@@ -215,11 +217,15 @@ public final class ChaosRun {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             ConsumerLag lag = new ConsumerLag(admin);
             int caughtUp = 0;
+            long workerStarted = System.nanoTime();
             while (System.nanoTime() < deadline) {
                 Thread.sleep(1000);
                 restartDead.run();
-                // heartbeats keep the topics growing, so "idle" is: both groups at their ends three times running
-                caughtUp = lag.partitionsBehind(groups) == 0 ? caughtUp + 1 : 0;
+                // heartbeats keep the topics growing, so "idle" is: both groups at their ends three times running;
+                // a worker just (re)started gets time to join its group and find its topics (on a loaded machine
+                // stopping it again at once would keep it from ever writing)
+                boolean settled = System.nanoTime() - workerStarted > WORKER_SETTLE.toNanos();
+                caughtUp = settled && lag.partitionsBehind(groups) == 0 ? caughtUp + 1 : 0;
                 if (caughtUp >= 3) {
                     connect.close();
                     Map<String, Long> reached = frontier.read(target.tables());
@@ -228,6 +234,7 @@ public final class ChaosRun {
                     }
                     out.println("chaos: caught up but not complete: " + target.shortfall(reached) + "; starting the worker again");
                     connect.start();
+                    workerStarted = System.nanoTime();
                     caughtUp = 0;
                 }
             }

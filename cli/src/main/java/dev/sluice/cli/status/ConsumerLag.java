@@ -30,7 +30,8 @@ public final class ConsumerLag {
     /**
      * Partitions on which a group is more than one record behind; -1 when unknown. One record of
      * slack because a transactional producer's commit marker takes an offset that a sink's committed
-     * position (last record + 1) never passes.
+     * position (last record + 1) never passes. A group that has committed nothing yet counts as one
+     * partition behind: it has not started, so it cannot be caught up.
      */
     public long partitionsBehind(List<String> groups) {
         return measure(groups, 1);
@@ -44,6 +45,7 @@ public final class ConsumerLag {
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                         .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
                 if (committed.isEmpty()) {
+                    total += countPartitions ? 1 : 0;
                     continue;
                 }
                 Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
