@@ -1,5 +1,6 @@
 package dev.sluice.cli.demo;
 
+import dev.sluice.transforms.mask.MaskSpec;
 import dev.sluice.transforms.pipeline.spec.PipelineSpec;
 import dev.sluice.transforms.pipeline.spec.PipelineSpecParser;
 import dev.sluice.transforms.runtime.TransformConfig;
@@ -29,7 +30,7 @@ public final class DemoPipelines implements AutoCloseable {
             List.of("shop.public.customers_masked", "shop.public.orders_checked", "shop.revenue");
 
     /** The environment variable holding the e-mail mask's salt (the mask step's default). */
-    public static final String SALT_ENV = "SLUICE_MASK_SALT";
+    public static final String SALT_ENV = MaskSpec.DEFAULT_SALT_ENV;
 
     /**
      * The salt used when {@link #SALT_ENV} is not set: the demo runs without a secret to export, and its hashes

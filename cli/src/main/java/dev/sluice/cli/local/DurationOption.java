@@ -1,10 +1,10 @@
 package dev.sluice.cli.local;
 
+import dev.sluice.transforms.time.DurationText;
+import java.time.Duration;
 import picocli.CommandLine;
 
-import java.time.Duration;
-
-/** Reads durations the way people type them: 90s, 5m, 1h, 500ms (or ISO-8601, PT90S). */
+/** Reads durations on the command line the way specs do ({@link DurationText}): 90s, 5m, 1h, 500ms, PT90S. */
 public final class DurationOption implements CommandLine.ITypeConverter<Duration> {
 
     @Override
@@ -13,23 +13,7 @@ public final class DurationOption implements CommandLine.ITypeConverter<Duration
     }
 
     public static Duration parse(String value) {
-        String v = value.trim().toLowerCase();
-        try {
-            if (v.startsWith("pt")) {
-                return Duration.parse(value.trim());
-            }
-            if (v.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-            }
-            long amount = Long.parseLong(v.substring(0, v.length() - 1));
-            return switch (v.charAt(v.length() - 1)) {
-                case 's' -> Duration.ofSeconds(amount);
-                case 'm' -> Duration.ofMinutes(amount);
-                case 'h' -> Duration.ofHours(amount);
-                default -> throw new NumberFormatException();
-            };
-        } catch (RuntimeException e) {
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a duration; write it like 90s, 5m or 1h.");
-        }
+        return DurationText.parse(value).orElseThrow(() -> new CommandLine.TypeConversionException("'" + value
+                + "' is not a duration; write it like " + DurationText.EXAMPLES + "."));
     }
 }

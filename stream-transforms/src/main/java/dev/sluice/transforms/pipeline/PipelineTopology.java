@@ -1,26 +1,15 @@
 package dev.sluice.transforms.pipeline;
 
-import dev.sluice.transforms.aggregate.AggregateStep;
-import dev.sluice.transforms.dedupe.ChangeEventId;
-import dev.sluice.transforms.dedupe.Dedupe;
-import dev.sluice.transforms.dedupe.EventIdExtractor;
-import dev.sluice.transforms.dedupe.FieldEventId;
-import dev.sluice.transforms.dedupe.WindowedDedupe;
-import dev.sluice.transforms.enrich.EnrichStep;
-import dev.sluice.transforms.expect.ExpectStep;
-import dev.sluice.transforms.filter.FilterStep;
-import dev.sluice.transforms.mask.MaskRule;
-import dev.sluice.transforms.mask.MaskStep;
 import dev.sluice.transforms.metrics.TransformMetrics;
 import dev.sluice.transforms.pipeline.spec.PipelineSpec;
+import dev.sluice.transforms.dedupe.DedupeSpec;
+import dev.sluice.transforms.pipeline.spec.StepBuild;
 import dev.sluice.transforms.pipeline.spec.StepSpec;
-import dev.sluice.transforms.project.ProjectStep;
+import dev.sluice.transforms.unwrap.UnwrapSpec;
 import dev.sluice.transforms.replicate.HeartbeatRelay;
 import dev.sluice.transforms.replicate.ReplicationTopology;
-import dev.sluice.transforms.unwrap.ChangeUnwrapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Function;
 import org.apache.avro.generic.GenericRecord;
@@ -83,7 +72,7 @@ public final class PipelineTopology {
                 stream = stream.peek((key, value) -> in.increment(), Named.as(step.name() + "-count-in"));
             }
             TransformMetrics stepMetrics = counted ? metrics.forStep(registry, spec.pipeline(), step.name()) : metrics;
-            stream = add(builder, stream, step, spec, stepMetrics, keySerde, valueSerde, env);
+            stream = step.addTo(stream, new StepBuild(builder, spec, stepMetrics, keySerde, valueSerde, env));
             if (counted) {
                 Counter out = TransformMetrics.step(registry, TransformMetrics.STEP_OUT, spec.pipeline(), step.name());
                 stream = stream.peek((key, value) -> out.increment(), Named.as(step.name() + "-count-out"));
@@ -95,90 +84,17 @@ public final class PipelineTopology {
         return builder.build();
     }
 
-    private static KStream<GenericRecord, GenericRecord> add(StreamsBuilder builder,
-                                                             KStream<GenericRecord, GenericRecord> stream,
-                                                             StepSpec step, PipelineSpec spec,
-                                                             TransformMetrics metrics, Serde<GenericRecord> keySerde,
-                                                             Serde<GenericRecord> valueSerde,
-                                                             Function<String, String> env) {
-        if (step instanceof StepSpec.Dedupe dedupe) {
-            EventIdExtractor ids = dedupe.idFields().isEmpty() ? new ChangeEventId()
-                    : new FieldEventId(dedupe.idFields());
-            if (dedupe.window() == null) {
-                return Dedupe.apply(stream, dedupe.name(), dedupe.retention(), ids, metrics.duplicates());
-            }
-            return WindowedDedupe.apply(stream, dedupe.name(), dedupe.window(), ids, metrics.duplicates(),
-                    metrics.late(), spec.lateTopic(), Produced.with(keySerde, valueSerde));
-        }
-        if (step instanceof StepSpec.Unwrap unwrap) {
-            ChangeUnwrapper unwrapper = new ChangeUnwrapper();
-            return stream.mapValues(unwrapper::unwrap, Named.as(unwrap.name()));
-        }
-        if (step instanceof StepSpec.Filter filter) {
-            return FilterStep.apply(stream, filter.name(), filter.conditions());
-        }
-        if (step instanceof StepSpec.Project project) {
-            return ProjectStep.project(stream, project.name(), project.fields());
-        }
-        if (step instanceof StepSpec.Rename rename) {
-            return ProjectStep.rename(stream, rename.name(), rename.fields());
-        }
-        if (step instanceof StepSpec.Enrich enrich) {
-            return EnrichStep.apply(builder, stream, enrich.name(), enrich.enrichment(), keySerde, valueSerde,
-                    metrics.quarantined(), spec.quarantineTopic());
-        }
-        if (step instanceof StepSpec.Aggregate aggregate) {
-            return AggregateStep.apply(stream, aggregate.name(), aggregate.aggregation(), keySerde, valueSerde,
-                    metrics.late(), spec.lateTopic());
-        }
-        if (step instanceof StepSpec.Custom custom) {
-            return instantiate(custom).apply(stream,
-                    new CustomStep.Context(custom.name(), custom.config(), builder, keySerde, valueSerde));
-        }
-        if (step instanceof StepSpec.Mask mask) {
-            return MaskStep.apply(stream, mask.name(), mask.fields(), salt(mask, env));
-        }
-        StepSpec.Expect expect = (StepSpec.Expect) step;
-        return ExpectStep.apply(stream, expect.name(), expect.rules(), metrics.quarantined(), spec.quarantineTopic(),
-                Produced.with(keySerde, valueSerde));
-    }
-
     /**
      * Source heartbeats pass through to the output when every step keeps each input partition's records in order
      * without regrouping them ({@link HeartbeatRelay}): then the output table gets a completeness frontier too.
      */
     static boolean relaysHeartbeats(PipelineSpec spec) {
-        return spec.steps().stream().allMatch(step -> step instanceof StepSpec.Dedupe || step instanceof StepSpec.Unwrap
-                || step instanceof StepSpec.Filter || step instanceof StepSpec.Project || step instanceof StepSpec.Rename
-                || step instanceof StepSpec.Mask || step instanceof StepSpec.Expect);
+        return spec.steps().stream().allMatch(StepSpec::relaysHeartbeats);
     }
 
     private static boolean isReplication(PipelineSpec spec) {
         List<StepSpec> steps = spec.steps();
-        return steps.size() == 2 && steps.get(0) instanceof StepSpec.Dedupe dedupe && dedupe.retention() != null
-                && steps.get(1) instanceof StepSpec.Unwrap;
-    }
-
-    private static CustomStep instantiate(StepSpec.Custom custom) {
-        try {
-            return custom.stepClass().getConstructor().newInstance();
-        } catch (ReflectiveOperationException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new IllegalArgumentException("Step '" + custom.name() + "' (line " + custom.line() + "): "
-                    + custom.stepClass().getName() + " cannot be created (" + cause + "); fix its constructor.", e);
-        }
-    }
-
-    private static byte[] salt(StepSpec.Mask mask, Function<String, String> env) {
-        if (mask.fields().values().stream().noneMatch(MaskRule.Hash.class::isInstance)) {
-            return null;
-        }
-        String salt = env.apply(mask.saltEnv());
-        if (salt == null || salt.length() < 16) {
-            throw new IllegalArgumentException("Step '" + mask.name() + "' (line " + mask.line() + ") hashes columns,"
-                    + " but the environment variable " + mask.saltEnv() + (salt == null ? " is not set"
-                    : " is shorter than 16 characters") + "; export it with a long random secret.");
-        }
-        return salt.getBytes(StandardCharsets.UTF_8);
+        return steps.size() == 2 && steps.get(0) instanceof DedupeSpec dedupe && dedupe.retention() != null
+                && steps.get(1) instanceof UnwrapSpec;
     }
 }

@@ -5,7 +5,6 @@ import dev.sluice.schemas.registry.SchemaRegistryConfig;
 import dev.sluice.schemas.registry.SchemaRegistryClient;
 import dev.sluice.schemas.registry.SchemaRegistryException;
 import dev.sluice.schemas.serde.GenericAvroSerde;
-import dev.sluice.transforms.aggregate.AggregateStep;
 import dev.sluice.transforms.errors.DeadLetters;
 import dev.sluice.transforms.pipeline.PipelineTopology;
 import dev.sluice.transforms.pipeline.spec.ColumnCheck;
@@ -252,11 +251,12 @@ public final class TransformService implements AutoCloseable {
             throws InterruptedException, ExecutionException, TimeoutException {
         java.util.Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
         for (StepSpec step : pipeline.steps()) {
-            if (step instanceof StepSpec.Enrich enrich && !topics.contains(enrich.enrichment().dimensionTopic())) {
-                throw new IllegalStateException("Pipeline " + pipeline.pipeline() + ", step '" + enrich.name()
-                        + "' (line " + enrich.line() + ") joins topic '" + enrich.enrichment().dimensionTopic()
-                        + "', which does not exist at " + config.bootstrapServers()
-                        + "; fix 'table' or start the pipeline that writes it first.");
+            for (String joined : step.joinedTopics()) {
+                if (!topics.contains(joined)) {
+                    throw new IllegalStateException("Pipeline " + pipeline.pipeline() + ", step '" + step.name()
+                            + "' (line " + step.line() + ") joins topic '" + joined + "', which does not exist at "
+                            + config.bootstrapServers() + "; fix 'table' or start the pipeline that writes it first.");
+                }
             }
         }
     }
@@ -267,10 +267,14 @@ public final class TransformService implements AutoCloseable {
      * schema, so theirs are registered with their first record.)
      */
     private void registerOutputSchemas(PipelineSpec pipeline) {
-        if (!pipeline.steps().isEmpty()
-                && pipeline.steps().get(pipeline.steps().size() - 1) instanceof StepSpec.Aggregate aggregate) {
-            String topic = pipeline.output().topicTemplate(); // fixed after an aggregate, the parser checks it
-            Map.Entry<Schema, Schema> schemas = AggregateStep.outputSchemas(aggregate.name(), aggregate.aggregation());
+        if (pipeline.steps().isEmpty()) {
+            return;
+        }
+        StepSpec last = pipeline.steps().get(pipeline.steps().size() - 1);
+        Optional<Map.Entry<Schema, Schema>> known = last.outputSchemas();
+        if (known.isPresent()) {
+            String topic = pipeline.output().topicTemplate(); // fixed after a regrouping step, the parser checks it
+            Map.Entry<Schema, Schema> schemas = known.get();
             registryClient.register(topic + "-key", schemas.getKey());
             registryClient.register(topic + "-value", schemas.getValue());
             LOG.info("Pipeline {}: registered the schemas of {}", pipeline.pipeline(), topic);

@@ -34,7 +34,11 @@ public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
 
     @Override
     public void setConfig(String storeName, Options options, Map<String, Object> configs) {
-        Shared memory = shared(memoryBytes(configs));
+        bound(options, shared(memoryBytes(configs)));
+    }
+
+    /** Charges a store's block cache, index and filter blocks and memtables to {@code memory}. */
+    static void bound(Options options, Shared memory) {
         // Streams always sets a block-based table config; plain Options (a custom store) have none yet
         BlockBasedTableConfig table = options.tableFormatConfig() instanceof BlockBasedTableConfig streams
                 ? streams : new BlockBasedTableConfig();
@@ -86,9 +90,7 @@ public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
 
     private static synchronized Shared shared(long bytes) {
         if (shared == null) {
-            RocksDB.loadLibrary();
-            LRUCache cache = new LRUCache(bytes, -1, false, HIGH_PRIORITY_RATIO);
-            shared = new Shared(bytes, cache, new WriteBufferManager(bytes / 2, cache));
+            shared = Shared.of(bytes);
             LOG.info("RocksDB state memory bounded to {} MB (shared block cache and memtables)", bytes >> 20);
         } else if (shared.capacity != bytes) {
             LOG.warn("RocksDB state memory is already bounded to {} bytes in this JVM; ignoring {} bytes",
@@ -97,6 +99,18 @@ public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
         return shared;
     }
 
-    private record Shared(long capacity, Cache cache, WriteBufferManager writeBuffers) {
+    /**
+     * One LRU block cache of {@code capacity} bytes with memtables charged to it (at most half). The write-buffer
+     * manager stalls writes while memtables are over their share (until a flush frees them): without the stall
+     * they kept growing and the cache passed its capacity by a quarter under a heavy write load. The cache itself
+     * is not strict (a strict one fails reads when pinned blocks fill it); BoundedRocksDbMemoryLoadTest measures
+     * the peak against the bound.
+     */
+    record Shared(long capacity, Cache cache, WriteBufferManager writeBuffers) {
+        static Shared of(long bytes) {
+            RocksDB.loadLibrary();
+            LRUCache cache = new LRUCache(bytes, -1, false, HIGH_PRIORITY_RATIO);
+            return new Shared(bytes, cache, new WriteBufferManager(bytes / 2, cache, true));
+        }
     }
 }

@@ -21,9 +21,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -97,6 +101,9 @@ class DeterminismIT {
         try (TransformService first = service("det-a"); TransformService second = service("det-b")) {
             first.start();
             second.start();
+            // on a loaded machine a commit can be seconds apart: read once each application consumed all its input
+            awaitConsumed("sluice-det-a");
+            awaitConsumed("sluice-det-b");
             List<String> outA = readUntilQuiet("det-a.out");
             List<String> outB = readUntilQuiet("det-b.out");
             assertThat(outA).hasSizeGreaterThan(50).isEqualTo(outB);
@@ -195,6 +202,27 @@ class DeterminismIT {
     }
 
     /** Every record of the topic as "key | value | reason headers", in offset order, once nothing new comes for 5 s. */
+    /**
+     * Waits until {@code group} has committed the end of the input and of its repartition topics (one offset of
+     * slack for a transaction marker): with exactly-once, its outputs up to there are committed too.
+     */
+    private static void awaitConsumed(String group) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                        .partitionsToOffsetAndMetadata().get();
+                if (!committed.containsKey(new TopicPartition(INPUT, 0))) {
+                    return false;
+                }
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                committed.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+                var ends = admin.listOffsets(latest).all().get();
+                return committed.entrySet().stream().allMatch(e -> e.getValue() != null
+                        && e.getValue().offset() >= ends.get(e.getKey()).offset() - 1);
+            });
+        }
+    }
+
     private static List<String> readUntilQuiet(String topic) {
         List<String> records = new ArrayList<>();
         Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),

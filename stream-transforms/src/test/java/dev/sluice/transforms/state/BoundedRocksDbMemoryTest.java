@@ -19,7 +19,7 @@ import org.rocksdb.Options;
 class BoundedRocksDbMemoryTest {
 
     @Test
-    void everyStoreSharesOneCacheWhoseUsageStaysWithinTheBound() {
+    void streamsStoresShareTheOneCacheOfTheConfiguredSize() {
         StreamsBuilder builder = new StreamsBuilder();
         builder.table("in", Consumed.with(Serdes.String(), Serdes.String()), Materialized.as("table-a"));
         builder.table("in2", Consumed.with(Serdes.String(), Serdes.String()), Materialized.as("table-b"));

@@ -1,7 +1,9 @@
 package dev.sluice.transforms.pipeline.spec;
 
 import dev.sluice.transforms.dedupe.Dedupe;
+import dev.sluice.transforms.dedupe.DedupeSpec;
 import dev.sluice.transforms.replicate.ReplicationSpec;
+import dev.sluice.transforms.unwrap.UnwrapSpec;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -72,8 +74,8 @@ public record PipelineSpec(String pipeline, Source source, List<StepSpec> steps,
     public static PipelineSpec replication(ReplicationSpec spec) {
         return new PipelineSpec(spec.pipeline(),
                 new Source(List.of(), spec.inputPattern(), Format.CHANGE),
-                List.of(new StepSpec.Dedupe(Dedupe.PROCESSOR, 0, List.of(), null, spec.dedupeRetention()),
-                        new StepSpec.Unwrap("unwrap", 0)),
+                List.of(new DedupeSpec(Dedupe.PROCESSOR, 0, List.of(), null, spec.dedupeRetention()),
+                        new UnwrapSpec("unwrap", 0)),
                 new Output(spec.pipeline() + ".${schema}.${table}"));
     }
 }

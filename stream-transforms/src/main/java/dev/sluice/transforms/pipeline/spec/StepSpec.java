@@ -1,19 +1,21 @@
 package dev.sluice.transforms.pipeline.spec;
 
-import dev.sluice.transforms.dedupe.DedupeWindow;
-import dev.sluice.transforms.expect.Rule;
-import dev.sluice.transforms.filter.Condition;
-import dev.sluice.transforms.mask.MaskRule;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.streams.kstream.KStream;
 
 /**
- * One validated step of a {@link PipelineSpec}. {@code name} names the step's processors and state stores
- * (default: the step type), so it must stay the same across deployments of a pipeline; {@code line} is where
- * the step was written.
+ * One validated step of a {@link PipelineSpec}, and everything the pipeline needs to know of it: where it may
+ * stand, which columns it reads and leaves, and the processors it adds. Each step type is one class in its own
+ * feature package, registered by name in {@link StepTypes}.
+ *
+ * <p>{@code name} names the step's processors and state stores (default: the step type), so it must stay the same
+ * across deployments of a pipeline; {@code line} is where the step was written.
  */
-public sealed interface StepSpec {
+public interface StepSpec {
 
     String name();
 
@@ -23,88 +25,57 @@ public sealed interface StepSpec {
     String type();
 
     /**
-     * Windowed dedupe ({@code window} set), or the replication pipeline's first dedupe ({@code retention} set,
-     * see {@link dev.sluice.transforms.dedupe.Dedupe}). {@code idFields} empty: the change's LSN + op + key.
+     * Refuses a step that cannot work where it stands. By default a step works on rows, so it must come after
+     * {@code unwrap} (or read a row source).
      */
-    record Dedupe(String name, int line, List<String> idFields, DedupeWindow window, Duration retention)
-            implements StepSpec {
-        @Override
-        public String type() {
-            return "dedupe";
-        }
+    default void checkPlace(StepPlace place) {
+        place.requireRows(type());
     }
 
-    /** Debezium change envelope to row (every column + {@code __source_ts}, {@code __version}, {@code __deleted}). */
-    record Unwrap(String name, int line) implements StepSpec {
-        @Override
-        public String type() {
-            return "unwrap";
-        }
+    /** Adds this step's processors after {@code input} and returns what flows on. */
+    KStream<GenericRecord, GenericRecord> addTo(KStream<GenericRecord, GenericRecord> input, StepBuild build);
+
+    /**
+     * Checks the columns the step names against the rows it will see and returns the columns it leaves; empty
+     * when they cannot be known from here on (later steps are then not checked).
+     */
+    default Optional<StepColumns> columnsAfter(StepColumns before) {
+        return Optional.of(before);
     }
 
-    record Filter(String name, int line, List<Condition> conditions) implements StepSpec {
-        @Override
-        public String type() {
-            return "filter";
-        }
+    /** True when the step turns change envelopes into rows. */
+    default boolean unwraps() {
+        return false;
     }
 
-    record Project(String name, int line, List<String> fields) implements StepSpec {
-        @Override
-        public String type() {
-            return "project";
-        }
+    /**
+     * True when the step re-keys or regroups records (through internal topics): a source topic no longer
+     * names an output record's topic.
+     */
+    default boolean regroups() {
+        return false;
     }
 
-    record Rename(String name, int line, Map<String, String> fields) implements StepSpec {
-        @Override
-        public String type() {
-            return "rename";
-        }
+    /**
+     * True when the step keeps each input partition's records in order without regrouping them, so a source
+     * heartbeat can pass it and still mean "everything before me is through" ({@code HeartbeatRelay}).
+     */
+    default boolean relaysHeartbeats() {
+        return !regroups();
     }
 
-    /** {@code saltEnv}: the environment variable holding the secret salt of hashed columns. */
-    record Mask(String name, int line, Map<String, MaskRule> fields, String saltEnv) implements StepSpec {
-        @Override
-        public String type() {
-            return "mask";
-        }
+    /** True when no step may follow this one. */
+    default boolean mustBeLast() {
+        return false;
     }
 
-    record Expect(String name, int line, List<Rule> rules) implements StepSpec {
-        @Override
-        public String type() {
-            return "expect";
-        }
+    /** Topics the step reads besides the pipeline's source, which must exist before it starts. */
+    default List<String> joinedTopics() {
+        return List.of();
     }
 
-    /** Foreign-key table-table join with a dimension row topic, see {@link dev.sluice.transforms.enrich.EnrichStep}. */
-    record Enrich(String name, int line, dev.sluice.transforms.enrich.Enrichment enrichment) implements StepSpec {
-        @Override
-        public String type() {
-            return "enrich";
-        }
-    }
-
-    /** Tumbling-window aggregates with retraction, see {@link dev.sluice.transforms.aggregate.AggregateStep}. */
-    record Aggregate(String name, int line, dev.sluice.transforms.aggregate.Aggregation aggregation)
-            implements StepSpec {
-        @Override
-        public String type() {
-            return "aggregate";
-        }
-    }
-
-    /** A user's {@link dev.sluice.transforms.pipeline.CustomStep}, instantiated at compile time. */
-    record Custom(String name, int line, Class<? extends dev.sluice.transforms.pipeline.CustomStep> stepClass,
-                  Map<String, String> config) implements StepSpec {
-        public Custom {
-            config = Map.copyOf(config);
-        }
-
-        @Override
-        public String type() {
-            return "custom";
-        }
+    /** The output's key and value schemas, when the step knows them before its first record. */
+    default Optional<Map.Entry<Schema, Schema>> outputSchemas() {
+        return Optional.empty();
     }
 }

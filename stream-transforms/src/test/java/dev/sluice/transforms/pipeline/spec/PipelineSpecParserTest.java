@@ -1,5 +1,13 @@
 package dev.sluice.transforms.pipeline.spec;
 
+import dev.sluice.transforms.aggregate.AggregateSpec;
+import dev.sluice.transforms.dedupe.DedupeSpec;
+import dev.sluice.transforms.enrich.EnrichSpec;
+import dev.sluice.transforms.expect.ExpectSpec;
+import dev.sluice.transforms.filter.FilterSpec;
+import dev.sluice.transforms.mask.MaskSpec;
+import dev.sluice.transforms.project.RenameSpec;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -46,15 +54,15 @@ class PipelineSpecParserTest {
         assertThat(spec.source().format()).isEqualTo(PipelineSpec.Format.CHANGE);
         assertThat(spec.steps()).extracting(StepSpec::name)
                 .containsExactly("dedupe", "unwrap", "expect", "filter", "project", "rename", "mask");
-        assertThat(spec.steps().get(0)).isEqualTo(new StepSpec.Dedupe("dedupe", 5, List.of(),
+        assertThat(spec.steps().get(0)).isEqualTo(new DedupeSpec("dedupe", 5, List.of(),
                 new DedupeWindow(Duration.ofHours(1), Duration.ofMinutes(10)), null));
-        assertThat(((StepSpec.Expect) spec.steps().get(2)).rules()).hasSize(4).first()
+        assertThat(((ExpectSpec) spec.steps().get(2)).rules()).hasSize(4).first()
                 .isEqualTo(new Rule.Range("amount", BigDecimal.ZERO, new BigDecimal("10000")));
-        assertThat(((StepSpec.Filter) spec.steps().get(3)).conditions())
+        assertThat(((FilterSpec) spec.steps().get(3)).conditions())
                 .containsExactly(new Condition("id", Condition.Op.NOT_IN, List.of("13")));
-        assertThat(((StepSpec.Rename) spec.steps().get(5)).fields()).isEqualTo(Map.of("amount", "total"));
-        assertThat(((StepSpec.Mask) spec.steps().get(6)).fields()).isEqualTo(Map.of("note", new MaskRule.KeepLast(2)));
-        assertThat(((StepSpec.Mask) spec.steps().get(6)).saltEnv()).isEqualTo("SLUICE_MASK_SALT");
+        assertThat(((RenameSpec) spec.steps().get(5)).fields()).isEqualTo(Map.of("amount", "total"));
+        assertThat(((MaskSpec) spec.steps().get(6)).fields()).isEqualTo(Map.of("note", new MaskRule.KeepLast(2)));
+        assertThat(((MaskSpec) spec.steps().get(6)).saltEnv()).isEqualTo("SLUICE_MASK_SALT");
         assertThat(spec.output().topicFor("sluice.public.orders")).isEqualTo("clean.public.orders");
         assertThat(spec.lateTopic()).isEqualTo("orders-clean.late");
         assertThat(spec.quarantineTopic()).isEqualTo("orders-clean.quarantine");
@@ -127,7 +135,7 @@ class PipelineSpecParserTest {
                 .hasMessageContaining("give it 'id: [fields...]'");
         PipelineSpec spec = PipelineSpecParser.parse(rows.replace("window: 10m", "id: [id, __version], window: 10m"),
                 "rows.yaml");
-        assertThat(((StepSpec.Dedupe) spec.steps().get(0)).idFields()).containsExactly("id", "__version");
+        assertThat(((DedupeSpec) spec.steps().get(0)).idFields()).containsExactly("id", "__version");
     }
 
     @Test
@@ -151,8 +159,8 @@ class PipelineSpecParserTest {
                 """;
         PipelineSpec spec = PipelineSpecParser.parse(yaml, "dash.yaml");
         assertThat(spec.steps()).extracting(StepSpec::type).containsExactly("enrich", "aggregate");
-        assertThat(((StepSpec.Enrich) spec.steps().get(0)).enrichment().dimensionKey()).isEqualTo("id");
-        assertThat(((StepSpec.Aggregate) spec.steps().get(1)).aggregation().timeField()).isEqualTo("__source_ts");
+        assertThat(((EnrichSpec) spec.steps().get(0)).enrichment().dimensionKey()).isEqualTo("id");
+        assertThat(((AggregateSpec) spec.steps().get(1)).aggregation().timeField()).isEqualTo("__source_ts");
 
         assertError(yaml.replace("revenue: {sum: amount}", "top: {median: amount}"))
                 .hasMessageContaining("steps[1].aggregate.measures.top.median: unknown field 'median'");
@@ -172,7 +180,7 @@ class PipelineSpecParserTest {
                 .hasMessageContaining("steps[0].enrich.join: unknown join 'nearest'; use foreign-key");
         assertError(yaml.replace("foreign-key: customer_id,", "foreign-key: customer_id, history: 7d,"))
                 .hasMessageContaining("steps[0].enrich.history: 'history' only applies to 'join: temporal'");
-        assertThat(((StepSpec.Enrich) PipelineSpecParser.parse(yaml.replace("foreign-key: customer_id,",
+        assertThat(((EnrichSpec) PipelineSpecParser.parse(yaml.replace("foreign-key: customer_id,",
                 "foreign-key: customer_id, join: temporal, history: 7d,"), "dash.yaml").steps().get(0)).enrichment())
                 .extracting(e -> e.mode(), e -> e.history())
                 .containsExactly(dev.sluice.transforms.enrich.Enrichment.Mode.TEMPORAL, java.time.Duration.ofDays(7));
