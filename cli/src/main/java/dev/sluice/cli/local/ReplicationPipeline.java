@@ -219,14 +219,8 @@ public final class ReplicationPipeline implements AutoCloseable {
     /** Stops the sink first, then transforms, then ingest, so each stops with its input idle. */
     @Override
     public void close() {
-        if (connect != null) {
-            connect.close();
-        }
-        if (transforms != null) {
-            transforms.close();
-        }
-        if (ingest != null) {
-            ingest.close();
-        }
+        // sink first, source last, each closed even when one before it fails: a service left running keeps its
+        // ports, its slot or its DuckDB file lock
+        CloseAll.inOrder(connect, transforms, ingest);
     }
 }
