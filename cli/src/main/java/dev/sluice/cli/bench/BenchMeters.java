@@ -21,6 +21,7 @@ final class BenchMeters {
 
     private static final DistributionStatisticConfig WHOLE_RUN = DistributionStatisticConfig.builder()
             .percentiles(0.5, 0.95, 0.99)
+            .percentilePrecision(3)
             .expiry(Duration.ofHours(6))
             .bufferLength(1)
             .build();
@@ -42,7 +43,11 @@ final class BenchMeters {
         return registry;
     }
 
-    /** p50, p95, p99 and max in milliseconds of the named timer; NaN when it recorded nothing. */
+    /**
+     * p50, p95, p99 and max in milliseconds of the named timer; NaN when it recorded nothing. The percentiles are
+     * a histogram's estimates (three significant digits), which can land above the largest value recorded: they
+     * are capped at the maximum, which is exact.
+     */
     static double[] percentiles(MeterRegistry registry, String timer) {
         Timer t = registry.find(timer).timer();
         double[] result = {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
@@ -57,6 +62,9 @@ final class BenchMeters {
             }
         }
         result[3] = snapshot.max(TimeUnit.MILLISECONDS);
+        for (int i = 0; i < 3; i++) {
+            result[i] = Math.min(result[i], result[3]);
+        }
         return result;
     }
 
