@@ -18,7 +18,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
@@ -102,6 +101,8 @@ class HistoryTablesIT {
             assertThat(history(duckdb)).isEqualTo(beforeReplay);
             assertCurrentRowsAreTheSourceRows(postgres);
             assertCurrentRowsAreTheSourceRows(duckdb);
+            assertAsOfQueryIsBoundedByTheFrontier(postgres);
+            assertAsOfQueryIsBoundedByTheFrontier(duckdb);
 
             long end = replayReversed();
             System.out.printf("audit: %d changes of %d keys, %d deletes; history rows: %d; row topic end after the replay: %d%n",
@@ -192,6 +193,10 @@ class HistoryTablesIT {
         List<List<Object>> current = new ArrayList<>();
         query(warehouse, "SELECT id, name, balance, tier FROM accounts_history WHERE is_current ORDER BY id",
                 rs -> current.add(Arrays.asList(rs.getInt(1), rs.getString(2), rs.getInt(3), rs.getString(4))));
+        assertThat(current).as("current history rows of " + warehouse.jdbcUrl()).isEqualTo(sourceRows()).isNotEmpty();
+    }
+
+    private static List<List<Object>> sourceRows() throws SQLException {
         List<List<Object>> live = new ArrayList<>();
         try (Connection c = infra.postgres.connect("history_source"); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT id, name, balance, tier FROM accounts ORDER BY id")) {
@@ -199,7 +204,36 @@ class HistoryTablesIT {
                 live.add(Arrays.asList(rs.getInt(1), rs.getString(2), rs.getInt(3), rs.getString(4)));
             }
         }
-        assertThat(current).as("current history rows of " + warehouse.jdbcUrl()).isEqualTo(live).isNotEmpty();
+        return live;
+    }
+
+    /**
+     * docs/history.md's "as of T" query: just below the completeness frontier (once it has passed the newest version) it
+     * gives the source's rows; beyond the frontier it gives nothing, since a change may still be on its way.
+     */
+    private static void assertAsOfQueryIsBoundedByTheFrontier(WarehouseTarget warehouse) throws SQLException {
+        long newest = single(warehouse, "SELECT max(__source_ts) FROM accounts_history");
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+                .until(() -> single(warehouse, "SELECT complete_ts FROM _sluice_progress WHERE table_name = 'accounts'") > newest);
+        long complete = single(warehouse, "SELECT complete_ts FROM _sluice_progress WHERE table_name = 'accounts'");
+        assertThat(asOf(warehouse, complete - 1)).as("as of just below the frontier").isEqualTo(sourceRows()).isNotEmpty();
+        // the frontier moves on with every heartbeat (each second): an hour beyond it is beyond it still
+        assertThat(asOf(warehouse, complete + 3_600_000)).as("as of beyond the frontier").isEmpty();
+    }
+
+    private static List<List<Object>> asOf(WarehouseTarget warehouse, long t) throws SQLException {
+        List<List<Object>> rows = new ArrayList<>();
+        query(warehouse, "SELECT h.id, h.name, h.balance, h.tier FROM accounts_history AS h"
+                + " WHERE h.valid_from <= " + t + " AND (h.valid_to IS NULL OR " + t + " < h.valid_to) AND NOT h.is_deleted"
+                + " AND " + t + " < (SELECT complete_ts FROM _sluice_progress WHERE table_name = 'accounts') ORDER BY h.id",
+                rs -> rows.add(Arrays.asList(rs.getInt(1), rs.getString(2), rs.getInt(3), rs.getString(4))));
+        return rows;
+    }
+
+    private static long single(WarehouseTarget warehouse, String sql) throws SQLException {
+        long[] value = {Long.MIN_VALUE};
+        query(warehouse, sql, rs -> value[0] = rs.getObject(1) == null ? Long.MIN_VALUE : rs.getLong(1));
+        return value[0];
     }
 
     /** Produces every record of the row topic again, newest first; returns the topic's new end offset. */
@@ -263,6 +297,5 @@ class HistoryTablesIT {
                 reader.read(rs);
             }
         }
-        Objects.requireNonNull(c);
     }
 }
