@@ -63,8 +63,9 @@ public final class BatchWriter {
             for (Map.Entry<String, Collection<RowRecord>> e : batch.rowsByTable().entrySet()) {
                 applied.add(writeTable(connection, e.getKey(), e.getValue(), stagingPrefix + (n++)));
             }
+            Map<String, Long> versionsAdded = new java.util.LinkedHashMap<>();
             for (Map.Entry<String, Collection<RowRecord>> e : batch.versionsByTable().entrySet()) {
-                history.write(connection, e.getKey(), e.getValue(), stagingPrefix + (n++));
+                versionsAdded.put(e.getKey(), history.write(connection, e.getKey(), e.getValue(), stagingPrefix + (n++)));
             }
             Map<String, FrontierStore.Complete> frontiers = saveProgress(connection, applied, batch.heartbeats());
             Map<TopicPartition, Long> next = batch.nextOffsets();
@@ -72,6 +73,7 @@ public final class BatchWriter {
             c.commit();
             long committedAt = System.currentTimeMillis();
             applied.forEach(a -> a.report(metrics, committedAt));
+            versionsAdded.forEach(metrics::historyVersions);
             frontiers.forEach((table, complete) -> metrics.completeUpTo(table, complete.sourceTs()));
             metrics.batchLatency(Duration.ofNanos(System.nanoTime() - started));
             return next;

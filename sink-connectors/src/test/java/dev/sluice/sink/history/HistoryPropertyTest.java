@@ -15,6 +15,7 @@ import dev.sluice.sink.write.BatchWriter;
 import dev.sluice.sink.write.LatestVersionBatch;
 import dev.sluice.sink.write.OffsetStore;
 import dev.sluice.sink.write.RowRecord;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,6 +105,8 @@ class HistoryPropertyTest {
                     + " OR next IS NULL AND valid_to IS NOT NULL")).as("gaps between intervals").isZero();
             assertThat(warehouse.count("SELECT count(*) FROM " + HISTORY + " WHERE valid_to < valid_from"))
                     .as("intervals ending before they start").isZero();
+            assertThat(warehouse.registry.counter(SinkMetrics.HISTORY_VERSIONS, "table", "orders").count())
+                    .as("versions counted once each").isEqualTo(versions.size());
             long liveKeys = keys.stream().filter(steps -> !lastIsDelete(steps)).count();
             assertThat(warehouse.count("SELECT count(*) FROM " + HISTORY + " WHERE is_current")).isEqualTo(liveKeys);
             assertThat(warehouse.count("SELECT count(*) FROM " + HISTORY + " h JOIN orders o ON o.id = h.id WHERE h.is_current"
@@ -182,13 +185,14 @@ class HistoryPropertyTest {
         private final WarehouseConnection connection;
         private final BatchWriter writer;
         private final OffsetStore offsets = new OffsetStore("history-property-test");
+        private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
         Warehouse(Path file) throws SQLException {
             Dialect dialect = Dialects.forUrl("jdbc:duckdb:" + file);
             connection = dialect.connect("jdbc:duckdb:" + file, null, null);
             offsets.createTables(connection);
             TableManager tables = new TableManager(dialect, true, SchemaChangePolicy.EVOLVE);
-            writer = new BatchWriter(dialect, tables, offsets, DeleteMode.SOFT, InsertMode.UPSERT, new SinkMetrics(), "stage_");
+            writer = new BatchWriter(dialect, tables, offsets, DeleteMode.SOFT, InsertMode.UPSERT, new SinkMetrics(registry), "stage_");
         }
 
         void write(List<Version> versions, int firstOffset) throws SQLException {
