@@ -1,5 +1,6 @@
 package dev.sluice.sink.config;
 
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -150,9 +151,9 @@ public final class WarehouseSinkConfig extends AbstractConfig {
         retryBackoffMaxMs = getLong(RETRY_BACKOFF_MAX_MS);
         historyTables = getList(HISTORY_TABLES).stream().map(String::trim).filter(t -> !t.isEmpty())
                 .collect(Collectors.toCollection(LinkedHashSet::new));
-        if (!historyTables.isEmpty() && pkMode == PkMode.NONE) {
-            throw new ConfigException(HISTORY_TABLES, getList(HISTORY_TABLES), "A history needs each row's key, and "
-                    + "pk.mode=none has none; set pk.mode=record_key (or record_value with pk.fields) or leave history.tables empty.");
+        String historyProblem = historyProblem(pkMode, historyTables);
+        if (historyProblem != null) {
+            throw new ConfigException(HISTORY_TABLES, getList(HISTORY_TABLES), historyProblem);
         }
         KeyRules.problems(pkMode, pkFields, insertMode, deleteMode).entrySet().stream().findFirst().ifPresent(p -> {
             throw new ConfigException(p.getKey(), originals().get(p.getKey()), p.getValue());
@@ -177,6 +178,12 @@ public final class WarehouseSinkConfig extends AbstractConfig {
     public int maxRetries() { return maxRetries; }
     public long retryBackoffMs() { return retryBackoffMs; }
     public long retryBackoffMaxMs() { return retryBackoffMaxMs; }
+    /** Why these history tables cannot be kept with this key mode, or null when they can. */
+    public static String historyProblem(PkMode pkMode, Collection<String> historyTables) {
+        return historyTables.isEmpty() || pkMode != PkMode.NONE ? null : "A history needs each row's key, and pk.mode=none "
+                + "has none; set pk.mode=record_key (or record_value with pk.fields) or leave history.tables empty.";
+    }
+
     /** Target tables keeping a {@code _history} table; empty when none. */
     public Set<String> historyTables() { return historyTables; }
     /** The wait before retry number {@code retry} (0-based): doubling from retry.backoff.ms, capped. */
