@@ -53,6 +53,35 @@ final class HistorySql {
                 + changed(IS_CURRENT) + ")";
     }
 
+    /** The distinct {@link HistoryTable#UNSENT} values among the stored versions of the keys in the staging table. */
+    static String unsentOfTouchedKeys(String history, String staging, List<String> keyColumns) {
+        String unsent = quote(HistoryTable.UNSENT);
+        return "SELECT DISTINCT h." + unsent + " FROM " + quote(history) + " AS h WHERE h." + unsent + " IS NOT NULL AND EXISTS"
+                + " (SELECT 1 FROM " + quote(staging) + " AS s WHERE " + touched(keyColumns, "h") + ")";
+    }
+
+    /**
+     * Gives each version of a touched key that did not receive {@code column} the value of the key's nearest earlier
+     * version that did (its value at the source then, since the change left it alone). Run after every insert, so a
+     * late earlier version fills the versions after it too.
+     */
+    static String fillUnsent(String history, String staging, List<String> keyColumns, String column) {
+        String unsent = quote(HistoryTable.UNSENT);
+        String name = "'," + column.replace("'", "''") + ",'";
+        String sameKey = keyColumns.stream().map(k -> "p." + quote(k) + " = " + TARGET + "." + quote(k))
+                .collect(Collectors.joining(" AND "));
+        String previous = "SELECT p." + quote(column) + " FROM " + quote(history) + " AS p WHERE " + sameKey + " AND p." + VERSION
+                + " < " + TARGET + "." + VERSION + " AND NOT p." + IS_DELETED + " AND (p." + unsent + " IS NULL OR position(" + name
+                + " IN p." + unsent + ") = 0) ORDER BY p." + VERSION + " DESC LIMIT 1";
+        return "UPDATE " + quote(history) + " AS " + TARGET + " SET " + quote(column) + " = (" + previous + ") WHERE position("
+                + name + " IN " + TARGET + "." + unsent + ") > 0 AND EXISTS (SELECT 1 FROM " + quote(staging) + " AS s WHERE "
+                + touched(keyColumns, TARGET) + ")";
+    }
+
+    private static String touched(List<String> keyColumns, String alias) {
+        return keyColumns.stream().map(k -> "s." + quote(k) + " = " + alias + "." + quote(k)).collect(Collectors.joining(" AND "));
+    }
+
     private static String changed(String column) {
         return TARGET + "." + column + " IS DISTINCT FROM w." + column;
     }

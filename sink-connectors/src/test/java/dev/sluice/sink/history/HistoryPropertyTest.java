@@ -2,6 +2,7 @@ package dev.sluice.sink.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.embedded.PostgresServer;
 import dev.sluice.sink.config.DeleteMode;
 import dev.sluice.sink.config.InsertMode;
 import dev.sluice.sink.config.SchemaChangePolicy;
@@ -40,9 +41,11 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Random histories per key, delivered through the real {@link BatchWriter} into a real DuckDB file in random order,
+ * Random histories per key, delivered through the real {@link BatchWriter} into a real DuckDB file and a real
+ * PostgreSQL database in random order,
  * with random duplicates and random batch boundaries: the history table equals the one computed from the versions
- * in order, and its SQL invariants hold.
+ * in order, and its SQL invariants hold. Some updates do not send the note (an unchanged TOASTed value): their
+ * version holds the note the key had, whichever order the versions arrived in.
  */
 class HistoryPropertyTest {
     private static final ColumnType INTEGER = ColumnType.of(ColumnType.Kind.INTEGER);
@@ -54,29 +57,52 @@ class HistoryPropertyTest {
     private static Path dir;
     private static int files;
 
-    /** One change at the source, before versions are assigned: a delete only when the key is live. */
-    record Step(boolean delete, int tsStep, int versionStep, String note) {
+    /**
+     * One change at the source, before versions are assigned: a delete only when the key is live; {@code unsent}: an
+     * update that leaves the note alone and does not send it (an unchanged TOASTed value).
+     */
+    record Step(boolean delete, int tsStep, int versionStep, String note, boolean unsent) {
     }
 
-    /** What one version row of the history must hold. */
-    record Version(int id, long version, long sourceTs, String note, boolean deleted) {
+    /** What one version row of the history must hold; {@code unsent}: the record carries no note (it is unchanged). */
+    record Version(int id, long version, long sourceTs, String note, boolean deleted, boolean unsent) {
     }
+
+    private static PostgresServer postgres;
 
     @BeforeContainer
     static void createDirectory() throws IOException {
         dir = Files.createTempDirectory("history-property-test");
+        postgres = PostgresServer.startThrowaway();
     }
 
     @AfterContainer
     static void deleteDirectory() throws IOException {
+        postgres.close();
         try (var paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
     @Property(tries = 30)
-    void anyDeliveryOrderAndDuplicatesGiveTheInOrderHistory(@ForAll("histories") List<List<Step>> keys,
-                                                           @ForAll("randoms") Random random) throws SQLException {
+    void anyDeliveryOrderAndDuplicatesGiveTheInOrderHistoryInDuckDb(@ForAll("histories") List<List<Step>> keys,
+                                                                   @ForAll("randoms") Random random) throws SQLException {
+        try (Warehouse warehouse = new Warehouse("jdbc:duckdb:" + dir.resolve("w" + (files++) + ".duckdb"), null, null)) {
+            check(keys, random, warehouse);
+        }
+    }
+
+    @Property(tries = 15)
+    void anyDeliveryOrderAndDuplicatesGiveTheInOrderHistoryInPostgres(@ForAll("histories") List<List<Step>> keys,
+                                                                     @ForAll("randoms") Random random) throws SQLException {
+        String database = "history_" + (files++);
+        postgres.createDatabase(database);
+        try (Warehouse warehouse = new Warehouse(postgres.jdbcUrl(database), postgres.user(), postgres.password())) {
+            check(keys, random, warehouse);
+        }
+    }
+
+    private static void check(List<List<Step>> keys, Random random, Warehouse warehouse) throws SQLException {
         List<Version> versions = versionsOf(keys, random);
         List<Version> delivered = new ArrayList<>(versions);
         for (Version v : versions) {
@@ -86,7 +112,7 @@ class HistoryPropertyTest {
         }
         Collections.shuffle(delivered, random);
 
-        try (Warehouse warehouse = new Warehouse(dir.resolve("w" + (files++) + ".duckdb"))) {
+        {
             int offset = 0;
             while (offset < delivered.size()) {
                 int size = 1 + random.nextInt(Math.min(8, delivered.size() - offset));
@@ -117,7 +143,8 @@ class HistoryPropertyTest {
     @Provide
     Arbitrary<List<List<Step>>> histories() {
         Arbitrary<Step> step = Combinators.combine(Arbitraries.of(true, false, false), Arbitraries.integers().between(0, 3),
-                Arbitraries.integers().between(1, 4), Arbitraries.of("a", "b", "c")).as(Step::new);
+                Arbitraries.integers().between(1, 4), Arbitraries.of("a", "b", "c"), Arbitraries.of(true, false, false))
+                .as(Step::new);
         return step.list().ofMinSize(1).ofMaxSize(8).list().ofMinSize(1).ofMaxSize(4);
     }
 
@@ -140,6 +167,7 @@ class HistoryPropertyTest {
         Collections.shuffle(order, random);
         int[] next = new int[keys.size()];
         boolean[] live = new boolean[keys.size()];
+        String[] notes = new String[keys.size()];
         long version = 100;
         long ts = 1_000;
         List<Version> versions = new ArrayList<>();
@@ -148,8 +176,10 @@ class HistoryPropertyTest {
             version += step.versionStep();
             ts += step.tsStep();
             boolean delete = step.delete() && live[k];
+            boolean unsent = !delete && live[k] && step.unsent();
             live[k] = !delete;
-            versions.add(new Version(k + 1, version, ts, delete ? null : step.note(), delete));
+            notes[k] = unsent ? notes[k] : step.note();
+            versions.add(new Version(k + 1, version, ts, delete ? null : notes[k], delete, unsent));
         }
         return versions;
     }
@@ -180,16 +210,16 @@ class HistoryPropertyTest {
         return rows;
     }
 
-    /** One DuckDB file written the way the sink task writes it. */
+    /** One warehouse (a DuckDB file, a PostgreSQL database) written the way the sink task writes it. */
     private static final class Warehouse implements AutoCloseable {
         private final WarehouseConnection connection;
         private final BatchWriter writer;
         private final OffsetStore offsets = new OffsetStore("history-property-test");
         private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-        Warehouse(Path file) throws SQLException {
-            Dialect dialect = Dialects.forUrl("jdbc:duckdb:" + file);
-            connection = dialect.connect("jdbc:duckdb:" + file, null, null);
+        Warehouse(String url, String user, String password) throws SQLException {
+            Dialect dialect = Dialects.forUrl(url);
+            connection = dialect.connect(url, user, password);
             offsets.createTables(connection);
             TableManager tables = new TableManager(dialect, true, SchemaChangePolicy.EVOLVE);
             writer = new BatchWriter(dialect, tables, offsets, DeleteMode.SOFT, InsertMode.UPSERT, new SinkMetrics(registry), "stage_");
@@ -232,7 +262,7 @@ class HistoryPropertyTest {
         private static RowRecord record(Version v, int offset) {
             Map<String, RowRecord.Column> columns = new LinkedHashMap<>();
             columns.put("id", new RowRecord.Column(INTEGER, v.id()));
-            columns.put("note", new RowRecord.Column(TEXT, v.note()));
+            columns.put("note", new RowRecord.Column(TEXT, v.unsent() ? RowRecord.Unchanged.VALUE : v.note()));
             columns.put(RowRecord.SOURCE_TS, new RowRecord.Column(BIGINT, v.sourceTs()));
             columns.put(RowRecord.VERSION, new RowRecord.Column(BIGINT, v.version()));
             columns.put(RowRecord.DELETED, new RowRecord.Column(BOOLEAN, v.deleted()));
