@@ -101,6 +101,14 @@ public class WarehouseSinkConnector extends SinkConnector {
                 pkFields(config), InsertMode.parse((String) valueOf(config, WarehouseSinkConfig.INSERT_MODE)),
                 DeleteMode.parse((String) valueOf(config, WarehouseSinkConfig.DELETE_MODE)));
         problems.forEach((name, message) -> value(config, name).addErrorMessage(message));
+        ConfigValue history = value(config, WarehouseSinkConfig.HISTORY_TABLES);
+        if (history != null && history.errorMessages().isEmpty() && history.value() instanceof List<?> tables) {
+            String problem = WarehouseSinkConfig.historyProblem(PkMode.parse((String) valueOf(config, WarehouseSinkConfig.PK_MODE)),
+                    tables.stream().map(t -> t.toString().trim()).filter(t -> !t.isEmpty()).toList());
+            if (problem != null) {
+                history.addErrorMessage(problem);
+            }
+        }
         return problems.isEmpty();
     }
 

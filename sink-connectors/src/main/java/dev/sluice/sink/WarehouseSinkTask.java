@@ -46,7 +46,7 @@ public class WarehouseSinkTask extends SinkTask {
     private static final Logger LOG = LoggerFactory.getLogger(WarehouseSinkTask.class);
     private static final AtomicInteger TASK_IDS = new AtomicInteger();
 
-    private LatestVersionBatch batch = new LatestVersionBatch();
+    private LatestVersionBatch batch;
     /** Next offset per owned partition as stored in the warehouse. */
     private final Map<TopicPartition, Long> stored = new HashMap<>();
     private WarehouseSinkConfig config;
@@ -74,6 +74,7 @@ public class WarehouseSinkTask extends SinkTask {
     @Override
     public void start(Map<String, String> props) {
         config = new WarehouseSinkConfig(props);
+        batch = new LatestVersionBatch(config.historyTables());
         dialect = Dialects.forUrl(config.connectionUrl());
         offsets = new OffsetStore(props.getOrDefault("name", "warehouse-sink"));
         parser = new RowRecordParser(config.tableNameFormat(), config.pkMode(), config.pkFields());
@@ -139,7 +140,8 @@ public class WarehouseSinkTask extends SinkTask {
                 batch.consumed(tp, record.kafkaOffset());
                 continue;
             }
-            if (row == null || (row.deleted() && config.deleteMode() == DeleteMode.NONE)) {
+            // with delete.mode=none a delete still closes the row's history when it keeps one
+            if (row == null || (row.deleted() && config.deleteMode() == DeleteMode.NONE && !batch.keepsHistory(row.table()))) {
                 batch.consumed(tp, record.kafkaOffset());
             } else {
                 batch.add(row);
@@ -196,7 +198,7 @@ public class WarehouseSinkTask extends SinkTask {
         stored.putAll(writes.await());
         deadLetters.awaitReported();
         LatestVersionBatch full = batch;
-        batch = new LatestVersionBatch();
+        batch = full.empty();
         writes.start(() -> withRetries("Writing " + full.size() + " records to", () -> writer.write(connection, full)));
     }
 

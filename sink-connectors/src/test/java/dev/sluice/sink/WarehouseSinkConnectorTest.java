@@ -83,6 +83,16 @@ class WarehouseSinkConnectorTest {
     }
 
     @Test
+    void historyWithoutAKeyIsAnErrorOnHistoryTables() {
+        Map<String, List<String>> errors = errors(Map.of("connection.url", "jdbc:duckdb:" + dir.resolve("w.duckdb"),
+                "pk.mode", "none", "insert.mode", "insert", "history.tables", "orders"));
+        assertThat(errors).containsOnlyKeys("history.tables");
+        assertThat(errors.get("history.tables")).singleElement().asString().contains("pk.mode=none");
+        assertThat(errors(Map.of("connection.url", "jdbc:duckdb:" + dir.resolve("w.duckdb"), "history.tables", "orders")))
+                .isEmpty();
+    }
+
+    @Test
     void recordValueKeyWithoutPkFieldsIsAnErrorOnPkFields() {
         assertThat(errors(Map.of("connection.url", "jdbc:duckdb:" + dir.resolve("w.duckdb"), "pk.mode", "record_value")))
                 .containsOnlyKeys("pk.fields");

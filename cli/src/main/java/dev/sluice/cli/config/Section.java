@@ -86,7 +86,8 @@ public enum Section {
                             Importance.MEDIUM, "What the sink does when rows no longer fit their table: evolve, fail "
                                     + "or ignore.")
                     .define("specs", Type.LIST, List.of(), null, Importance.MEDIUM,
-                            "Also sink the output topics of these pipeline specs.")),
+                            "Also sink the output topics of these pipeline specs.")
+                    .define("history.tables", Type.LIST, List.of(), null, Importance.MEDIUM, historyDoc())),
     REGISTRY("registry", "sluice registry: the embedded Schema Registry as a service.", false, new ConfigDef()
             .define("port", Type.INT, 8081, Range.between(0, 65535), Importance.HIGH,
                     "Port of the REST API; 0 picks a free port.")
@@ -105,6 +106,7 @@ public enum Section {
             .define("warehouse.password", Type.PASSWORD, null, Importance.MEDIUM, "PostgreSQL warehouse password.")
             .define("schema.change.policy", Type.STRING, SinkConnectorConfig.DEFAULT_POLICY, policy(), Importance.MEDIUM,
                     "What the sink does when rows no longer fit their table: evolve, fail or ignore.")
+            .define("history.tables", Type.LIST, List.of(), null, Importance.MEDIUM, historyDoc())
             .define("snapshot.mode", Type.STRING, IngestSettings.DEFAULT_SNAPSHOT_MODE, snapshotMode(), Importance.MEDIUM,
                     "Debezium snapshot mode.")
             .define("home", Type.STRING, null, null, Importance.MEDIUM,
@@ -179,15 +181,21 @@ public enum Section {
                 "partitions", "--partitions", "heartbeat.interval.ms", "--heartbeat-interval"));
         f.put("transform", Map.of("state.dir", "--state-dir", "specs", "--spec", "replication", "--no-replication"));
         f.put("connect", Map.of("warehouse", "--warehouse", "work.dir", "--work-dir",
-                "schema.change.policy", "--schema-change-policy", "specs", "--spec"));
+                "schema.change.policy", "--schema-change-policy", "specs", "--spec", "history.tables", "--history"));
         f.put("registry", Map.of("port", "--port", "topic", "--topic"));
         Map<String, String> local = new LinkedHashMap<>(Map.of("source.url", "--source-url", "tables", "--tables",
                 "warehouse", "--warehouse", "schema.change.policy", "--schema-change-policy",
                 "snapshot.mode", "--snapshot-mode", "home", "--home", "kafka.port", "--kafka-port",
                 "registry.port", "--registry-port", "postgres.port", "--postgres-port", "rate", "--rate"));
         local.put("status.interval.ms", "--status-interval");
+        local.put("history.tables", "--history");
         f.put("local", local);
         return f;
+    }
+
+    private static String historyDoc() {
+        return "Warehouse tables that also keep an SCD type 2 history in <table>_history (every version with valid_from, "
+                + "valid_to, is_current, is_deleted; docs/history.md), e.g. orders,customers.";
     }
 
     // ---- validators: each failure is a whole sentence with the fix (Settings passes it through unchanged)

@@ -74,6 +74,10 @@ public final class LocalCommand implements Callable<Integer> {
             converter = SchemaChangePolicyOption.class, description = SchemaChangePolicyOption.DESCRIPTION)
     String schemaChangePolicy;
 
+    @Option(names = "--history", split = ",", paramLabel = "TABLES",
+            description = "Warehouse tables that also keep an SCD type 2 history in <table>_history, e.g. orders,customers.")
+    List<String> history = new ArrayList<>();
+
     @Option(names = "--exit-after", paramLabel = "DURATION", converter = DurationOption.class,
             description = "Stop the load after this long (e.g. 90s), let the pipeline drain, then exit.")
     Duration exitAfter;
@@ -128,6 +132,7 @@ public final class LocalCommand implements Callable<Integer> {
                 .put(Section.LOCAL, "tables", tables)
                 .put(Section.LOCAL, "warehouse", warehouse)
                 .put(Section.LOCAL, "schema.change.policy", schemaChangePolicy)
+                .put(Section.LOCAL, "history.tables", history)
                 .put(Section.LOCAL, "snapshot.mode", snapshotMode)
                 .put(Section.LOCAL, "home", home)
                 .put(Section.LOCAL, "kafka.port", kafkaPort)
@@ -141,6 +146,7 @@ public final class LocalCommand implements Callable<Integer> {
         sourceUrl = settings.getString("source.url");
         tables = new ArrayList<>(settings.getList("tables"));
         warehouse = settings.getString("warehouse");
+        history = new ArrayList<>(settings.getList("history.tables"));
         schemaChangePolicy = SchemaChangePolicy.parse(settings.getString("schema.change.policy")).configValue();
         snapshotMode = settings.getString("snapshot.mode");
         home = settings.getString("home") == null ? null : Path.of(settings.getString("home"));
@@ -162,7 +168,8 @@ public final class LocalCommand implements Callable<Integer> {
         HomeDirectory.claim(home, sourceForUser == null ? "demo" : sourceForUser.display());
         WarehouseTarget target = WarehouseTarget.parse(warehouse, home.resolve("warehouse.duckdb"))
                 .withCredentials(settings.getString("warehouse.user"),
-                        settings.getPassword("warehouse.password") == null ? null : settings.getPassword("warehouse.password").value());
+                        settings.getPassword("warehouse.password") == null ? null : settings.getPassword("warehouse.password").value())
+                .withHistory(history);
         target.check();
         ServiceMetrics.prometheus(); // every service below records into the global registry, scraped at /metrics
         if (sourceForUser != null) {

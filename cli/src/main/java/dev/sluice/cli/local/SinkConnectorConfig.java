@@ -36,6 +36,9 @@ public final class SinkConnectorConfig {
         c.put("tasks.max", "1");
         c.put("topics.regex", ReplicationSpec.DEFAULT_PIPELINE + "\\.[^.]+\\.[^.]+");
         c.put("connection.url", warehouse.jdbcUrl());
+        if (!warehouse.historyTables().isEmpty()) {
+            c.put("history.tables", String.join(",", warehouse.historyTables()));
+        }
         if (warehouse.user() != null) {
             c.put("connection.user", warehouse.user());
             c.put("connection.password", warehouse.password());

@@ -5,13 +5,23 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Properties;
 
 /**
  * Where replicated rows land: a JDBC URL ({@code jdbc:duckdb:FILE} or {@code jdbc:postgresql://...}),
  * checked by opening it before anything else starts, so a typo costs one sentence, not a half-run pipeline.
+ * {@code historyTables} are the target tables that also keep a {@code <table>_history} (the sink's history.tables).
  */
-public record WarehouseTarget(String jdbcUrl, String user, String password) {
+public record WarehouseTarget(String jdbcUrl, String user, String password, List<String> historyTables) {
+
+    public WarehouseTarget {
+        historyTables = List.copyOf(historyTables);
+    }
+
+    public WarehouseTarget(String jdbcUrl, String user, String password) {
+        this(jdbcUrl, user, password, List.of());
+    }
 
     public static WarehouseTarget parse(String url, Path defaultDuckDbFile) {
         String jdbc = url == null ? "jdbc:duckdb:" + defaultDuckDbFile.toAbsolutePath() : url.trim();
@@ -37,7 +47,13 @@ public record WarehouseTarget(String jdbcUrl, String user, String password) {
         if (isDuckDb()) {
             return this;
         }
-        return new WarehouseTarget(jdbcUrl, newUser == null ? user : newUser, newPassword == null ? password : newPassword);
+        return new WarehouseTarget(jdbcUrl, newUser == null ? user : newUser, newPassword == null ? password : newPassword,
+                historyTables);
+    }
+
+    /** The same warehouse, keeping a history of these tables (names as in the warehouse, e.g. orders). */
+    public WarehouseTarget withHistory(List<String> tables) {
+        return new WarehouseTarget(jdbcUrl, user, password, tables.stream().map(String::trim).filter(t -> !t.isEmpty()).toList());
     }
 
     public boolean isDuckDb() {

@@ -57,6 +57,10 @@ public final class ConnectCommand implements Callable<Integer> {
             converter = SchemaChangePolicyOption.class, description = SchemaChangePolicyOption.DESCRIPTION)
     String schemaChangePolicy;
 
+    @Option(names = "--history", split = ",", paramLabel = "TABLES",
+            description = "Warehouse tables that also keep an SCD type 2 history in <table>_history, e.g. orders,customers.")
+    List<String> history = new ArrayList<>();
+
     @Option(names = "--spec", paramLabel = "PATH",
             description = "Also sink the output topics of these pipeline specs (files or directories, repeatable), "
                     + "through a second connector, " + SinkConnectorConfig.NAME + "-specs.")
@@ -68,7 +72,8 @@ public final class ConnectCommand implements Callable<Integer> {
                 .put(Section.CONNECT, "warehouse", warehouse)
                 .put(Section.CONNECT, "work.dir", workDir)
                 .put(Section.CONNECT, "schema.change.policy", schemaChangePolicy)
-                .put(Section.CONNECT, "specs", specs);
+                .put(Section.CONNECT, "specs", specs)
+                .put(Section.CONNECT, "history.tables", history);
         kafka.addTo(flags);
         http.addTo(flags);
         ServiceConfig all = flags.load(config.file, Section.KAFKA, Section.SCHEMA_REGISTRY, Section.HTTP, Section.CONNECT);
@@ -79,7 +84,8 @@ public final class ConnectCommand implements Callable<Integer> {
                 java.util.Set.of(ReplicationSpec.DEFAULT_PIPELINE));
         WarehouseTarget target = WarehouseTarget.parse(c.getString("warehouse"), workDir.resolve("warehouse.duckdb"))
                 .withCredentials(c.getString("warehouse.user"),
-                        c.getPassword("warehouse.password") == null ? null : c.getPassword("warehouse.password").value());
+                        c.getPassword("warehouse.password") == null ? null : c.getPassword("warehouse.password").value())
+                .withHistory(c.getList("history.tables"));
         target.check();
         Map<String, String> worker = new HashMap<>();
         worker.put("offset.flush.interval.ms", "250");

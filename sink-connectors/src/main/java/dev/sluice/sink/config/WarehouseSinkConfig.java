@@ -1,7 +1,11 @@
 package dev.sluice.sink.config;
 
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -30,6 +34,7 @@ public final class WarehouseSinkConfig extends AbstractConfig {
     public static final String MAX_RETRIES = "max.retries";
     public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
     public static final String RETRY_BACKOFF_MAX_MS = "retry.backoff.max.ms";
+    public static final String HISTORY_TABLES = "history.tables";
 
     private static final String CONNECTION_GROUP = "Connection";
     private static final String WRITES_GROUP = "Writes";
@@ -65,6 +70,13 @@ public final class WarehouseSinkConfig extends AbstractConfig {
                     "upsert: insert a new key, update a stored row when the incoming __version is newer; insert: insert a "
                             + "new key and never change a stored row (with pk.mode=none: append every record).",
                     WRITES_GROUP, 4, Width.SHORT, "Insert mode")
+            .define(HISTORY_TABLES, Type.LIST, "", Importance.MEDIUM,
+                    "Target tables that also keep an SCD type 2 history in <table>_history, comma separated: every "
+                            + "version of a row with valid_from, valid_to (source commit ms, half-open, NULL while "
+                            + "current), is_current, is_deleted and __version, ordered by __version; written in the same "
+                            + "transaction as the table. Deletes are recorded under every delete.mode. Needs a primary key "
+                            + "(not pk.mode=none). See docs/history.md.",
+                    WRITES_GROUP, 5, Width.LONG, "History tables")
             .define(PK_MODE, Type.STRING, "record_key",
                     ConfigDef.CaseInsensitiveValidString.in("record_key", "record_value", "none"), Importance.MEDIUM,
                     "Where the primary key comes from: record_key (the record key's fields, or those named in pk.fields), "
@@ -118,6 +130,7 @@ public final class WarehouseSinkConfig extends AbstractConfig {
     private final int maxRetries;
     private final long retryBackoffMs;
     private final long retryBackoffMaxMs;
+    private final Set<String> historyTables;
 
     public WarehouseSinkConfig(Map<?, ?> props) {
         super(CONFIG_DEF, props);
@@ -136,6 +149,12 @@ public final class WarehouseSinkConfig extends AbstractConfig {
         maxRetries = getInt(MAX_RETRIES);
         retryBackoffMs = getLong(RETRY_BACKOFF_MS);
         retryBackoffMaxMs = getLong(RETRY_BACKOFF_MAX_MS);
+        historyTables = getList(HISTORY_TABLES).stream().map(String::trim).filter(t -> !t.isEmpty())
+                .collect(Collectors.toCollection(LinkedHashSet::new));
+        String historyProblem = historyProblem(pkMode, historyTables);
+        if (historyProblem != null) {
+            throw new ConfigException(HISTORY_TABLES, getList(HISTORY_TABLES), historyProblem);
+        }
         KeyRules.problems(pkMode, pkFields, insertMode, deleteMode).entrySet().stream().findFirst().ifPresent(p -> {
             throw new ConfigException(p.getKey(), originals().get(p.getKey()), p.getValue());
         });
@@ -159,6 +178,14 @@ public final class WarehouseSinkConfig extends AbstractConfig {
     public int maxRetries() { return maxRetries; }
     public long retryBackoffMs() { return retryBackoffMs; }
     public long retryBackoffMaxMs() { return retryBackoffMaxMs; }
+    /** Why these history tables cannot be kept with this key mode, or null when they can. */
+    public static String historyProblem(PkMode pkMode, Collection<String> historyTables) {
+        return historyTables.isEmpty() || pkMode != PkMode.NONE ? null : "A history needs each row's key, and pk.mode=none "
+                + "has none; set pk.mode=record_key (or record_value with pk.fields) or leave history.tables empty.";
+    }
+
+    /** Target tables keeping a {@code _history} table; empty when none. */
+    public Set<String> historyTables() { return historyTables; }
     /** The wait before retry number {@code retry} (0-based): doubling from retry.backoff.ms, capped. */
     public long backoffBeforeRetry(int retry) {
         long wait = retryBackoffMs;

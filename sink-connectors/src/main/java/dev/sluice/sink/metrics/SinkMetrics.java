@@ -24,6 +24,7 @@ public final class SinkMetrics {
     public static final String BATCH_LATENCY = "sluice.sink.batch.latency";
     public static final String WRITE_RETRIES = "sluice.sink.write.retries";
     public static final String FIELDS_DROPPED = "sluice.sink.fields.dropped";
+    public static final String HISTORY_VERSIONS = "sluice.sink.history.versions";
     /** Prometheus: {@code sluice_table_freshness_seconds{table}}. */
     public static final String TABLE_FRESHNESS = "sluice.table.freshness";
 
@@ -89,6 +90,12 @@ public final class SinkMetrics {
     public void retried() {
         Counter.builder(WRITE_RETRIES).description("Warehouse writes or reads retried after a failure")
                 .register(registry).increment();
+    }
+
+    /** Versions newly stored in a table's history (a replayed or duplicate version is not counted). */
+    public void historyVersions(String table, long versions) {
+        Counter.builder(HISTORY_VERSIONS).tag("table", table).description("Versions added to the table's history")
+                .register(registry).increment(versions);
     }
 
     /** Field values of committed rows that schema.change.policy=ignore left out (their table lacks the column). */

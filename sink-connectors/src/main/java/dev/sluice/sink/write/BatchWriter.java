@@ -4,6 +4,7 @@ import dev.sluice.sink.config.DeleteMode;
 import dev.sluice.sink.config.InsertMode;
 import dev.sluice.sink.dialect.Dialect;
 import dev.sluice.sink.dialect.WarehouseConnection;
+import dev.sluice.sink.history.HistoryWriter;
 import dev.sluice.sink.metrics.SinkMetrics;
 import dev.sluice.sink.table.TableManager;
 import java.sql.Connection;
@@ -20,7 +21,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Writes one {@link LatestVersionBatch} in a single database transaction: per table, DDL if needed, the rows into a
- * temporary staging table, then one version-guarded upsert (and one delete statement) from it; then the
+ * temporary staging table, then one version-guarded upsert (and one delete statement) from it; then every version
+ * of the tables that keep a history into their {@code _history} tables ({@link HistoryWriter}); then the
  * source heartbeats' frontier, the progress row per table and the next offsets. Either all of it commits or none of it does, so the stored
  * offsets always describe exactly the rows applied. Holds the database's write lock for the whole transaction.
  */
@@ -34,6 +36,7 @@ public final class BatchWriter {
     private final SinkMetrics metrics;
     private final String stagingPrefix;
     private final FrontierStore frontier = new FrontierStore();
+    private final HistoryWriter history;
 
     public BatchWriter(Dialect dialect, TableManager tables, OffsetStore offsets, DeleteMode deleteMode, InsertMode insertMode,
                        SinkMetrics metrics, String stagingPrefix) {
@@ -45,6 +48,7 @@ public final class BatchWriter {
         this.deleteMode = deleteMode;
         this.metrics = metrics;
         this.stagingPrefix = stagingPrefix;
+        this.history = new HistoryWriter(dialect, tables);
     }
 
     /** Commits the batch and returns the next offsets now stored; on failure everything is rolled back and rethrown. */
@@ -59,12 +63,17 @@ public final class BatchWriter {
             for (Map.Entry<String, Collection<RowRecord>> e : batch.rowsByTable().entrySet()) {
                 applied.add(writeTable(connection, e.getKey(), e.getValue(), stagingPrefix + (n++)));
             }
+            Map<String, Long> versionsAdded = new java.util.LinkedHashMap<>();
+            for (Map.Entry<String, Collection<RowRecord>> e : batch.versionsByTable().entrySet()) {
+                versionsAdded.put(e.getKey(), history.write(connection, e.getKey(), e.getValue(), stagingPrefix + (n++)));
+            }
             Map<String, FrontierStore.Complete> frontiers = saveProgress(connection, applied, batch.heartbeats());
             Map<TopicPartition, Long> next = batch.nextOffsets();
             offsets.save(connection, next);
             c.commit();
             long committedAt = System.currentTimeMillis();
             applied.forEach(a -> a.report(metrics, committedAt));
+            versionsAdded.forEach(metrics::historyVersions);
             frontiers.forEach((table, complete) -> metrics.completeUpTo(table, complete.sourceTs()));
             metrics.batchLatency(Duration.ofNanos(System.nanoTime() - started));
             return next;

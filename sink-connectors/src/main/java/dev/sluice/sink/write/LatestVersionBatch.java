@@ -16,9 +16,31 @@ import org.apache.kafka.common.TopicPartition;
  * before it survives too, so that a row inserted and soft-deleted within one batch keeps its columns (the
  * upsert and the delete are separate statements). A surviving row's columns that arrived as "unchanged" (TOAST) take
  * the value of the older row of the same key in the batch, when it has one. Tracks the next offset per partition, skipped records included.
+ * For tables that keep a history, every version of every key is kept as well, once per (key, {@code __version}).
  */
 public final class LatestVersionBatch {
     private final Map<String, Map<List<Object>, Slot>> tables = new LinkedHashMap<>();
+    private final Set<String> historyTables;
+    /** Per history table, every version once: a record delivered twice within the batch is one version. */
+    private final Map<String, Map<VersionId, RowRecord>> versions = new LinkedHashMap<>();
+
+    /** One version of one key: a history row's identity. */
+    private record VersionId(List<Object> key, long version) {
+    }
+
+    public LatestVersionBatch() {
+        this(Set.of());
+    }
+
+    /** @param historyTables target tables whose every version is kept for {@link #versionsByTable()} */
+    public LatestVersionBatch(Set<String> historyTables) {
+        this.historyTables = Set.copyOf(historyTables);
+    }
+
+    /** A fresh, empty batch for the same tables. */
+    public LatestVersionBatch empty() {
+        return new LatestVersionBatch(historyTables);
+    }
 
     /** The newest live row and the newest delete of one key. */
     private record Slot(RowRecord live, RowRecord delete) {
@@ -55,7 +77,26 @@ public final class LatestVersionBatch {
     public void add(RowRecord row) {
         tables.computeIfAbsent(row.table(), t -> new LinkedHashMap<>())
                 .compute(row.keyIdentity(), (key, slot) -> (slot == null ? new Slot(null, null) : slot).with(row));
+        if (historyTables.contains(row.table())) {
+            versions.computeIfAbsent(row.table(), t -> new LinkedHashMap<>()).put(new VersionId(row.keyIdentity(), row.version()), row);
+        }
         consumed(row.partition(), row.offset());
+    }
+
+    /** Whether the target table keeps a history. */
+    public boolean keepsHistory(String table) {
+        return historyTables.contains(table);
+    }
+
+    /** Per history table, every version of every key in the batch, each once. */
+    public Map<String, Collection<RowRecord>> versionsByTable() {
+        Map<String, Collection<RowRecord>> result = new LinkedHashMap<>();
+        versions.forEach((table, rows) -> {
+            if (!rows.isEmpty()) {
+                result.put(table, List.copyOf(rows.values()));
+            }
+        });
+        return result;
     }
 
     /** A source heartbeat: moves the table's completeness frontier when the batch is written. */
@@ -107,6 +148,7 @@ public final class LatestVersionBatch {
         // a key lives in one partition, so a slot's rows share it
         tables.values().forEach(slots -> slots.values().removeIf(slot ->
                 gone.contains((slot.live() != null ? slot.live() : slot.delete()).partition())));
+        versions.values().forEach(rows -> rows.values().removeIf(row -> gone.contains(row.partition())));
         nextOffsets.keySet().removeAll(gone);
         heartbeats.keySet().removeIf(p -> gone.contains(p.partition()));
         if (nextOffsets.isEmpty()) {
@@ -116,6 +158,7 @@ public final class LatestVersionBatch {
 
     public void clear() {
         tables.clear();
+        versions.clear();
         nextOffsets.clear();
         heartbeats.clear();
         records = 0;

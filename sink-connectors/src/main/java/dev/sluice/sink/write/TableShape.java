@@ -93,6 +93,22 @@ public final class TableShape {
         return new TableShape(keys, renamed, newestFields, defaults, former, rows, droppedValues);
     }
 
+    /**
+     * The shape of this table's history ({@code dev.sluice.sink.history}): the key plus {@code __version} as key, no
+     * {@code __deleted}, and the given columns at the end. They count as sent fields, so a column the source adds is
+     * never taken for a rename of one of them.
+     */
+    public TableShape versioned(Map<String, ColumnType> added) {
+        List<String> keys = new ArrayList<>(keyColumns);
+        keys.add(RowRecord.VERSION);
+        Map<String, ColumnType> versioned = new LinkedHashMap<>(columns);
+        versioned.remove(RowRecord.DELETED);
+        versioned.putAll(added);
+        List<String> fields = new ArrayList<>(newestFields);
+        fields.addAll(added.keySet());
+        return new TableShape(keys, versioned, fields, defaults, formerNames, rows, droppedValues);
+    }
+
     /** This shape without the given (non-key) columns, counting the values the rows held for them. */
     public TableShape without(Collection<String> left) {
         if (left.isEmpty()) {

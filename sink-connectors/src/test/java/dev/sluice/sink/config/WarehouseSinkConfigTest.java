@@ -40,6 +40,16 @@ class WarehouseSinkConfigTest {
     }
 
     @Test
+    void historyTablesAreTrimmedAndNeedAKey() {
+        assertThat(new WarehouseSinkConfig(Map.of("connection.url", "jdbc:duckdb:", "history.tables", " orders, customers ,"))
+                .historyTables()).containsExactly("orders", "customers");
+        assertThat(new WarehouseSinkConfig(Map.of("connection.url", "jdbc:duckdb:")).historyTables()).isEmpty();
+        assertThatThrownBy(() -> new WarehouseSinkConfig(Map.of("connection.url", "jdbc:duckdb:", "history.tables", "orders",
+                "pk.mode", "none", "insert.mode", "insert")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("history.tables").hasMessageContaining("pk.mode=none");
+    }
+
+    @Test
     void deleteModeIsCaseInsensitive() {
         assertThat(new WarehouseSinkConfig(Map.of("connection.url", "jdbc:postgresql://h/db", "delete.mode", "HARD"))
                 .deleteMode()).isEqualTo(DeleteMode.HARD);

@@ -27,6 +27,22 @@ class LatestVersionBatchTest {
     }
 
     @Test
+    void aHistoryTableKeepsEveryVersionOnceAndAnEmptyCopyKeepsTheTables() {
+        LatestVersionBatch history = new LatestVersionBatch(java.util.Set.of("orders"));
+        history.add(parser.parse(row(0, 0, "eu", 1, "a", 10, false)));
+        history.add(parser.parse(row(0, 1, "eu", 1, "b", 20, false)));
+        history.add(parser.parse(row(1, 0, "eu", 1, "a-again", 10, false))); // a duplicate of version 10
+        history.add(parser.parse(row(0, 2, "eu", 1, null, 15, true)));
+        assertThat(history.versionsByTable().get("orders")).extracting(r -> r.columns().get("note").value() + "@" + r.version())
+                .containsExactly("a-again@10", "b@20", "null@15");
+        assertThat(history.rowsByTable().get("orders")).extracting(RowRecord::version).containsExactly(20L);
+        history.drop(List.of(new TopicPartition("replica.public.orders", 1)));
+        assertThat(history.versionsByTable().get("orders")).extracting(RowRecord::version).containsExactly(20L, 15L);
+        assertThat(history.empty().keepsHistory("orders")).isTrue();
+        assertThat(batch.versionsByTable()).isEmpty();
+    }
+
+    @Test
     void keepsOnlyTheNewestVersionPerKey() {
         add(row(0, 0, "eu", 1, "a", 10, false));
         add(row(0, 1, "eu", 1, "b", 20, false));
