@@ -13,6 +13,7 @@ import dev.sluice.cli.http.ServiceMetrics;
 import dev.sluice.cli.http.StageStatus;
 import dev.sluice.cli.http.Stages;
 import dev.sluice.cli.reconcile.Reconciler;
+import dev.sluice.ingest.load.TableLoadProgress;
 import dev.sluice.cli.reconcile.TableComparison;
 import dev.sluice.cli.service.ServiceLifetime;
 import dev.sluice.cli.source.SourceUrl;
@@ -96,8 +97,8 @@ public final class LocalCommand implements Callable<Integer> {
     Integer postgresPort;
 
     @Option(names = "--snapshot-mode", paramLabel = "MODE",
-            description = "Debezium snapshot mode: initial (default: existing rows, then changes), never or no_data"
-                    + " (changes only), when_needed, initial_only, always.")
+            description = "Snapshot mode: initial (default: existing rows in resumable chunks while changes stream), never or no_data"
+                    + " (changes only), when_needed, initial_only, always (Debezium's blocking snapshot).")
     String snapshotMode;
 
     @Option(names = "--rate", description = "Demo load in changes per second (default: 200).")
@@ -271,7 +272,7 @@ public final class LocalCommand implements Callable<Integer> {
                 nextStatus = System.nanoTime() + statusInterval.toNanos();
                 PipelineCounters now = PipelineCounters.read(Metrics.globalRegistry);
                 out.println(StatusLine.format(now, before, (System.nanoTime() - beforeAt) / 1e9,
-                        load == null ? -1 : load.changes(), lag.of(pipeline.consumerGroups())));
+                        load == null ? -1 : load.changes(), lag.of(pipeline.consumerGroups()), pipeline.initialLoad().progress()));
                 before = now;
                 beforeAt = System.nanoTime();
             }
@@ -280,6 +281,18 @@ public final class LocalCommand implements Callable<Integer> {
                 out.printf("Load generator stopped after %,d changes; draining the pipeline ...%n", load.changes());
             } else {
                 out.println("Draining the pipeline ...");
+            }
+            // a large initial load may outlast the drain's budget: wait for it first, with progress, as long as it runs
+            while (!pipeline.initialLoad().complete()) {
+                if (stopped.await(statusInterval.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return 0;
+                }
+                Optional<StageStatus> failed = health.firstFailed();
+                if (failed.isPresent()) {
+                    return stopBecause(failed.get(), running);
+                }
+                out.println("Waiting for the initial load: " + pipeline.initialLoad().progress().stream()
+                        .map(TableLoadProgress::line).collect(java.util.stream.Collectors.joining("; ")));
             }
             boolean drained = pipeline.awaitDrained(Duration.ofMinutes(5));
             PipelineCounters last = PipelineCounters.read(Metrics.globalRegistry);
