@@ -72,6 +72,7 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
     private final Map<String, TableId> tablesByTopic;
     private final long commitIntervalNanos;
     private final TransactionBound bound;
+    /** Told what each committed transaction held of an initial load; the service's own by {@link #create}. */
     private InitialLoad load = new InitialLoad();
     /** Backfill reads and Debezium notifications in the open transaction: told to {@link #load} once it commits. */
     private final Map<TableId, Long> readsInTransaction = new HashMap<>();
