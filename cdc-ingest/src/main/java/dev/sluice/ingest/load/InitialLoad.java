@@ -80,11 +80,10 @@ public final class InitialLoad {
             return;
         }
         load.finishedNanos = System.nanoTime();
-        double seconds = (load.finishedNanos - load.startedNanos) / 1e9;
         if ("complete".equals(how)) {
-            log.info("Initial load of {} complete: {} rows {}in {} s ({} rows/s).", table, String.format("%,d", load.rows),
-                    load.resumed ? "read after the restart " : "", String.format("%.1f", seconds),
-                    String.format("%,.0f", seconds <= 0 ? 0 : load.rows / seconds));
+            TableLoadProgress done = new TableLoadProgress(table, load.rows, load.estimate, load.exact,
+                    Duration.ofNanos(load.finishedNanos - load.startedNanos), true);
+            log.info("{}{}", done.completionLine(), load.resumed ? " (rows read after the restart)" : "");
         } else {
             log.warn("Initial load of {} was aborted after {} rows; run sluice backfill --table {} to read it again.",
                     table, String.format("%,d", load.rows), table);

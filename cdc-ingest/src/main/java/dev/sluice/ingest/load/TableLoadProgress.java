@@ -42,4 +42,10 @@ public record TableLoadProgress(TableId table, long rows, long estimate, boolean
         return String.format("%s %,d/%s (%d%%) %,.0f rows/s%s", table, rows, total, percent, rate(),
                 remaining().map(d -> ", " + d.toSeconds() + " s left").orElse(""));
     }
+
+    /** E.g. {@code Initial load of public.big complete: 100,000 rows in 8.3 s (12,048 rows/s).} */
+    public String completionLine() {
+        return String.format("Initial load of %s complete: %,d rows in %.1f s (%,.0f rows/s).", table, rows,
+                elapsed.toMillis() / 1000.0, rate());
+    }
 }

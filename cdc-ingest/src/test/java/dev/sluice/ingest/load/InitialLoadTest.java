@@ -56,6 +56,8 @@ class InitialLoadTest {
         assertThat(new TableLoadProgress(BIG, 1_000, 1_000, true, Duration.ofSeconds(1), true).line())
                 .isEqualTo("public.big loaded: 1,000 rows");
         assertThat(new TableLoadProgress(BIG, 0, 1_000, true, Duration.ofSeconds(1), false).remaining()).isEmpty();
+        assertThat(new TableLoadProgress(BIG, 100_000, 100_000, true, Duration.ofMillis(8_000), true).completionLine())
+                .isEqualTo("Initial load of public.big complete: 100,000 rows in 8.0 s (12,500 rows/s).");
     }
 
     private static Struct notification(String type, Map<String, String> data) {
