@@ -5,6 +5,9 @@ import dev.sluice.ingest.control.PublicationTables;
 import dev.sluice.ingest.engine.CdcEngine;
 import dev.sluice.ingest.engine.DebeziumMetrics;
 import dev.sluice.ingest.engine.EngineProperties;
+import dev.sluice.ingest.engine.StoredSourceOffset;
+import dev.sluice.ingest.load.InitialLoad;
+import dev.sluice.ingest.load.RowEstimate;
 import dev.sluice.ingest.publish.ChangePublisher;
 import dev.sluice.ingest.publish.TopicNames;
 import dev.sluice.ingest.publish.TopicProvisioner;
@@ -38,8 +41,9 @@ import java.util.Properties;
  * time.
  *
  * <p>{@link #start()} checks the setup first ({@link SourcePreflight}: nothing is written when a
- * check fails), creates missing topics, then runs Debezium's embedded engine: an initial snapshot
- * (op {@code r}) on the first start, streaming afterwards. {@link #close()} stops cleanly; a new
+ * check fails), creates missing topics, then runs Debezium's embedded engine, streaming from the
+ * start; on the first start (snapshot mode {@code initial}) each table's existing rows are loaded by an
+ * incremental snapshot (op {@code r}, in chunks committed as they are read, see {@link #initialLoad()}). {@link #close()} stops cleanly; a new
  * service with the same settings resumes from the offsets stored in the offsets topic, without a
  * new snapshot.
  *
@@ -60,6 +64,7 @@ public final class IngestService implements AutoCloseable {
     private ResolvedTables tables;
     private SlotLagMonitor slotLag;
     private final DebeziumMetrics debezium;
+    private final InitialLoad initialLoad = new InitialLoad();
     private volatile boolean closing;
     private volatile boolean engineStarted;
 
@@ -130,7 +135,8 @@ public final class IngestService implements AutoCloseable {
 
         // the publisher first: initialising its transactional producer fences a predecessor and
         // resolves the transaction it left open, so the engine then reads the final stored offset
-        publisher = ChangePublisher.create(settings, tablesByTopic, this::snapshotReadPosition);
+        publisher = ChangePublisher.create(settings, tablesByTopic, this::snapshotReadPosition, initialLoad);
+        List<TableId> toLoad = tablesToLoad(tables.captured(), addedTables);
         engine = new CdcEngine();
         try {
             engine.start(EngineProperties.of(settings, tables.captured()), publisher, ENGINE_START_TIMEOUT);
@@ -143,8 +149,36 @@ public final class IngestService implements AutoCloseable {
                 tablesByTopic.keySet());
         slotLag = new SlotLagMonitor(settings);
         slotLag.start();
-        backfill(addedTables);
+        requestLoads(toLoad);
         return tables;
+    }
+
+    /** The initial load of the captured tables: what is loading (progress, completion), for the status line and the drain. */
+    public InitialLoad initialLoad() {
+        return initialLoad;
+    }
+
+    /**
+     * The tables whose existing rows must be loaded now: every captured table at the first start (no stored offset)
+     * in the default mode, else the tables just added to the publication. Tables whose load a predecessor left under
+     * way (the stored offset says so) resume by themselves from their last committed chunk: they are only tracked.
+     */
+    private List<TableId> tablesToLoad(List<TableId> captured, List<TableId> addedTables) {
+        Optional<StoredSourceOffset> stored = StoredSourceOffset.read(settings);
+        ControlTables control = ControlTables.of(settings);
+        List<TableId> toLoad = new ArrayList<>();
+        for (TableId table : captured) {
+            if (control.isControlTable(table)) {
+                continue;
+            }
+            if (stored.isEmpty() ? settings.loadsInChunks() || addedTables.contains(table) : addedTables.contains(table)) {
+                toLoad.add(table);
+            } else if (stored.isPresent() && stored.get().snapshotting(table.toString())) {
+                track(table, true);
+                log.info("The load of table {} resumes after its last committed chunk", table);
+            }
+        }
+        return toLoad;
     }
 
     /**
@@ -166,21 +200,58 @@ public final class IngestService implements AutoCloseable {
         }
     }
 
-    /** A table added to an existing publication streams from now on; its earlier rows come by backfill. */
-    private void backfill(List<TableId> addedTables) {
-        List<TableId> added = addedTables.stream().filter(t -> !ControlTables.of(settings).isControlTable(t)).toList();
-        if (added.isEmpty()) {
+    /**
+     * Asks Debezium for an incremental snapshot of each table (an INSERT into the signal table, which travels in the
+     * WAL): it must come after the slot exists, else the stream never carries it.
+     */
+    private void requestLoads(List<TableId> toLoad) {
+        if (toLoad.isEmpty()) {
             return;
         }
         try (Connection connection = connect()) {
-            for (TableId table : added) {
+            awaitSlot(connection);
+            for (TableId table : toLoad) {
+                track(table, false);
                 ControlTables.of(settings).requestBackfill(connection, table);
-                log.info("Table {} was added to publication {}: its changes stream from now on, its existing rows"
-                        + " are being backfilled", table, settings.publicationName());
             }
+            log.info("Loading the existing rows of {} in chunks while changes stream: {}", toLoad,
+                    initialLoad.progress().stream().map(p -> p.line()).toList());
         } catch (SQLException e) {
-            log.warn("Requesting the backfill of the added tables {} failed ({}); run sluice backfill for each", added,
-                    e.getMessage());
+            log.warn("Requesting the load of tables {} failed ({}); run sluice backfill for each", toLoad, e.getMessage());
+        }
+    }
+
+    private void track(TableId table, boolean resumed) {
+        try (Connection connection = connect()) {
+            RowEstimate estimate = RowEstimate.of(connection, table);
+            initialLoad.loading(table, estimate.rows(), estimate.exact(), resumed);
+        } catch (SQLException e) {
+            log.warn("Estimating the rows of {} failed ({}); its load shows no total", table, e.getMessage());
+            initialLoad.loading(table, 0, false, resumed);
+        }
+    }
+
+    private void awaitSlot(Connection connection) throws SQLException {
+        long deadline = System.nanoTime() + ENGINE_START_TIMEOUT.toNanos();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM pg_replication_slots WHERE slot_name = ?")) {
+            ps.setString(1, settings.slotName());
+            while (true) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new SQLException("replication slot " + settings.slotName() + " was not created within "
+                            + ENGINE_START_TIMEOUT.toSeconds() + " s");
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SQLException("interrupted while waiting for replication slot " + settings.slotName(), e);
+                }
+            }
         }
     }
 

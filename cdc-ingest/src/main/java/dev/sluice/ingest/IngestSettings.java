@@ -32,7 +32,7 @@ public final class IngestSettings {
     public static final Duration DEFAULT_OFFSET_FLUSH_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
     public static final Duration DEFAULT_KAFKA_TIMEOUT = Duration.ofSeconds(10);
-    /** The brokers' default {@code transaction.max.timeout.ms}: the longest a snapshot or source transaction may take to read. */
+    /** The brokers' default {@code transaction.max.timeout.ms}; the {@link TransactionBound} keeps every transaction well within it. */
     public static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
     public static final String DEFAULT_CONTROL_SCHEMA = "public";
     /** Slot lag (WAL the source keeps for us) above which a warning is logged: 1 GiB. */
@@ -64,6 +64,7 @@ public final class IngestSettings {
     private final Duration heartbeatInterval;
     private final Duration kafkaTimeout;
     private final Duration transactionTimeout;
+    private final TransactionBound transactionBound;
     private final String controlSchema;
     private final long slotLagWarningBytes;
     private final Duration slotLagCheckInterval;
@@ -92,6 +93,7 @@ public final class IngestSettings {
         this.heartbeatInterval = b.heartbeatInterval;
         this.kafkaTimeout = b.kafkaTimeout;
         this.transactionTimeout = b.transactionTimeout;
+        this.transactionBound = b.transactionBound;
         this.controlSchema = b.controlSchema;
         this.slotLagWarningBytes = b.slotLagWarningBytes;
         this.slotLagCheckInterval = b.slotLagCheckInterval;
@@ -127,6 +129,7 @@ public final class IngestSettings {
         b.heartbeatInterval = heartbeatInterval;
         b.kafkaTimeout = kafkaTimeout;
         b.transactionTimeout = transactionTimeout;
+        b.transactionBound = transactionBound;
         b.controlSchema = controlSchema;
         b.slotLagWarningBytes = slotLagWarningBytes;
         b.slotLagCheckInterval = slotLagCheckInterval;
@@ -153,6 +156,12 @@ public final class IngestSettings {
     public short replicationFactor() { return replicationFactor; }
     /** Debezium's {@code snapshot.mode}: {@code initial}, {@code no_data}, {@code never}, ... */
     public String snapshotMode() { return snapshotMode; }
+
+    /**
+     * True for {@code initial}: the existing rows are loaded by an incremental snapshot of each table at the first
+     * start (chunks committed as they are read, resumable), not by Debezium's blocking snapshot.
+     */
+    public boolean loadsInChunks() { return DEFAULT_SNAPSHOT_MODE.equals(snapshotMode); }
     /** The compacted topic holding the source offsets (Debezium's {@code offset.storage.topic}). */
     public String offsetsTopic() { return offsetsTopic; }
     public Duration offsetFlushInterval() { return offsetFlushInterval; }
@@ -160,11 +169,13 @@ public final class IngestSettings {
     /** How long a Kafka admin call (reachability, topic creation) may take before it counts as failed. */
     public Duration kafkaTimeout() { return kafkaTimeout; }
     /**
-     * Kafka's {@code transaction.timeout.ms} for the ingest producer: a Kafka transaction stays open
-     * while one source transaction (or the initial snapshot) is read, so this bounds how long that
-     * may take; it must not exceed the brokers' {@code transaction.max.timeout.ms}.
+     * Kafka's {@code transaction.timeout.ms} for the ingest producer; it must exceed the age of
+     * {@link #transactionBound()} and not exceed the brokers' {@code transaction.max.timeout.ms}.
      */
     public Duration transactionTimeout() { return transactionTimeout; }
+
+    /** How much one Kafka transaction may hold before it commits, even inside a source transaction. */
+    public TransactionBound transactionBound() { return transactionBound; }
 
     /**
      * The producer's {@code transactional.id}, stable for a topic prefix and slot: a restarted
@@ -261,6 +272,7 @@ public final class IngestSettings {
         private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
         private Duration kafkaTimeout = DEFAULT_KAFKA_TIMEOUT;
         private Duration transactionTimeout = DEFAULT_TRANSACTION_TIMEOUT;
+        private TransactionBound transactionBound = TransactionBound.DEFAULT;
         private String controlSchema = DEFAULT_CONTROL_SCHEMA;
         private long slotLagWarningBytes = DEFAULT_SLOT_LAG_WARNING_BYTES;
         private Duration slotLagCheckInterval = DEFAULT_SLOT_LAG_CHECK_INTERVAL;
@@ -305,6 +317,7 @@ public final class IngestSettings {
         public Builder heartbeatInterval(Duration interval) { this.heartbeatInterval = interval; return this; }
         public Builder kafkaTimeout(Duration timeout) { this.kafkaTimeout = timeout; return this; }
         public Builder transactionTimeout(Duration timeout) { this.transactionTimeout = timeout; return this; }
+        public Builder transactionBound(TransactionBound bound) { this.transactionBound = bound; return this; }
         public Builder controlSchema(String schema) { this.controlSchema = schema; return this; }
         public Builder slotLagWarningBytes(long bytes) { this.slotLagWarningBytes = bytes; return this; }
         public Builder slotLagCheckInterval(Duration interval) { this.slotLagCheckInterval = interval; return this; }
@@ -344,6 +357,10 @@ public final class IngestSettings {
             checkPositive(transactionTimeout, "Transaction timeout");
             check(transactionTimeout.toMillis() <= Integer.MAX_VALUE,
                     "Transaction timeout " + transactionTimeout + " is too long; Kafka takes at most " + Integer.MAX_VALUE + " ms.");
+            check(transactionBound != null, "The Kafka transaction bound must be set.");
+            check(transactionBound.maxAge().compareTo(transactionTimeout) < 0, "The Kafka transaction bound's age "
+                    + transactionBound.maxAge() + " must be shorter than the transaction timeout " + transactionTimeout
+                    + ", else the coordinator aborts a transaction before the bound commits it; lower the age or raise the timeout.");
             return new IngestSettings(this);
         }
 

@@ -75,4 +75,13 @@ class IngestSettingsTest {
                 .hasMessage("Snapshot mode 'sometimes' is not one of initial, never, when_needed, no_data, initial_only,"
                         + " always; pick one of them with --snapshot-mode.");
     }
+
+    @Test
+    void theTransactionBoundMustCommitBeforeTheCoordinatorAbortsTheTransaction() {
+        assertThat(minimal().build().transactionBound()).isEqualTo(TransactionBound.DEFAULT);
+        assertThatThrownBy(() -> minimal().transactionTimeout(Duration.ofSeconds(20)).build())
+                .hasMessageStartingWith("The Kafka transaction bound's age PT30S must be shorter than the transaction timeout PT20S");
+        assertThatThrownBy(() -> new TransactionBound(0, 1, Duration.ofSeconds(1)))
+                .hasMessage("The Kafka transaction bound must allow at least 1 change, got 0.");
+    }
 }

@@ -55,7 +55,9 @@ public final class EngineProperties {
         included.addAll(control.both());
         p.setProperty("table.include.list", included.stream().map(TableId::includeListPattern).collect(Collectors.joining(",")));
         p.setProperty("topic.prefix", settings.topicPrefix());
-        p.setProperty("snapshot.mode", settings.snapshotMode());
+        // initial: the existing rows come by incremental snapshots that ingest requests at the first start (chunked,
+        // committed as read, resumable), so Debezium itself starts streaming without a blocking snapshot
+        p.setProperty("snapshot.mode", settings.loadsInChunks() ? "no_data" : settings.snapshotMode());
         // the change topics use cleanup.policy=delete and the contract says: no tombstones
         p.setProperty("tombstones.on.delete", "false");
         // heartbeats let the slot advance while the captured tables are idle, so WAL is not pinned

@@ -1,9 +1,11 @@
 package dev.sluice.ingest.publish;
 
 import dev.sluice.ingest.IngestSettings;
+import dev.sluice.ingest.TransactionBound;
 import dev.sluice.ingest.control.ControlTables;
 import dev.sluice.ingest.engine.EngineProperties;
 import dev.sluice.ingest.engine.SourceOffsetRecords;
+import dev.sluice.ingest.load.InitialLoad;
 import dev.sluice.ingest.source.TableId;
 import dev.sluice.schemas.connect.AvroConverter;
 import io.debezium.engine.DebeziumEngine;
@@ -16,6 +18,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.storage.Converter;
 import org.slf4j.Logger;
@@ -44,6 +47,12 @@ import java.util.function.LongSupplier;
  * commit is the boundary record marked processed: that is what lets the engine tell the connector
  * to flush the LSN to the replication slot, so the slot never moves past what Kafka holds.
  *
+ * <p>No Kafka transaction grows without a bound ({@link TransactionBound}): when one reaches it inside a
+ * source transaction or a snapshot, it commits there with the offset of the last boundary it holds (if
+ * any), never one inside the source transaction. The stored position so stays where a restart can
+ * resume from; after a crash the cut source transaction is read again from its start, and its changes
+ * already committed arrive once more with the same {@code source.lsn}.
+ *
  * <p>Any failure (a send, the commit, a conversion) aborts the open transaction and fails the
  * batch, which stops the engine: a restart resumes from the last committed offset. Records of
  * other topics (transaction markers, Debezium's heartbeats, Sluice's heartbeat table) are never
@@ -62,6 +71,12 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
 
     private final Map<String, TableId> tablesByTopic;
     private final long commitIntervalNanos;
+    private final TransactionBound bound;
+    /** Told what each committed transaction held of an initial load; the service's own by {@link #create}. */
+    private InitialLoad load = new InitialLoad();
+    /** Backfill reads and Debezium notifications in the open transaction: told to {@link #load} once it commits. */
+    private final Map<TableId, Long> readsInTransaction = new HashMap<>();
+    private final List<Struct> notificationsInTransaction = new ArrayList<>();
     private final Converter keyConverter;
     private final Converter valueConverter;
     private final Producer<byte[], byte[]> producer;
@@ -85,6 +100,7 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
     private boolean transactionOpen;
     private long transactionStartedNanos;
     private int changesInTransaction;
+    private long bytesInTransaction;
     /** Changes sent after the last boundary: while positive, the transaction cannot commit. */
     private int changesSinceBoundary;
     private RecordChangeEvent<SourceRecord> lastBoundary;
@@ -95,15 +111,24 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
     public ChangePublisher(Map<String, TableId> tablesByTopic, Converter keyConverter, Converter valueConverter,
                            Producer<byte[], byte[]> producer, IngestMetrics metrics, String offsetsTopic,
                            String transactionTopic, String notificationTopic, String heartbeatTableTopic,
-                           LongSupplier snapshotReadPosition) {
+                           LongSupplier snapshotReadPosition, TransactionBound bound) {
         this(tablesByTopic, keyConverter, valueConverter, producer, metrics, offsetsTopic, transactionTopic,
-                notificationTopic, heartbeatTableTopic, snapshotReadPosition, COMMIT_INTERVAL);
+                notificationTopic, heartbeatTableTopic, snapshotReadPosition, COMMIT_INTERVAL, bound);
     }
 
     ChangePublisher(Map<String, TableId> tablesByTopic, Converter keyConverter, Converter valueConverter,
                     Producer<byte[], byte[]> producer, IngestMetrics metrics, String offsetsTopic,
                     String transactionTopic, String notificationTopic, String heartbeatTableTopic,
                     LongSupplier snapshotReadPosition, Duration commitInterval) {
+        this(tablesByTopic, keyConverter, valueConverter, producer, metrics, offsetsTopic, transactionTopic,
+                notificationTopic, heartbeatTableTopic, snapshotReadPosition, commitInterval, TransactionBound.DEFAULT);
+    }
+
+    ChangePublisher(Map<String, TableId> tablesByTopic, Converter keyConverter, Converter valueConverter,
+                    Producer<byte[], byte[]> producer, IngestMetrics metrics, String offsetsTopic,
+                    String transactionTopic, String notificationTopic, String heartbeatTableTopic,
+                    LongSupplier snapshotReadPosition, Duration commitInterval, TransactionBound bound) {
+        this.bound = bound;
         this.heartbeatTableTopic = heartbeatTableTopic;
         this.snapshotReadPosition = snapshotReadPosition;
         this.commitIntervalNanos = commitInterval.toNanos();
@@ -132,7 +157,7 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
      * @throws IllegalStateException when the producer cannot initialise its transactions
      */
     public static ChangePublisher create(IngestSettings settings, Map<String, TableId> tablesByTopic,
-                                         LongSupplier snapshotReadPosition) {
+                                         LongSupplier snapshotReadPosition, InitialLoad load) {
         Map<String, String> registry = new HashMap<>(settings.registryProperties());
         registry.put("schema.registry.url", settings.schemaRegistryUrl());
         AvroConverter keys = new AvroConverter();
@@ -148,9 +173,12 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
                     + " (" + e.getMessage() + "); the brokers must allow transactions (transaction state log"
                     + " replication at least its min ISR) and this client must be allowed to write that transactional id.", e);
         }
-        return new ChangePublisher(tablesByTopic, keys, values, producer, new IngestMetrics(), settings.offsetsTopic(),
-                EngineProperties.transactionTopic(settings), EngineProperties.notificationTopic(settings),
-                TopicNames.changeTopic(settings.topicPrefix(), ControlTables.of(settings).heartbeat()), snapshotReadPosition);
+        ChangePublisher publisher = new ChangePublisher(tablesByTopic, keys, values, producer, new IngestMetrics(),
+                settings.offsetsTopic(), EngineProperties.transactionTopic(settings), EngineProperties.notificationTopic(settings),
+                TopicNames.changeTopic(settings.topicPrefix(), ControlTables.of(settings).heartbeat()), snapshotReadPosition,
+                settings.transactionBound());
+        publisher.load = load;
+        return publisher;
     }
 
     /** Asked once, at the first snapshot read: the slot does not move while the snapshot is read. */
@@ -193,6 +221,7 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
                 if (kind == TransactionBoundaries.Kind.CHANGE) {
                     if (TransactionBoundaries.isIncrementalSnapshot(record)) {
                         IncrementalReadPosition.stamp(record);
+                        readsInTransaction.merge(table, 1L, Long::sum);
                     } else if (SnapshotReadPosition.isInitialRead(record)) {
                         SnapshotReadPosition.stamp(record, snapshotReadVersion());
                     }
@@ -201,6 +230,9 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
                 } else if (kind == TransactionBoundaries.Kind.NOTIFICATION) {
                     // rides along in the open transaction; a replay after a crash may repeat it
                     sendRecord(record);
+                    if (record.value() instanceof Struct notification) {
+                        notificationsInTransaction.add(notification);
+                    }
                 }
                 if (kind == TransactionBoundaries.Kind.OTHER && record.topic() != null
                         && record.topic().equals(heartbeatTableTopic)) {
@@ -218,6 +250,10 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
                     if (commitDue()) {
                         commit(committer);
                     }
+                } else if (boundReached()) {
+                    // inside a source transaction or snapshot: commit what is sent, store no position in it
+                    commit(committer);
+                    metrics.transactionCut();
                 }
             }
             // end of batch: commit what is complete, unless a source transaction is half sent
@@ -236,6 +272,11 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
     private boolean commitDue() {
         return transactionOpen && (changesInTransaction >= COMMIT_CHANGES
                 || System.nanoTime() - transactionStartedNanos >= commitIntervalNanos);
+    }
+
+    private boolean boundReached() {
+        return transactionOpen && bound.reached(changesInTransaction, bytesInTransaction,
+                System.nanoTime() - transactionStartedNanos);
     }
 
     private void send(SourceRecord record, TableId table) {
@@ -257,6 +298,7 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
         byte[] value = valueConverter.fromConnectData(topic, record.valueSchema(), record.value());
         long commitTime = SourceCommitTime.of(record);
         begin();
+        bytesInTransaction += (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
         producer.send(new ProducerRecord<>(topic, null, commitTime, key, value), (metadata, error) -> {
             if (error != null) {
                 sendFailure.compareAndSet(null, error);
@@ -273,10 +315,13 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
         }
     }
 
-    /** Writes the last boundary's offset, commits, and only then lets the engine advance the slot. */
+    /**
+     * Writes the last boundary's offset (none when the transaction holds no boundary: a cut inside a
+     * source transaction), commits, and only then lets the engine advance the slot.
+     */
     private void commit(DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
-        SourceRecord boundary = lastBoundary.record();
-        if (boundary.sourcePartition() != null && boundary.sourceOffset() != null) {
+        SourceRecord boundary = lastBoundary == null ? null : lastBoundary.record();
+        if (boundary != null && boundary.sourcePartition() != null && boundary.sourceOffset() != null) {
             begin();
             producer.send(new ProducerRecord<>(offsetsTopic, offsetRecords.key(boundary.sourcePartition()),
                     offsetRecords.value(boundary.sourceOffset())), (metadata, error) -> {
@@ -289,22 +334,32 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
             // throws when a send of this transaction failed: then nothing of it becomes visible
             producer.commitTransaction();
             transactionOpen = false;
-            metrics.transactionCommitted();
+            metrics.transactionCommitted(Duration.ofNanos(System.nanoTime() - transactionStartedNanos));
             long now = System.currentTimeMillis();
             for (PendingChanges changes : pending) {
                 metrics.acknowledged(changes.table, Duration.ofMillis(now - changes.commitTime), changes.count);
             }
+            readsInTransaction.forEach(load::read);
+            notificationsInTransaction.forEach(load::notified);
         }
+        readsInTransaction.clear();
+        notificationsInTransaction.clear();
         pending.clear();
         changesInTransaction = 0;
-        // after the commit, never before: this offset is what the slot is flushed to
-        committer.markProcessed(lastBoundary);
-        lastBoundary = null;
+        bytesInTransaction = 0;
+        if (lastBoundary != null) {
+            // after the commit, never before: this offset is what the slot is flushed to
+            committer.markProcessed(lastBoundary);
+            lastBoundary = null;
+        }
     }
 
     private void abort() {
         pending.clear();
+        readsInTransaction.clear();
+        notificationsInTransaction.clear();
         changesInTransaction = 0;
+        bytesInTransaction = 0;
         changesSinceBoundary = 0;
         lastBoundary = null;
         if (!transactionOpen) {

@@ -3,11 +3,14 @@ package dev.sluice.ingest.publish;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The ingest service's meters, registered in Micrometer's global registry by default so that
@@ -16,7 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Kafka; {@value #LATENCY} (timer): source commit to the commit of the Kafka transaction holding
  * the change; {@value #TRANSACTIONS_COMMITTED} and {@value #TRANSACTIONS_ABORTED} (counters): Kafka
  * transactions committed, and aborted (after a failed send or commit, or on stop with a source
- * transaction half read, which a restart reads again).
+ * transaction half read, which a restart reads again); {@value #TRANSACTIONS_CUT} (counter): of the
+ * committed ones, those cut at the {@link dev.sluice.ingest.TransactionBound} inside a source transaction;
+ * {@value #TRANSACTION_LONGEST} (time gauge): the longest a Kafka transaction stayed open, begin to commit.
  */
 public final class IngestMetrics {
 
@@ -24,12 +29,16 @@ public final class IngestMetrics {
     public static final String LATENCY = "sluice.ingest.latency";
     public static final String TRANSACTIONS_COMMITTED = "sluice.ingest.transactions.committed";
     public static final String TRANSACTIONS_ABORTED = "sluice.ingest.transactions.aborted";
+    public static final String TRANSACTIONS_CUT = "sluice.ingest.transactions.cut";
+    public static final String TRANSACTION_LONGEST = "sluice.ingest.transaction.longest";
 
     private final MeterRegistry registry;
     private final Map<String, Counter> changes = new ConcurrentHashMap<>();
     private final Timer latency;
     private final Counter committed;
     private final Counter aborted;
+    private final Counter cut;
+    private final AtomicLong longestTransactionNanos = new AtomicLong();
 
     public IngestMetrics() {
         this(Metrics.globalRegistry);
@@ -47,10 +56,23 @@ public final class IngestMetrics {
         this.aborted = Counter.builder(TRANSACTIONS_ABORTED)
                 .description("Kafka transactions aborted; their changes are read again after a restart")
                 .register(registry);
+        TimeGauge.builder(TRANSACTION_LONGEST, longestTransactionNanos, TimeUnit.NANOSECONDS, AtomicLong::get)
+                .description("The longest a Kafka transaction of this process stayed open, begin to commit")
+                .register(registry);
+        this.cut = Counter.builder(TRANSACTIONS_CUT)
+                .description("Kafka transactions committed inside a source transaction or snapshot, at the transaction bound")
+                .register(registry);
     }
 
-    public void transactionCommitted() {
+    /** A Kafka transaction committed after being open this long. */
+    public void transactionCommitted(Duration open) {
         committed.increment();
+        longestTransactionNanos.accumulateAndGet(open.toNanos(), Math::max);
+    }
+
+    /** The transaction just committed was cut at the bound, inside a source transaction or snapshot. */
+    public void transactionCut() {
+        cut.increment();
     }
 
     public void transactionAborted() {

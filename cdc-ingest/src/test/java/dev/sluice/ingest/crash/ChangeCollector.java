@@ -27,6 +27,8 @@ final class ChangeCollector implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final AvroDeserializer avro = new AvroDeserializer();
     private final Map<Long, List<String>> changes = new ConcurrentHashMap<>();
+    /** Per key, what a version-guarded sink keeps: the change of the highest {@code source.lsn}, an equal one ignored. */
+    private final Map<Long, Applied> applied = new ConcurrentHashMap<>();
     private final AtomicLong count = new AtomicLong();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final Thread thread;
@@ -61,6 +63,9 @@ final class ChangeCollector implements AutoCloseable {
                     GenericRecord row = (GenericRecord) value.get("d".equals(op) ? "before" : "after");
                     long id = ((Number) key.get("id")).longValue();
                     changes.computeIfAbsent(id, k -> new ArrayList<>()).add(op + ":" + row.get("counter"));
+                    long lsn = ((Number) ((GenericRecord) value.get("source")).get("lsn")).longValue();
+                    Applied change = new Applied(lsn, "d".equals(op) ? null : ((Number) row.get("counter")).intValue());
+                    applied.merge(id, change, (old, now) -> now.lsn() > old.lsn() ? now : old);
                     count.incrementAndGet();
                 }
             }
@@ -85,6 +90,21 @@ final class ChangeCollector implements AutoCloseable {
 
     Map<Long, List<String>> changes() {
         return changes;
+    }
+
+    /** Per key, the counter a version-guarded upsert of every change seen leaves in the warehouse (null: deleted). */
+    Map<Long, Integer> warehouse() {
+        count();
+        Map<Long, Integer> rows = new java.util.TreeMap<>();
+        applied.forEach((id, a) -> {
+            if (a.counter() != null) {
+                rows.put(id, a.counter());
+            }
+        });
+        return rows;
+    }
+
+    private record Applied(long lsn, Integer counter) {
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.sluice.ingest.crash;
 
 import dev.sluice.ingest.IngestService;
 import dev.sluice.ingest.IngestSettings;
+import dev.sluice.ingest.TransactionBound;
 
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
@@ -28,7 +29,7 @@ public final class IngestProcess {
             int eq = a.indexOf('=');
             arg.put(a.substring(0, eq), a.substring(eq + 1));
         }
-        IngestSettings settings = IngestSettings.builder()
+        IngestSettings.Builder builder = IngestSettings.builder()
                 .sourceHost(arg.get("host")).sourcePort(Integer.parseInt(arg.get("port")))
                 .database(arg.get("database")).user(arg.get("user")).password(arg.getOrDefault("password", ""))
                 .tables(arg.get("tables").split(","))
@@ -39,8 +40,16 @@ public final class IngestProcess {
                 .heartbeatInterval(Duration.ofSeconds(1))
                 // the killed predecessor's walsender may hold the slot for a moment
                 .debeziumProperty("slot.retry.delay.ms", "300")
-                .debeziumProperty("slot.max.retries", "100")
-                .build();
+                .debeziumProperty("slot.max.retries", "100");
+        if (arg.containsKey("boundChanges")) {
+            // a low bound (and a low timeout, which the bound must stay under) exercises the cuts in a short test
+            builder.transactionBound(new TransactionBound(Integer.parseInt(arg.get("boundChanges")), 64L << 20, Duration.ofSeconds(10)))
+                    .transactionTimeout(Duration.ofSeconds(20));
+        }
+        if (arg.containsKey("chunkSize")) {
+            builder.debeziumProperty("incremental.snapshot.chunk.size", arg.get("chunkSize"));
+        }
+        IngestSettings settings = builder.build();
         if (Boolean.getBoolean("crash.debug")) {
             // -Dcrash.debug=true on the test run: the connector's resume and LSN flush decisions in the run logs
             Configurator.setLevel("io.debezium.connector.postgresql", Level.DEBUG);

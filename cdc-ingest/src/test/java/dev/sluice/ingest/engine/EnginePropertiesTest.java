@@ -30,7 +30,8 @@ class EnginePropertiesTest {
                 .containsEntry("table.include.list", "public\\.orders,sales\\.items,public\\.shop_slot_signal,public\\.shop_slot_heartbeat")
                 .containsEntry("topic.prefix", "shop")
                 .containsEntry("tombstones.on.delete", "false")
-                .containsEntry("snapshot.mode", "initial")
+                // initial loads by incremental snapshots that ingest requests: Debezium itself only streams
+                .containsEntry("snapshot.mode", "no_data")
                 .containsEntry("database.hostname", "db")
                 .containsEntry("database.port", "5433")
                 .containsEntry("database.dbname", "shop");

@@ -1,5 +1,6 @@
 package dev.sluice.ingest.publish;
 
+import dev.sluice.ingest.TransactionBound;
 import dev.sluice.ingest.source.TableId;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -107,6 +108,75 @@ class ChangePublisherTest {
         assertThat(producer.commitCount()).isEqualTo(1);
         assertThat(producer.uncommittedRecords()).hasSize(1);
         assertThat(committer.processed).containsExactly(firstEnd);
+    }
+
+    @Test
+    void aSourceTransactionLargerThanTheBoundCommitsInStepsWithoutStoringAPositionInsideIt() throws Exception {
+        ChangePublisher bounded = bounded(new TransactionBound(2, Long.MAX_VALUE, Duration.ofHours(1)));
+        RecordChangeEvent<SourceRecord> end = event(marker("END", "COMMIT"));
+        bounded.handleBatch(List.of(event(marker("BEGIN", "BEGIN")), event(change(1)), event(change(2)), event(change(3)),
+                event(change(4)), event(change(5))), committer);
+
+        // two cuts of two changes each, neither with an offset, nothing marked: the slot and the stored position stay put
+        assertThat(producer.commitCount()).isEqualTo(2);
+        assertThat(producer.history()).extracting(ProducerRecord::topic).containsOnly(TOPIC);
+        assertThat(producer.uncommittedRecords()).hasSize(1);
+        assertThat(committer.processed).isEmpty();
+        assertThat(meters.get(IngestMetrics.TRANSACTIONS_CUT).counter().count()).isEqualTo(2);
+
+        bounded.handleBatch(List.of(end), committer);
+
+        assertThat(producer.commitCount()).isEqualTo(3);
+        assertThat(producer.history()).extracting(ProducerRecord::topic).endsWith(TOPIC, "shop-offsets");
+        assertThat(committer.processed).containsExactly(end);
+    }
+
+    @Test
+    void aCutStoresTheOffsetOfTheLastCompleteSourceTransactionItHolds() throws Exception {
+        ChangePublisher bounded = bounded(new TransactionBound(3, Long.MAX_VALUE, Duration.ofHours(1)));
+        RecordChangeEvent<SourceRecord> firstEnd = event(marker("END", "COMMIT"));
+        bounded.handleBatch(List.of(event(marker("BEGIN", "BEGIN")), event(change(1)), firstEnd,
+                event(marker("BEGIN", "BEGIN")), event(change(2)), event(change(3))), committer);
+
+        assertThat(producer.commitCount()).isEqualTo(1);
+        assertThat(producer.history()).extracting(ProducerRecord::topic).containsExactly(TOPIC, TOPIC, TOPIC, "shop-offsets");
+        assertThat(new String(producer.history().get(3).value(), StandardCharsets.UTF_8))
+                .contains("\"lsn\":" + lsnOf(firstEnd));
+        assertThat(committer.processed).containsExactly(firstEnd);
+    }
+
+    @Test
+    void aSnapshotLargerThanTheBoundCommitsInStepsAndStoresItsOffsetOnlyAtItsLastRecord() throws Exception {
+        ChangePublisher bounded = bounded(new TransactionBound(2, Long.MAX_VALUE, Duration.ofHours(1)));
+        RecordChangeEvent<SourceRecord> last = event(sourced("last", 300, snapshotOffset(300, true)));
+        bounded.handleBatch(List.of(event(sourced("true", 300, snapshotOffset(300, false))),
+                event(sourced("true", 300, snapshotOffset(300, false))), event(sourced("true", 300, snapshotOffset(300, false))),
+                last), committer);
+
+        assertThat(producer.commitCount()).isEqualTo(2);
+        assertThat(producer.history()).extracting(ProducerRecord::topic).containsExactly(TOPIC, TOPIC, TOPIC, TOPIC, "shop-offsets");
+        assertThat(committer.processed).containsExactly(last);
+    }
+
+    @Test
+    void anOldKafkaTransactionIsCutInsideASourceTransaction() throws Exception {
+        ChangePublisher bounded = bounded(new TransactionBound(Integer.MAX_VALUE, Long.MAX_VALUE, Duration.ofNanos(1)));
+        bounded.handleBatch(List.of(event(marker("BEGIN", "BEGIN")), event(change(1))), committer);
+
+        assertThat(producer.commitCount()).isEqualTo(1);
+        assertThat(committer.processed).isEmpty();
+    }
+
+    private ChangePublisher bounded(TransactionBound bound) {
+        JsonConverter json = new JsonConverter();
+        json.configure(Map.of("schemas.enable", "false"), false);
+        return new ChangePublisher(Map.of(TOPIC, new TableId("public", "orders")), json, json, producer,
+                new IngestMetrics(meters), "shop-offsets", "shop.transaction", "shop.notifications", HEARTBEAT_TABLE,
+                () -> SLOT_RESTART - 1, Duration.ofHours(1), bound);
+    }
+
+    private static Object lsnOf(RecordChangeEvent<SourceRecord> event) {
+        return event.record().sourceOffset().get("lsn");
     }
 
     @Test

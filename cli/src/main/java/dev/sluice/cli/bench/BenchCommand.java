@@ -36,12 +36,25 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--stage", defaultValue = "all", description = "all, ingest, transforms or sink (default: ${DEFAULT-VALUE}).")
     String stage;
 
+    @Option(names = "--initial-load", paramLabel = "ROWS",
+            description = "Instead of a workload: time the initial load of one table of ROWS rows (rows/s end to end,"
+                    + " time to the first row in the warehouse, longest Kafka transaction).")
+    Long initialLoad;
+
     @Option(names = "--json", defaultValue = "sluice-bench.json", description = "Where to write the figures as JSON (default: ${DEFAULT-VALUE}).")
     Path json;
 
     @Override
     public Integer call() throws Exception {
         Path work = Files.createTempDirectory("sluice-bench-");
+        if (initialLoad != null) {
+            if (initialLoad < 1) {
+                throw new IllegalArgumentException("--initial-load must be a positive number of rows, got " + initialLoad + ".");
+            }
+            System.out.println(new BenchRun(new BenchRun.Settings(stage, rate, duration, rowWidth, 1, warehouse, work),
+                    System.out).initialLoad(initialLoad).text());
+            return 0;
+        }
         BenchReport report = new BenchRun(new BenchRun.Settings(stage, rate, duration, rowWidth, tables,
                 warehouse, work), System.out).run();
         System.out.println(report.text());

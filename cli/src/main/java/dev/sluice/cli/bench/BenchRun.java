@@ -38,6 +38,26 @@ public final class BenchRun {
     public record Settings(String stage, int rate, Duration duration, int rowWidth, int tables, WarehouseKind warehouse, Path workDir) {
     }
 
+    /** {@code --initial-load ROWS}: the initial load of one table of {@code rows} rows, timed from the pipeline's start. */
+    public InitialLoadBench.Result initialLoad(long rows) throws Exception {
+        MeterRegistry meters = BenchMeters.install();
+        try (KafkaTestCluster kafka = KafkaTestCluster.start();
+             PostgresServer postgres = PostgresServer.startThrowaway();
+             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), 0)) {
+            postgres.createDatabase("bench");
+            postgres.createDatabase("warehouse");
+            WarehouseTarget warehouse = settings.warehouse().target(postgres, "warehouse", settings.workDir());
+            List<String> table = BenchWorkload.tableNames(1);
+            ReplicationPipeline.Settings pipeline = new ReplicationPipeline.Settings(kafka.bootstrapServers(), registry.url(),
+                    new SourceUrl(postgres.host(), postgres.port(), "bench", postgres.user(), postgres.password()),
+                    table, List.of(warehouse), settings.workDir(), 1);
+            BenchWorkload workload = new BenchWorkload(() -> connect(postgres), 1, settings.rowWidth(), 0);
+            workload.createTables();
+            out.printf("bench: loading %,d rows into %s before the pipeline starts ...%n", rows, table.get(0));
+            return InitialLoadBench.run(pipeline, table.get(0), rows, settings.rowWidth(), () -> connect(postgres), meters);
+        }
+    }
+
     private static final String INGESTED = "sluice.ingest.changes";
     private static final String TRANSFORMED_IN = "sluice.transforms.records.in";
     private static final String TRANSFORMED_OUT = "sluice.transforms.records.out";

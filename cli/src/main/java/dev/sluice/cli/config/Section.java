@@ -53,8 +53,8 @@ public enum Section {
             .define("tables", Type.LIST, List.of(), null, Importance.HIGH,
                     "Tables to capture, SCHEMA.TABLE,...; empty: every table with a primary key.")
             .define("snapshot.mode", Type.STRING, IngestSettings.DEFAULT_SNAPSHOT_MODE, snapshotMode(), Importance.MEDIUM,
-                    "Debezium snapshot mode: initial (existing rows, then changes), never or no_data (changes only), "
-                            + "when_needed, initial_only, always.")
+                    "Snapshot mode: initial (existing rows in resumable chunks while changes stream), never or no_data "
+                            + "(changes only), when_needed, initial_only, always (blocking snapshot).")
             .define("slot", Type.STRING, IngestSettings.DEFAULT_SLOT_NAME, null, Importance.MEDIUM, "Replication slot.")
             .define("publication", Type.STRING, IngestSettings.DEFAULT_PUBLICATION_NAME, null, Importance.MEDIUM,
                     "Publication.")

@@ -13,6 +13,8 @@ import dev.sluice.cli.http.ServiceMetrics;
 import dev.sluice.cli.http.StageStatus;
 import dev.sluice.cli.http.Stages;
 import dev.sluice.cli.reconcile.Reconciler;
+import dev.sluice.ingest.load.TableLoadProgress;
+import dev.sluice.ingest.source.TableId;
 import dev.sluice.cli.reconcile.TableComparison;
 import dev.sluice.cli.service.ServiceLifetime;
 import dev.sluice.cli.source.SourceUrl;
@@ -40,7 +42,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -100,8 +104,8 @@ public final class LocalCommand implements Callable<Integer> {
     Integer postgresPort;
 
     @Option(names = "--snapshot-mode", paramLabel = "MODE",
-            description = "Debezium snapshot mode: initial (default: existing rows, then changes), never or no_data"
-                    + " (changes only), when_needed, initial_only, always.")
+            description = "Snapshot mode: initial (default: existing rows in resumable chunks while changes stream), never or no_data"
+                    + " (changes only), when_needed, initial_only, always (Debezium's blocking snapshot).")
     String snapshotMode;
 
     @Option(names = "--rate", description = "Demo load in changes per second (default: 200).")
@@ -256,6 +260,7 @@ public final class LocalCommand implements Callable<Integer> {
                              CountDownLatch stopped, SourceUrl source, WarehouseTarget target,
                              List<AutoCloseable> running) throws Exception {
         long deadline = exitAfter == null ? Long.MAX_VALUE : System.nanoTime() + exitAfter.toNanos();
+        Set<TableId> loadsReported = new HashSet<>();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             ConsumerLag lag = new ConsumerLag(admin);
             PipelineCounters before = PipelineCounters.read(Metrics.globalRegistry);
@@ -278,7 +283,8 @@ public final class LocalCommand implements Callable<Integer> {
                 nextStatus = System.nanoTime() + statusInterval.toNanos();
                 PipelineCounters now = PipelineCounters.read(Metrics.globalRegistry);
                 out.println(StatusLine.format(now, before, (System.nanoTime() - beforeAt) / 1e9,
-                        load == null ? -1 : load.changes(), lag.of(pipeline.consumerGroups())));
+                        load == null ? -1 : load.changes(), lag.of(pipeline.consumerGroups()), pipeline.initialLoad().progress()));
+                printLoadsCompleted(pipeline, loadsReported);
                 before = now;
                 beforeAt = System.nanoTime();
             }
@@ -288,6 +294,20 @@ public final class LocalCommand implements Callable<Integer> {
             } else {
                 out.println("Draining the pipeline ...");
             }
+            // a large initial load may outlast the drain's budget: wait for it first, with progress, as long as it runs
+            while (!pipeline.initialLoad().complete()) {
+                if (stopped.await(statusInterval.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return 0;
+                }
+                Optional<StageStatus> failed = health.firstFailed();
+                if (failed.isPresent()) {
+                    return stopBecause(failed.get(), running);
+                }
+                printLoadsCompleted(pipeline, loadsReported);
+                out.println("Waiting for the initial load: " + pipeline.initialLoad().progress().stream()
+                        .filter(p -> !p.done()).map(TableLoadProgress::line).collect(java.util.stream.Collectors.joining("; ")));
+            }
+            printLoadsCompleted(pipeline, loadsReported);
             boolean drained = pipeline.awaitDrained(Duration.ofMinutes(5));
             PipelineCounters last = PipelineCounters.read(Metrics.globalRegistry);
             out.println(StatusLine.format(last, before, (System.nanoTime() - beforeAt) / 1e9,
@@ -314,6 +334,15 @@ public final class LocalCommand implements Callable<Integer> {
         }
         closeAll(running);
         return code;
+    }
+
+    /** One line per table whose initial load completed since the last call. */
+    private void printLoadsCompleted(ReplicationPipeline pipeline, Set<TableId> reported) {
+        for (TableLoadProgress p : pipeline.initialLoad().progress()) {
+            if (p.done() && reported.add(p.table())) {
+                out.println(p.completionLine());
+            }
+        }
     }
 
     private void printWhereEverythingIs(LocalKafkaBroker broker, EmbeddedSchemaRegistry registry, SourceUrl source,

@@ -10,6 +10,7 @@ import dev.sluice.cli.drain.WarehouseFrontier;
 import dev.sluice.embedded.ConnectWorker;
 import dev.sluice.ingest.IngestService;
 import dev.sluice.ingest.IngestSettings;
+import dev.sluice.ingest.load.InitialLoad;
 import dev.sluice.ingest.source.ResolvedTables;
 import dev.sluice.ingest.source.TableId;
 import dev.sluice.transforms.replicate.ReplicationSpec;
@@ -153,6 +154,11 @@ public final class ReplicationPipeline implements AutoCloseable {
         return connect.connectorStatus(name).tasks().get(0);
     }
 
+    /** The initial load of the replicated tables: per table progress, and whether it is complete. */
+    public InitialLoad initialLoad() {
+        return ingest.initialLoad();
+    }
+
     /** The tables being replicated, as the source preflight resolved them. */
     public List<String> tables() {
         return tables.captured().stream().map(TableId::toString).toList();
@@ -195,9 +201,20 @@ public final class ReplicationPipeline implements AutoCloseable {
     /**
      * Waits until every warehouse holds every change the source committed before this call: the source's WAL
      * position is read now, and each replicated table's completeness frontier must reach it ({@link CompletionTarget}).
-     * Call once the source stopped writing. Fails fast when ingest stopped; gives up after {@code max} and returns false.
+     * Call once the source stopped writing. Waits for the initial load of the tables first ({@link #initialLoad()}).
+     * Fails fast when ingest stopped; gives up after {@code max} and returns false.
      */
     public boolean awaitDrained(Duration max) throws Exception {
+        long loadDeadline = System.nanoTime() + max.toNanos();
+        // the initial load first: rows of chunks not read yet get positions after any target read now, so the
+        // frontier would pass the target while they are missing
+        while (!ingest.initialLoad().complete()) {
+            throwIfFailed();
+            if (System.nanoTime() > loadDeadline) {
+                return false;
+            }
+            Thread.sleep(250);
+        }
         CompletionTarget target = new CompletionTarget(SourcePosition.current(settings.source().jdbcUrl(),
                 settings.source().user(), settings.source().password()), warehouseTables());
         long deadline = System.nanoTime() + max.toNanos();

@@ -47,8 +47,8 @@ public final class IngestCommand implements Callable<Integer> {
     List<String> tables = new ArrayList<>();
 
     @Option(names = "--snapshot-mode", paramLabel = "MODE",
-            description = "Debezium snapshot mode: initial (default: existing rows, then changes), never or no_data"
-                    + " (changes only), when_needed (snapshot again if the stored offset is gone), initial_only, always.")
+            description = "Snapshot mode: initial (default: existing rows in resumable chunks while changes stream), never or no_data"
+                    + " (changes only), when_needed (snapshot again if the stored offset is gone), initial_only, always (Debezium's blocking snapshot).")
     String snapshotMode;
 
     @Option(names = "--slot", description = "Replication slot (default: " + IngestSettings.DEFAULT_SLOT_NAME + ").")

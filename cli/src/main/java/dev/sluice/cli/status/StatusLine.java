@@ -1,11 +1,15 @@
 package dev.sluice.cli.status;
 
+import dev.sluice.ingest.load.TableLoadProgress;
+
 import java.time.LocalTime;
+import java.util.List;
+import java.util.stream.Collectors;
 import java.time.format.DateTimeFormatter;
 
 /**
  * Formats one status line: what each stage has done, the rate since the last line, lag, freshness, and the
- * transform pipelines' duplicates, late and quarantined records.
+ * transform pipelines' duplicates, late and quarantined records; and the initial load of each table still loading.
  */
 public final class StatusLine {
 
@@ -15,6 +19,17 @@ public final class StatusLine {
     }
 
     public static String format(PipelineCounters now, PipelineCounters before, double seconds, long sourceChanges, long lag) {
+        return format(now, before, seconds, sourceChanges, lag, List.of());
+    }
+
+    /** As above, followed by each table still loading: rows loaded of the estimate, rate and time left. */
+    public static String format(PipelineCounters now, PipelineCounters before, double seconds, long sourceChanges, long lag,
+                                List<TableLoadProgress> loads) {
+        String loading = loads.stream().filter(l -> !l.done()).map(l -> " | load " + l.line()).collect(Collectors.joining());
+        return line(now, before, seconds, sourceChanges, lag) + loading;
+    }
+
+    private static String line(PipelineCounters now, PipelineCounters before, double seconds, long sourceChanges, long lag) {
         double rate = seconds <= 0 ? 0 : (now.written() - before.written()) / seconds;
         String freshness = now.freshnessSamples() == 0 ? "n/a"
                 : String.format("p50 %s p99 %s", millis(now.freshnessP50Ms()), millis(now.freshnessP99Ms()));

@@ -1,0 +1,97 @@
+package dev.sluice.cli.local;
+
+import dev.sluice.cli.PipelineInfrastructure;
+import dev.sluice.cli.reconcile.Reconciler;
+import dev.sluice.cli.reconcile.TableComparison;
+import dev.sluice.cli.source.SourceUrl;
+import dev.sluice.ingest.load.TableLoadProgress;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A large table's initial load on the whole pipeline (ingest, transforms, Connect worker, PostgreSQL warehouse):
+ * its first rows are in the warehouse while the load still runs, and the drain (what {@code sluice local
+ * --exit-after --reconcile} calls) waits for the load to finish, so the warehouse equals the source right after it.
+ */
+class InitialLoadPipelineIT {
+
+    private static final int ROWS = 60_000;
+
+    @TempDir
+    static Path work;
+
+    private static PipelineInfrastructure infra;
+
+    @BeforeAll
+    static void start() {
+        infra = PipelineInfrastructure.start("bigload", "warehouse");
+    }
+
+    @AfterAll
+    static void stop() {
+        infra.close();
+    }
+
+    @Test
+    void theFirstRowsArriveWhileTheTableLoadsAndTheDrainWaitsForTheLoad() throws Exception {
+        try (Connection c = infra.postgres.connect("bigload"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE public.big (id bigint PRIMARY KEY, note text NOT NULL)");
+            s.execute("INSERT INTO public.big SELECT g, md5(g::text) FROM generate_series(1, " + ROWS + ") g");
+        }
+        SourceUrl source = infra.source("bigload");
+        WarehouseTarget warehouse = infra.postgresWarehouse("warehouse");
+        try (ReplicationPipeline pipeline = ReplicationPipeline.start(new ReplicationPipeline.Settings(
+                infra.kafka.bootstrapServers(), infra.registry.url(), source, List.of("public.big"), List.of(warehouse),
+                work.resolve("state"), 1))) {
+            AtomicLong firstRows = new AtomicLong();
+            AtomicBoolean loadingAtFirstRows = new AtomicBoolean();
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                boolean loading = !pipeline.initialLoad().complete();
+                long rows = warehouseRows();
+                firstRows.set(rows);
+                loadingAtFirstRows.set(loading);
+                return rows > 0;
+            });
+            List<TableLoadProgress> progress = pipeline.initialLoad().progress();
+            System.out.printf("Initial load: first %,d rows in the warehouse while loading: %s (%s)%n", firstRows.get(),
+                    loadingAtFirstRows.get(), progress.get(0).line());
+            assertThat(loadingAtFirstRows).as("the load was still running when the first rows were in the warehouse").isTrue();
+            assertThat(firstRows.get()).isLessThan(ROWS);
+            assertThat(progress).extracting(p -> p.table().toString()).containsExactly("public.big");
+            assertThat(progress.get(0).estimate()).isEqualTo(ROWS);
+
+            assertThat(pipeline.awaitDrained(Duration.ofMinutes(4))).isTrue();
+            assertThat(pipeline.initialLoad().complete()).isTrue();
+            assertThat(pipeline.initialLoad().progress().get(0).rows()).isEqualTo(ROWS);
+            // right after the drain, with no further wait: the load is whole in the warehouse
+            List<TableComparison> results = new Reconciler(source.jdbcUrl(), source.user(), source.password(),
+                    warehouse.jdbcUrl(), warehouse.user(), warehouse.password()).compare(pipeline.tables());
+            results.forEach(r -> System.out.println(r.line()));
+            assertThat(results).allSatisfy(r -> assertThat(r.matches()).as(r.line()).isTrue());
+        }
+    }
+
+    private static long warehouseRows() {
+        try (Connection c = infra.postgres.connect("warehouse"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM big")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (Exception e) {
+            return 0; // the sink has not created the table yet
+        }
+    }
+}
