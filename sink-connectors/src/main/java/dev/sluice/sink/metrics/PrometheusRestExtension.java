@@ -36,7 +36,11 @@ public final class PrometheusRestExtension implements ConnectRestExtension {
 
     @Override
     public void register(ConnectRestExtensionContext context) {
-        context.configurable().register(new MetricsResource(registry));
+        context.configurable().register(resource());
+    }
+
+    MetricsResource resource() {
+        return new MetricsResource(registry);
     }
 
     @Override
