@@ -1,5 +1,6 @@
 package dev.sluice.transforms.errors;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -54,6 +55,14 @@ public final class DeadLetters {
         return id == null ? "" : id.toString();
     }
 
+    /**
+     * The counter of one pipeline's dead letters from one stage, registered at zero when the handler is configured:
+     * a rate over it (and an alert on it growing) has a series before the first dead letter.
+     */
+    static Counter count(String pipeline, String stage) {
+        return Metrics.counter(COUNTER, "pipeline", pipeline, "stage", stage);
+    }
+
     /** Adds our headers to the DLQ records Kafka's handler built, and counts them. */
     static List<ProducerRecord<byte[], byte[]>> tag(List<ProducerRecord<byte[], byte[]>> records, String pipeline,
                                                    String stage) {
@@ -61,7 +70,7 @@ public final class DeadLetters {
             record.headers().add(HEADER_STAGE, stage.getBytes(StandardCharsets.UTF_8));
             record.headers().add(HEADER_PIPELINE, pipeline.getBytes(StandardCharsets.UTF_8));
         }
-        Metrics.counter(COUNTER, "pipeline", pipeline, "stage", stage).increment();
+        count(pipeline, stage).increment();
         return records;
     }
 }

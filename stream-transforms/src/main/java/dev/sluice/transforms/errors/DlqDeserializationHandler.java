@@ -19,6 +19,7 @@ public final class DlqDeserializationHandler implements DeserializationException
     public void configure(Map<String, ?> configs) {
         kafka.configure(configs);
         pipeline = DeadLetters.pipelineOf(configs);
+        DeadLetters.count(pipeline, "deserialization");
     }
 
     @Override

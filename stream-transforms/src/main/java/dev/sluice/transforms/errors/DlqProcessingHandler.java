@@ -20,6 +20,7 @@ public final class DlqProcessingHandler implements ProcessingExceptionHandler {
     public void configure(Map<String, ?> configs) {
         kafka.configure(configs);
         pipeline = DeadLetters.pipelineOf(configs);
+        DeadLetters.count(pipeline, "processing");
     }
 
     @Override

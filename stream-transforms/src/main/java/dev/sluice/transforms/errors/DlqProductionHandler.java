@@ -21,6 +21,8 @@ public final class DlqProductionHandler implements ProductionExceptionHandler {
     public void configure(Map<String, ?> configs) {
         kafka.configure(configs);
         pipeline = DeadLetters.pipelineOf(configs);
+        DeadLetters.count(pipeline, "production");
+        DeadLetters.count(pipeline, "serialization");
     }
 
     @Override
