@@ -1,6 +1,6 @@
 package dev.sluice.ingest;
 
-import dev.sluice.embedded.KafkaTestCluster;
+import dev.sluice.testkit.KafkaTestCluster;
 import dev.sluice.embedded.PostgresServer;
 import dev.sluice.ingest.ChangeTopicReader.Change;
 import dev.sluice.ingest.publish.IngestMetrics;

@@ -2,7 +2,7 @@ package dev.sluice.cli;
 
 import dev.sluice.cli.local.WarehouseTarget;
 import dev.sluice.cli.source.SourceUrl;
-import dev.sluice.embedded.KafkaTestCluster;
+import dev.sluice.testkit.KafkaTestCluster;
 import dev.sluice.embedded.PostgresServer;
 import dev.sluice.schemas.registry.EmbeddedSchemaRegistry;
 import io.micrometer.core.instrument.Metrics;

@@ -3,12 +3,12 @@ package dev.sluice.embedded;
 import java.util.Map;
 
 /** Broker settings that make one node a complete cluster: every internal topic fits on it. */
-final class SingleNodeBrokerSettings {
+public final class SingleNodeBrokerSettings {
 
     private SingleNodeBrokerSettings() {
     }
 
-    static Map<String, Object> asMap() {
+    public static Map<String, Object> asMap() {
         return Map.of(
                 "offsets.topic.replication.factor", "1",
                 "offsets.topic.num.partitions", "5",

@@ -3,7 +3,7 @@ package dev.sluice.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.sluice.embedded.KafkaTestCluster;
+import dev.sluice.testkit.KafkaTestCluster;
 import dev.sluice.embedded.PostgresServer;
 import dev.sluice.schemas.registry.EmbeddedSchemaRegistry;
 import dev.sluice.sink.load.ChangeLoad;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.sluice.embedded.ConnectWorker;
-import dev.sluice.embedded.KafkaTestCluster;
+import dev.sluice.testkit.KafkaTestCluster;
 import dev.sluice.embedded.PostgresServer;
 import dev.sluice.schemas.connect.AvroConverter;
 import dev.sluice.schemas.registry.EmbeddedSchemaRegistry;

@@ -1,6 +1,6 @@
 package dev.sluice.ingest.crash;
 
-import dev.sluice.embedded.KafkaTestCluster;
+import dev.sluice.testkit.KafkaTestCluster;
 import dev.sluice.embedded.PostgresServer;
 import dev.sluice.schemas.registry.EmbeddedSchemaRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

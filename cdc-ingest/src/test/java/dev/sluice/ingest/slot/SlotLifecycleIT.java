@@ -1,6 +1,6 @@
 package dev.sluice.ingest.slot;
 
-import dev.sluice.embedded.KafkaTestCluster;
+import dev.sluice.testkit.KafkaTestCluster;
 import dev.sluice.embedded.PostgresServer;
 import dev.sluice.ingest.IngestService;
 import dev.sluice.ingest.IngestSettings;

@@ -7,7 +7,8 @@ import dev.sluice.cli.local.WarehouseTarget;
 import dev.sluice.cli.source.SourceUrl;
 import dev.sluice.cli.status.ConsumerLag;
 import dev.sluice.embedded.ConnectWorker;
-import dev.sluice.embedded.KafkaTestCluster;
+import dev.sluice.embedded.LocalKafkaBroker;
+import dev.sluice.embedded.PortCheck;
 import dev.sluice.embedded.PostgresServer;
 import dev.sluice.ingest.IngestService;
 import dev.sluice.schemas.registry.EmbeddedSchemaRegistry;
@@ -41,7 +42,7 @@ public final class BenchRun {
     /** {@code --initial-load ROWS}: the initial load of one table of {@code rows} rows, timed from the pipeline's start. */
     public InitialLoadBench.Result initialLoad(long rows) throws Exception {
         MeterRegistry meters = BenchMeters.install();
-        try (KafkaTestCluster kafka = KafkaTestCluster.start();
+        try (LocalKafkaBroker kafka = freshBroker();
              PostgresServer postgres = PostgresServer.startThrowaway();
              EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), 0)) {
             postgres.createDatabase("bench");
@@ -72,7 +73,7 @@ public final class BenchRun {
 
     public BenchReport run() throws Exception {
         MeterRegistry meters = BenchMeters.install();
-        try (KafkaTestCluster kafka = KafkaTestCluster.start();
+        try (LocalKafkaBroker kafka = freshBroker();
              PostgresServer postgres = PostgresServer.startThrowaway();
              EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), 0);
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
@@ -238,5 +239,12 @@ public final class BenchRun {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot connect to the benchmark database: " + e.getMessage(), e);
         }
+    }
+
+    /** A new single-node broker in the work directory: a bench starts from empty topics every time. */
+    private LocalKafkaBroker freshBroker() throws java.io.IOException {
+        Path logs = java.nio.file.Files.createTempDirectory(java.nio.file.Files.createDirectories(settings.workDir()),
+                "kafka-");
+        return LocalKafkaBroker.start(logs, PortCheck.freePort());
     }
 }

@@ -19,7 +19,7 @@ import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.embedded.KafkaTestCluster;
+import dev.sluice.testkit.KafkaTestCluster;
 import dev.sluice.schemas.connect.AvroConverter;
 import dev.sluice.schemas.serde.AvroDeserializer;
 import dev.sluice.schemas.serde.AvroSerializer;

@@ -11,7 +11,7 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.sluice.embedded.KafkaTestCluster;
+import dev.sluice.testkit.KafkaTestCluster;
 import dev.sluice.schemas.serde.AvroDeserializer;
 import dev.sluice.schemas.serde.AvroSerializer;
 import org.apache.avro.Schema;

@@ -1,7 +1,7 @@
 package dev.sluice.sink.bench;
 
 import dev.sluice.embedded.ConnectWorker;
-import dev.sluice.embedded.KafkaTestCluster;
+import dev.sluice.testkit.KafkaTestCluster;
 import dev.sluice.embedded.PostgresServer;
 import dev.sluice.schemas.registry.EmbeddedSchemaRegistry;
 import dev.sluice.sink.load.ChangeLoad;

@@ -1,6 +1,6 @@
 package dev.sluice.transforms.enrich;
 
-import dev.sluice.embedded.KafkaTestCluster;
+import dev.sluice.testkit.KafkaTestCluster;
 import dev.sluice.schemas.registry.EmbeddedSchemaRegistry;
 import dev.sluice.schemas.serde.AvroSerializer;
 import dev.sluice.transforms.metrics.TransformMetrics;

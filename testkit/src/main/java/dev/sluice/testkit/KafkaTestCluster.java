@@ -1,4 +1,6 @@
-package dev.sluice.embedded;
+package dev.sluice.testkit;
+
+import dev.sluice.embedded.SingleNodeBrokerSettings;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;

@@ -1,4 +1,4 @@
-package dev.sluice.embedded;
+package dev.sluice.testkit;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -13,6 +13,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.sluice.embedded.ConnectWorker;
+import dev.sluice.embedded.PortCheck;
+import dev.sluice.embedded.PostgresServer;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
