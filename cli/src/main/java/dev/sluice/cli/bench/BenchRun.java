@@ -49,9 +49,10 @@ public final class BenchRun {
             postgres.createDatabase("warehouse");
             WarehouseTarget warehouse = settings.warehouse().target(postgres, "warehouse", settings.workDir());
             List<String> table = BenchWorkload.tableNames(1);
-            ReplicationPipeline.Settings pipeline = new ReplicationPipeline.Settings(kafka.bootstrapServers(), registry.url(),
+            ReplicationPipeline.Settings pipeline = ReplicationPipeline.Settings.of(kafka.bootstrapServers(),
+                    registry.url(),
                     new SourceUrl(postgres.host(), postgres.port(), "bench", postgres.user(), postgres.password()),
-                    table, List.of(warehouse), settings.workDir(), 1);
+                    table, List.of(warehouse), settings.workDir());
             BenchWorkload workload = new BenchWorkload(() -> connect(postgres), 1, settings.rowWidth(), 0);
             workload.createTables();
             out.printf("bench: loading %,d rows into %s before the pipeline starts ...%n", rows, table.get(0));
@@ -80,9 +81,10 @@ public final class BenchRun {
             postgres.createDatabase("bench");
             postgres.createDatabase("warehouse");
             WarehouseTarget warehouse = settings.warehouse().target(postgres, "warehouse", settings.workDir());
-            ReplicationPipeline.Settings pipeline = new ReplicationPipeline.Settings(kafka.bootstrapServers(), registry.url(),
+            ReplicationPipeline.Settings pipeline = ReplicationPipeline.Settings.of(kafka.bootstrapServers(),
+                    registry.url(),
                     new SourceUrl(postgres.host(), postgres.port(), "bench", postgres.user(), postgres.password()),
-                    BenchWorkload.tableNames(settings.tables()), List.of(warehouse), settings.workDir(), 1);
+                    BenchWorkload.tableNames(settings.tables()), List.of(warehouse), settings.workDir());
             BenchWorkload workload = new BenchWorkload(() -> connect(postgres), settings.tables(), settings.rowWidth(), settings.rate());
             workload.createTables();
             ConsumerLag lag = new ConsumerLag(admin);

@@ -178,9 +178,8 @@ public final class LocalCommand implements Callable<Integer> {
         ServiceMetrics.prometheus(); // every service below records into the global registry, scraped at /metrics
         if (sourceForUser != null) {
             // Judge the user's database before anything is started or written.
-            new SourcePreflight(ReplicationPipeline.ingestSettings(new ReplicationPipeline.Settings(
-                    "localhost:" + kafkaPort, "http://localhost:" + registryPort, sourceForUser, tables,
-                    List.of(target), home, 1, snapshotMode, schemaChangePolicy))).checkSource();
+            new SourcePreflight(ReplicationPipeline.ingestSettings(replication("localhost:" + kafkaPort,
+                    "http://localhost:" + registryPort, sourceForUser, target))).checkSource();
         }
         HomeDirectory.create(home, sourceForUser == null ? "demo" : sourceForUser.display());
 
@@ -214,9 +213,8 @@ public final class LocalCommand implements Callable<Integer> {
             running.add(registry);
             health = new Health(List.of(Stages.registry(registry)));
 
-            ReplicationPipeline pipeline = ReplicationPipeline.start(new ReplicationPipeline.Settings(
-                    broker.bootstrapServers(), registry.url(), source, tables, List.of(target), home.toAbsolutePath(), 1,
-                    snapshotMode, schemaChangePolicy));
+            ReplicationPipeline pipeline = ReplicationPipeline.start(replication(broker.bootstrapServers(), registry.url(),
+                    source, target));
             running.add(pipeline);
             pipeline.stages(closing::get).forEach(health::add);
             // the demo's own pipelines need every demo table (they join products, orders and customers)
@@ -404,5 +402,12 @@ public final class LocalCommand implements Callable<Integer> {
             }
             running.clear();
         }
+    }
+
+    /** This run's replication settings: the source preflight and the start build them alike. */
+    private ReplicationPipeline.Settings replication(String bootstrapServers, String registryUrl, SourceUrl source,
+                                                     WarehouseTarget target) {
+        return ReplicationPipeline.Settings.of(bootstrapServers, registryUrl, source, tables, List.of(target),
+                home.toAbsolutePath()).withSnapshotMode(snapshotMode).withSchemaChangePolicy(schemaChangePolicy);
     }
 }

@@ -44,15 +44,33 @@ public final class ReplicationPipeline implements AutoCloseable {
      * @param snapshotMode Debezium's snapshot mode for ingest (initial, never, when_needed, ...)
      * @param schemaChangePolicy the sink's {@code schema.change.policy}: evolve, fail or ignore
      */
+    /**
+     * What one replication pipeline runs on. Build it with {@link #of} (one partition per topic, snapshot mode
+     * initial, schema change policy evolve) and change a default with a {@code with...} method.
+     */
     public record Settings(String bootstrapServers, String registryUrl, SourceUrl source, List<String> tables,
                            List<WarehouseTarget> warehouses, Path workDir, int topicPartitions, String snapshotMode,
                            String schemaChangePolicy) {
 
-        /** With the default snapshot mode (initial) and schema change policy (evolve). */
-        public Settings(String bootstrapServers, String registryUrl, SourceUrl source, List<String> tables,
-                        List<WarehouseTarget> warehouses, Path workDir, int topicPartitions) {
-            this(bootstrapServers, registryUrl, source, tables, warehouses, workDir, topicPartitions,
+        public static Settings of(String bootstrapServers, String registryUrl, SourceUrl source, List<String> tables,
+                                  List<WarehouseTarget> warehouses, Path workDir) {
+            return new Settings(bootstrapServers, registryUrl, source, tables, warehouses, workDir, 1,
                     IngestSettings.DEFAULT_SNAPSHOT_MODE, SinkConnectorConfig.DEFAULT_POLICY);
+        }
+
+        public Settings withTopicPartitions(int partitions) {
+            return new Settings(bootstrapServers, registryUrl, source, tables, warehouses, workDir, partitions,
+                    snapshotMode, schemaChangePolicy);
+        }
+
+        public Settings withSnapshotMode(String mode) {
+            return new Settings(bootstrapServers, registryUrl, source, tables, warehouses, workDir, topicPartitions,
+                    mode, schemaChangePolicy);
+        }
+
+        public Settings withSchemaChangePolicy(String policy) {
+            return new Settings(bootstrapServers, registryUrl, source, tables, warehouses, workDir, topicPartitions,
+                    snapshotMode, policy);
         }
     }
 

@@ -67,9 +67,10 @@ class BackfillIT {
                 "CREATE TABLE public.events (id serial PRIMARY KEY, note text NOT NULL)");
         List<String> tables = List.of("public.big", "public.events");
 
-        try (ReplicationPipeline pipeline = ReplicationPipeline.start(new ReplicationPipeline.Settings(
+        try (ReplicationPipeline pipeline = ReplicationPipeline.start(ReplicationPipeline.Settings.of(
                 infra.kafka.bootstrapServers(), infra.registry.url(), source, tables, List.of(warehouse),
-                work.resolve("state"), 1, "no_data", SinkConnectorConfig.DEFAULT_POLICY));
+                work.resolve("state"))
+                .withSnapshotMode("no_data").withSchemaChangePolicy(SinkConnectorConfig.DEFAULT_POLICY));
              Writer writer = new Writer()) {
             writer.start();
             await().atMost(Duration.ofSeconds(60)).until(() -> streamed() > 0);

@@ -110,9 +110,9 @@ class DemoShopPipelineIT {
         String bootstrap = infra.kafka.bootstrapServers();
         // never the machine's own secret: the expected hashes below use the demo salt
         Function<String, String> env = DemoPipelines.environment(name -> null);
-        try (ReplicationPipeline replication = ReplicationPipeline.start(new ReplicationPipeline.Settings(
-                bootstrap, infra.registry.url(), infra.source("shop"), List.of(), List.of(warehouse),
-                work.resolve("replication"), PARTITIONS))) {
+        try (ReplicationPipeline replication = ReplicationPipeline.start(ReplicationPipeline.Settings.of(bootstrap,
+                infra.registry.url(), infra.source("shop"), List.of(), List.of(warehouse),
+                work.resolve("replication")).withTopicPartitions(PARTITIONS))) {
             createTopic(bootstrap, DELIVERED);
             // the specs as shipped, in their start order; the revenue one reads the relay's topic
             List<PipelineSpec> specs = DemoPipelines.SPECS.stream().map(file -> PipelineSpecParser.parse(

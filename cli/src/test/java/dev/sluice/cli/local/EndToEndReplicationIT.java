@@ -60,9 +60,9 @@ class EndToEndReplicationIT {
         load = new LoadGenerator(infra.postgres.connect("shop"), 4_000, 42);
 
         List<String> tables;
-        try (ReplicationPipeline pipeline = ReplicationPipeline.start(new ReplicationPipeline.Settings(
+        try (ReplicationPipeline pipeline = ReplicationPipeline.start(ReplicationPipeline.Settings.of(
                 infra.kafka.bootstrapServers(), infra.registry.url(), source, List.of(), List.of(duckdb, pgWarehouse),
-                work.resolve("state"), 3))) {
+                work.resolve("state")).withTopicPartitions(3))) {
             tables = pipeline.tables();
             assertThat(tables).containsExactlyInAnyOrderElementsOf(DemoSchema.TABLES);
             load.start();

@@ -80,9 +80,9 @@ class HistoryTablesIT {
         }
         Map<Integer, List<List<Object>>> audit;
         Map<Integer, List<List<Object>>> beforeReplay;
-        try (ReplicationPipeline pipeline = ReplicationPipeline.start(new ReplicationPipeline.Settings(
+        try (ReplicationPipeline pipeline = ReplicationPipeline.start(ReplicationPipeline.Settings.of(
                 infra.kafka.bootstrapServers(), infra.registry.url(), source, List.of("public.accounts"),
-                List.of(duckdb, postgres), work.resolve("state"), 1))) {
+                List.of(duckdb, postgres), work.resolve("state")))) {
             try (Connection c = infra.postgres.connect("history_source")) {
                 change(c, new Random(7), 120, false);
                 try (Statement s = c.createStatement()) { // a new column mid-stream: the history table gets it too

@@ -54,9 +54,9 @@ class InitialLoadPipelineIT {
         }
         SourceUrl source = infra.source("bigload");
         WarehouseTarget warehouse = infra.postgresWarehouse("warehouse");
-        try (ReplicationPipeline pipeline = ReplicationPipeline.start(new ReplicationPipeline.Settings(
-                infra.kafka.bootstrapServers(), infra.registry.url(), source, List.of("public.big"), List.of(warehouse),
-                work.resolve("state"), 1))) {
+        try (ReplicationPipeline pipeline = ReplicationPipeline.start(ReplicationPipeline.Settings.of(
+                infra.kafka.bootstrapServers(), infra.registry.url(), source, List.of("public.big"),
+                List.of(warehouse), work.resolve("state")))) {
             AtomicLong firstRows = new AtomicLong();
             AtomicBoolean loadingAtFirstRows = new AtomicBoolean();
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100)).until(() -> {

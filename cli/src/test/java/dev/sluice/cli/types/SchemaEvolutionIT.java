@@ -76,9 +76,9 @@ class SchemaEvolutionIT {
         }
         AtomicBoolean writing = new AtomicBoolean(true);
         AtomicInteger writes = new AtomicInteger();
-        try (ReplicationPipeline pipeline = ReplicationPipeline.start(new ReplicationPipeline.Settings(
+        try (ReplicationPipeline pipeline = ReplicationPipeline.start(ReplicationPipeline.Settings.of(
                 infra.kafka.bootstrapServers(), infra.registry.url(), source, List.of("public.evolving"),
-                List.of(duckdb, postgres), work.resolve("state"), 1))) {
+                List.of(duckdb, postgres), work.resolve("state")))) {
             pipeline.startSink("strict-duckdb", strictDuckdb, "fail");
             pipeline.startSink("strict-postgres", strictPostgres, "fail");
             pipeline.startSink("lenient-duckdb", lenientDuckdb, "ignore");
@@ -142,9 +142,10 @@ class SchemaEvolutionIT {
         // restarted with the table added to the configuration: its row topic appears while transforms and sinks run,
         // they pick it up by pattern, and the sinks create the table; the rows it held before ingest captured it
         // arrive through the backfill ingest starts for a newly configured table, the later ones stream.
-        try (ReplicationPipeline pipeline = ReplicationPipeline.start(new ReplicationPipeline.Settings(
-                infra.kafka.bootstrapServers(), infra.registry.url(), source, List.of("public.evolving", "public.added_later"),
-                List.of(duckdb, postgres), work.resolve("state"), 1))) {
+        try (ReplicationPipeline pipeline = ReplicationPipeline.start(ReplicationPipeline.Settings.of(
+                infra.kafka.bootstrapServers(), infra.registry.url(), source,
+                List.of("public.evolving", "public.added_later"), List.of(duckdb, postgres),
+                work.resolve("state")))) {
             try (Connection c = infra.postgres.connect("evo_source"); Statement s = c.createStatement()) {
                 s.execute("INSERT INTO added_later SELECT g, 'new ' || g FROM generate_series(101, 200) g");
                 s.execute("UPDATE added_later SET v = 'updated ' || id WHERE id % 10 = 0");

@@ -98,9 +98,9 @@ class TypeCoverageIT {
             s.execute("INSERT INTO order_items VALUES (1, 1, 1, 1, 19.90)");
         }
 
-        try (ReplicationPipeline pipeline = ReplicationPipeline.start(new ReplicationPipeline.Settings(
+        try (ReplicationPipeline pipeline = ReplicationPipeline.start(ReplicationPipeline.Settings.of(
                 infra.kafka.bootstrapServers(), infra.registry.url(), source, tables(), List.of(duckdb, pgWarehouse),
-                work.resolve("state"), 1))) {
+                work.resolve("state")))) {
             try (Connection c = infra.postgres.connect("types_source"); Statement s = c.createStatement()) {
                 // streamed: inserts written in other session time zones, and updates in every direction
                 s.execute("SET TIME ZONE 'Asia/Kolkata'");
