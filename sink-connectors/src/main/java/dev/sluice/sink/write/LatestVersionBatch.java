@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
  * The records buffered since the last write: per table and key only the newest {@code __version} survives
@@ -16,6 +17,8 @@ import org.apache.kafka.common.TopicPartition;
  * before it survives too, so that a row inserted and soft-deleted within one batch keeps its columns (the
  * upsert and the delete are separate statements). A surviving row's columns that arrived as "unchanged" (TOAST) take
  * the value of the older row of the same key in the batch, when it has one. Tracks the next offset per partition, skipped records included.
+ * Keeps each row's consumed record, so a row the warehouse refuses can be dead-lettered as it arrived
+ * ({@link #refuse}); a refused row is left out of the write while its offset still counts as consumed.
  */
 public final class LatestVersionBatch {
     private final Map<String, Map<List<Object>, Slot>> tables = new LinkedHashMap<>();
@@ -24,6 +27,14 @@ public final class LatestVersionBatch {
     private record Slot(RowRecord live, RowRecord delete) {
         Slot with(RowRecord row) {
             return row.deleted() ? new Slot(live, newer(delete, row)) : new Slot(newerLive(live, row), delete);
+        }
+
+        Slot without(RowRecord row) {
+            return new Slot(live == row ? null : live, delete == row ? null : delete);
+        }
+
+        boolean isEmpty() {
+            return live == null && delete == null;
         }
 
         void addTo(List<RowRecord> out) {
@@ -48,9 +59,34 @@ public final class LatestVersionBatch {
         }
     }
     private final Map<TopicPartition, Long> nextOffsets = new HashMap<>();
+    /** The consumed record of each row added, by partition and offset (rows do not hold their record). */
+    private final Map<TopicPartition, Map<Long, SinkRecord>> sources = new HashMap<>();
     /** Per table, partition and origin: the newest source heartbeat seen since the last clear. */
     private final Map<FrontierStore.Position, FrontierStore.Position> heartbeats = new LinkedHashMap<>();
     private int records;
+
+    /** Adds a row parsed from {@code source}, the record to dead-letter should the warehouse refuse the row. */
+    public void add(RowRecord row, SinkRecord source) {
+        sources.computeIfAbsent(row.partition(), p -> new HashMap<>()).put(row.offset(), source);
+        add(row);
+    }
+
+    /** The record {@code row} was parsed from, or null when it was added without one. */
+    public SinkRecord source(RowRecord row) {
+        Map<Long, SinkRecord> byOffset = sources.get(row.partition());
+        return byOffset == null ? null : byOffset.get(row.offset());
+    }
+
+    /** Leaves a surviving row out of the write (the warehouse refused it); its offset stays consumed. */
+    public void refuse(RowRecord row) {
+        Map<List<Object>, Slot> slots = tables.get(row.table());
+        if (slots != null) {
+            slots.computeIfPresent(row.keyIdentity(), (key, slot) -> {
+                Slot rest = slot.without(row);
+                return rest.isEmpty() ? null : rest;
+            });
+        }
+    }
 
     public void add(RowRecord row) {
         tables.computeIfAbsent(row.table(), t -> new LinkedHashMap<>())
@@ -108,6 +144,7 @@ public final class LatestVersionBatch {
         tables.values().forEach(slots -> slots.values().removeIf(slot ->
                 gone.contains((slot.live() != null ? slot.live() : slot.delete()).partition())));
         nextOffsets.keySet().removeAll(gone);
+        sources.keySet().removeAll(gone);
         heartbeats.keySet().removeIf(p -> gone.contains(p.partition()));
         if (nextOffsets.isEmpty()) {
             clear();
@@ -117,6 +154,7 @@ public final class LatestVersionBatch {
     public void clear() {
         tables.clear();
         nextOffsets.clear();
+        sources.clear();
         heartbeats.clear();
         records = 0;
     }
