@@ -39,7 +39,16 @@ public record DeadLetter(ConsumerRecord<byte[], byte[]> record, String stage, St
         String partition = first(h, SLUICE + "partition", CONNECT + "partition", STREAMS + "partition");
         String offset = first(h, SLUICE + "offset", CONNECT + "offset", STREAMS + "offset");
         return new DeadLetter(record, stage == null ? "unknown" : stage, reason == null ? "unknown" : reason, topic,
-                partition == null ? -1 : Integer.parseInt(partition.trim()), offset == null ? -1 : Long.parseLong(offset.trim()));
+                (int) number(partition), number(offset));
+    }
+
+    /** A coordinate header's decimal text, -1 when absent or not a number. */
+    private static long number(String text) {
+        try {
+            return text == null ? -1 : Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** Whether the header says where the record came from, so it can be sent back. */
