@@ -4,6 +4,7 @@ import dev.sluice.cli.backfill.BackfillCommand;
 import dev.sluice.cli.bench.BenchCommand;
 import dev.sluice.cli.chaos.ChaosCommand;
 import dev.sluice.cli.demo.ShopCommand;
+import dev.sluice.cli.dlq.DlqCommand;
 import dev.sluice.cli.local.LocalCommand;
 import dev.sluice.cli.reconcile.ReconcileCommand;
 import dev.sluice.cli.service.ConnectCommand;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Command;
         description = "Streaming CDC from PostgreSQL through Kafka into your warehouse.",
         subcommands = {LocalCommand.class, ReconcileCommand.class, IngestCommand.class, TransformCommand.class,
                 ConnectCommand.class, RegistryCommand.class, ChaosCommand.class, BenchCommand.class, BackfillCommand.class,
-                SlotCommand.class, SpecCommand.class, ShopCommand.class})
+                SlotCommand.class, SpecCommand.class, ShopCommand.class, DlqCommand.class})
 public final class SluiceCommand implements Runnable {
 
     @Override

@@ -12,10 +12,14 @@ import dev.sluice.sink.write.BatchWriter;
 import dev.sluice.sink.write.FrontierStore;
 import dev.sluice.sink.write.LatestVersionBatch;
 import dev.sluice.sink.write.OffsetStore;
+import dev.sluice.sink.write.RefusedRows;
+import dev.sluice.sink.write.WarehouseFailure;
 import dev.sluice.sink.write.RowRecord;
 import dev.sluice.sink.write.RowRecordParser;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -135,16 +139,22 @@ public class WarehouseSinkTask extends SinkTask {
             RowRecord row;
             try {
                 row = parser.parse(record);
+                if (row == null) {
+                    throw new DataException("The record at " + record.topic() + "-" + record.kafkaPartition() + "@"
+                            + record.kafkaOffset() + " is a tombstone (no value); row topics carry deletes as rows with "
+                            + RowRecord.DELETED + "=true (docs/CONTRACTS.md), so the sink cannot tell what to delete.");
+                }
             } catch (DataException e) {
                 deadLetters.report(record, e); // rethrows when no dead-letter queue is configured
+                metrics.deadLettered(DeadLetters.READ);
                 batch.consumed(tp, record.kafkaOffset());
                 continue;
             }
             // with delete.mode=none a delete still closes the row's history when it keeps one
-            if (row == null || (row.deleted() && config.deleteMode() == DeleteMode.NONE && !batch.keepsHistory(row.table()))) {
+            if (row.deleted() && config.deleteMode() == DeleteMode.NONE && !batch.keepsHistory(row.table())) {
                 batch.consumed(tp, record.kafkaOffset());
             } else {
-                batch.add(row);
+                batch.add(row, record);
             }
         }
         if (batch.size() >= config.batchSize()) {
@@ -186,7 +196,7 @@ public class WarehouseSinkTask extends SinkTask {
             return;
         }
         deadLetters.awaitReported(); // a skipped record's offset may commit only once it sits in the DLQ
-        stored.putAll(withRetries("Writing " + batch.size() + " records to", () -> writer.write(connection, batch)));
+        stored.putAll(writeBatch(batch));
         batch.clear();
     }
 
@@ -199,7 +209,54 @@ public class WarehouseSinkTask extends SinkTask {
         deadLetters.awaitReported();
         LatestVersionBatch full = batch;
         batch = full.empty();
-        writes.start(() -> withRetries("Writing " + full.size() + " records to", () -> writer.write(connection, full)));
+        writes.start(() -> writeBatch(full));
+    }
+
+    /**
+     * Writes the batch with its offsets, retrying an outage. When the warehouse refuses rows (a data error, not an
+     * outage), finds them by trial writes ({@link RefusedRows}), dead-letters each alone and writes the rest with
+     * every offset, the refused rows' included, in one transaction: they are in the dead-letter topic before it
+     * commits.
+     */
+    private Map<TopicPartition, Long> writeBatch(LatestVersionBatch rows) {
+        return withRetries("Writing " + rows.size() + " records to", () -> {
+            try {
+                return writer.write(connection, rows);
+            } catch (SQLException e) {
+                if (!WarehouseFailure.STANDARD.isRefusal(e)) {
+                    throw e;
+                }
+                deadLetterRefused(rows, e);
+                return writer.write(connection, rows);
+            }
+        });
+    }
+
+    private void deadLetterRefused(LatestVersionBatch rows, SQLException failure) throws SQLException {
+        if (!deadLetters.enabled()) {
+            throw new ConnectException("The " + dialect.name() + " warehouse refused a row: " + failure.getMessage()
+                    + "; fix the row or the table, or set errors.tolerance=all and errors.deadletterqueue.topic.name"
+                    + " so that such rows go to a dead-letter topic and the rest lands.", failure);
+        }
+        List<RowRecord> all = new ArrayList<>();
+        rows.rowsByTable().values().forEach(all::addAll);
+        Map<RowRecord, SQLException> refused = RefusedRows.find(all, failure,
+                part -> writer.tryWrite(connection, part), WarehouseFailure.STANDARD);
+        if (refused.isEmpty()) {
+            throw new ConnectException("The " + dialect.name() + " warehouse refuses a batch of " + all.size()
+                    + " rows but none of them alone (" + failure.getMessage() + "); rows of this batch conflict with"
+                    + " each other, e.g. through a unique constraint that is not the primary key.", failure);
+        }
+        refused.forEach((row, error) -> {
+            SinkRecord source = rows.source(row);
+            String reason = "The " + dialect.name() + " warehouse refused this row of table " + row.table() + ": "
+                    + error.getMessage();
+            LOG.warn("Dead-lettering the record at {}@{}: {}", row.partition(), row.offset(), reason);
+            deadLetters.report(source, new DataException(reason, error), DeadLetters.WRITE);
+            metrics.deadLettered(DeadLetters.WRITE);
+            rows.refuse(row);
+        });
+        deadLetters.awaitReported(); // the refused rows' offsets commit with the rest: they must be in the DLQ first
     }
 
     /**

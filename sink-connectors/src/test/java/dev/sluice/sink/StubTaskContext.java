@@ -12,7 +12,10 @@ import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTaskContext;
 
-/** Records what a task asks of its worker (seeks, dead letters), for driving a task without a worker. */
+/**
+ * Records what a task asks of its worker (seeks, dead letters), for driving a task without a worker. Has a dead-letter
+ * queue unless {@code errors.tolerance=none}.
+ */
 final class StubTaskContext implements SinkTaskContext {
     final Map<TopicPartition, Long> seeks = new HashMap<>();
     final List<SinkRecord> deadLetters = new ArrayList<>();
@@ -34,6 +37,9 @@ final class StubTaskContext implements SinkTaskContext {
 
     @Override
     public ErrantRecordReporter errantRecordReporter() {
+        if ("none".equals(configs.get("errors.tolerance"))) {
+            return null; // no dead-letter topic
+        }
         return (record, error) -> {
             deadLetters.add(record);
             return CompletableFuture.completedFuture(null);

@@ -455,11 +455,14 @@ class WarehouseSinkTaskIT {
                 + "\"select\" VARCHAR CHECK (\"select\" <> 'refused'), \"amount\" DECIMAL(10, 2), \"__source_ts\" BIGINT, "
                 + "\"__version\" BIGINT, \"__deleted\" BOOLEAN, PRIMARY KEY (\"region\", \"Order Id\"))");
         TopicPartition tp = new TopicPartition(topic, 0);
-        WarehouseSinkTask task = task(url, "c-refused", Map.of("batch.size", "1", "max.retries", "0"), tp);
+        // without a dead-letter topic a refused row fails the task (with one, it is dead-lettered alone: see below)
+        WarehouseSinkTask task = task(url, "c-refused", Map.of("batch.size", "1", "max.retries", "0",
+                "errors.tolerance", "none"), tp);
         task.put(List.of(row(topic, 0, "eu", 1, "refused", "1.00", 10, false))); // returns while the write runs
 
         assertThatThrownBy(() -> task.put(List.of(row(topic, 1, "eu", 2, "fine", "1.00", 11, false))))
-                .isInstanceOf(ConnectException.class).hasMessageContaining("failed after 0 retries");
+                .isInstanceOf(ConnectException.class).hasMessageContaining("refused a row")
+                .hasMessageContaining("errors.deadletterqueue.topic.name");
         task.stop();
         assertThat(query(url, "SELECT count(*) FROM " + table(topic))).containsExactly("0");
         assertThat(query(url, "SELECT count(*) FROM \"_sluice_offsets\" WHERE \"connector\" = 'c-refused'")).containsExactly("0");
@@ -510,9 +513,50 @@ class WarehouseSinkTaskIT {
         commit(task, topic);
         task.stop();
 
-        assertThat(lastContext.deadLetters).containsExactly(bad);
+        assertThat(lastContext.deadLetters).singleElement().satisfies(letter -> {
+            assertThat(letter.kafkaOffset()).isEqualTo(1);
+            assertThat(letter.value()).isEqualTo(bad.value());
+            assertThat(letter.headers().lastWithName(DeadLetters.STAGE).value()).isEqualTo(DeadLetters.READ);
+            assertThat(letter.headers().lastWithName(DeadLetters.TOPIC).value()).isEqualTo(topic);
+            assertThat(letter.headers().lastWithName(DeadLetters.OFFSET).value()).isEqualTo("1");
+            assertThat((String) letter.headers().lastWithName(DeadLetters.REASON).value()).contains("lacks __version");
+        });
         assertThat(query(url, "SELECT \"Order Id\" FROM " + table(topic) + " ORDER BY 1")).containsExactly("1", "2");
         assertThat(query(url, "SELECT \"next_offset\" FROM \"_sluice_offsets\" WHERE \"connector\" = 'c-dlq'")).containsExactly("3");
+    }
+
+    /**
+     * amount is DECIMAL(10,2): a value of twelve integer digits is refused by the warehouse (a data error). The batch
+     * is split until that row stands alone; it is dead-lettered, and the rows before and after it land with every
+     * offset in the same transaction. A tombstone goes to the dead letters too.
+     */
+    @ParameterizedTest
+    @MethodSource("warehouses")
+    void aRowTheWarehouseRefusesIsDeadLetteredAloneAndTheRestOfItsBatchLands(String url) throws Exception {
+        String topic = "replica.public.isolated_" + url.substring(5, 9);
+        WarehouseSinkTask task = task(url, "c-isolated", Map.of(), new TopicPartition(topic, 0));
+        task.put(List.of(row(topic, 0, "eu", 1, "a", "1.00", 10, false)));
+        commit(task, topic);
+        List<SinkRecord> batch = new ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            batch.add(row(topic, i, "eu", 100 + i, "r" + i, i == 13 ? "123456789012.00" : "2.00", 20 + i, false));
+        }
+        SinkRecord tombstone = new SinkRecord(topic, 0, KEY, new Struct(KEY).put("region", "eu").put("Order Id", 1), null, null, 21);
+        batch.add(tombstone);
+        task.put(batch);
+        commit(task, topic);
+        task.stop();
+
+        assertThat(lastContext.deadLetters).extracting(SinkRecord::kafkaOffset).containsExactly(21L, 13L);
+        SinkRecord refused = lastContext.deadLetters.get(1);
+        assertThat(refused.headers().lastWithName(DeadLetters.STAGE).value()).isEqualTo(DeadLetters.WRITE);
+        assertThat((String) refused.headers().lastWithName(DeadLetters.REASON).value()).contains("refused this row");
+        assertThat((String) lastContext.deadLetters.get(0).headers().lastWithName(DeadLetters.REASON).value())
+                .contains("tombstone");
+        assertThat(query(url, "SELECT count(*) FROM " + table(topic))).containsExactly("20");
+        assertThat(query(url, "SELECT count(*) FROM " + table(topic) + " WHERE \"Order Id\" = 113")).containsExactly("0");
+        assertThat(query(url, "SELECT \"next_offset\" FROM \"_sluice_offsets\" WHERE \"connector\" = 'c-isolated'"))
+                .containsExactly("22");
     }
 
     @ParameterizedTest

@@ -16,6 +16,12 @@ public final class SinkConnectorConfig {
     private SinkConnectorConfig() {
     }
 
+    /**
+     * The sink's dead-letter topic: every connector Sluice configures sends the records it cannot read and the rows
+     * the warehouse refuses there (Connect's {@code errors.*} settings), with Connect's context headers and Sluice's.
+     */
+    public static final String DEAD_LETTER_TOPIC = "sluice.dlq.sink";
+
     /** Accepted values of {@code --schema-change-policy}: the sink's {@code schema.change.policy}. */
     public static final String POLICIES = "evolve, fail, ignore";
     public static final String DEFAULT_POLICY = "evolve";
@@ -50,7 +56,20 @@ public final class SinkConnectorConfig {
         // row topics of tables added later are found within seconds, not the default five minutes
         c.put("consumer.override.metadata.max.age.ms", "2000");
         c.put("consumer.override.max.poll.records", "5000");
+        deadLetters(c);
         return c;
+    }
+
+    /**
+     * Dead letters, never a dead stage: a bad record goes to {@link #DEAD_LETTER_TOPIC} and later rows keep landing.
+     * Replication factor -1 takes the broker's default, so one broker (local mode) and a cluster both work.
+     */
+    private static void deadLetters(Map<String, String> c) {
+        c.put("errors.tolerance", "all");
+        c.put("errors.deadletterqueue.topic.name", DEAD_LETTER_TOPIC);
+        c.put("errors.deadletterqueue.context.headers.enable", "true");
+        c.put("errors.deadletterqueue.topic.replication.factor", "-1");
+        c.put("errors.log.enable", "true");
     }
 
     /** The same sink for these topics instead of the row topics (e.g. the demo specs' outputs). */

@@ -215,11 +215,35 @@ class ServiceHealthIT {
     @Test
     @Order(5)
     void aFailedSinkTaskStopsConnect() throws Exception {
-        // bytes that are not in the registry's wire format on a row topic: without a dead-letter queue the task fails
+        // bytes that are not in the registry's wire format go to the dead-letter topic (on by default): not fatal
+        String topic = "replica.public.products";
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", broker.bootstrapServers()),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>("replica.public.products", "not avro".getBytes(StandardCharsets.UTF_8),
+            producer.send(new ProducerRecord<>(topic, "not avro".getBytes(StandardCharsets.UTF_8),
                     "not avro either".getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
+        }
+        // a dead-letter topic that cannot take a bad record is: the sink never skips a record that lands nowhere
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            var dlq = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
+                    "sluice.dlq.sink");
+            admin.incrementalAlterConfigs(Map.of(dlq, List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
+                    new org.apache.kafka.clients.admin.ConfigEntry("max.message.bytes", "64"),
+                    org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
+        }
+        org.apache.kafka.connect.data.Schema key = org.apache.kafka.connect.data.SchemaBuilder.struct()
+                .field("id", org.apache.kafka.connect.data.Schema.INT64_SCHEMA).build();
+        dev.sluice.schemas.connect.AvroConverter keys = new dev.sluice.schemas.connect.AvroConverter();
+        keys.configure(Map.of("schema.registry.url", registryUrl), true);
+        String tombstones = "replica.public.health_tombstones"; // a row topic of its own: no other key schema to meet
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(tombstones, 1, (short) 1)))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", broker.bootstrapServers()),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            // a tombstone, which the sink dead-letters itself (row topics carry deletes as rows)
+            producer.send(new ProducerRecord<>(tombstones, keys.fromConnectData(tombstones, key,
+                    new org.apache.kafka.connect.data.Struct(key).put("id", 1L)), null)).get(30, TimeUnit.SECONDS);
         }
         expectExit("connect", EXIT_WITHIN, "sluice connect stops: stage connect failed: task 0 of connector sluice-warehouse failed");
     }

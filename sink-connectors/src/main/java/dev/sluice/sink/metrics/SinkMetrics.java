@@ -25,6 +25,7 @@ public final class SinkMetrics {
     public static final String WRITE_RETRIES = "sluice.sink.write.retries";
     public static final String FIELDS_DROPPED = "sluice.sink.fields.dropped";
     public static final String HISTORY_VERSIONS = "sluice.sink.history.versions";
+    public static final String DEAD_LETTERS = "sluice.sink.dead.letters";
     /** Prometheus: {@code sluice_table_freshness_seconds{table}}. */
     public static final String TABLE_FRESHNESS = "sluice.table.freshness";
 
@@ -104,5 +105,11 @@ public final class SinkMetrics {
             Counter.builder(FIELDS_DROPPED).tag("table", table)
                     .description("Field values left out by schema.change.policy=ignore").register(registry).increment(values);
         }
+    }
+
+    /** A record went to the dead-letter topic; {@code stage} is sink.read (unreadable) or sink.write (refused). */
+    public void deadLettered(String stage) {
+        Counter.builder(DEAD_LETTERS).tag("stage", stage)
+                .description("Records sent to the sink's dead-letter topic").register(registry).increment();
     }
 }

@@ -87,6 +87,33 @@ public final class BatchWriter {
         }
     }
 
+    /**
+     * Writes {@code rows} as {@link #write} would (without offsets or progress) and rolls back whatever happens: a
+     * trial that tells whether the warehouse takes these rows. Throws what the write threw.
+     */
+    public void tryWrite(WarehouseConnection connection, List<RowRecord> rows) throws SQLException {
+        Map<String, Collection<RowRecord>> byTable = new java.util.LinkedHashMap<>();
+        rows.forEach(row -> byTable.computeIfAbsent(row.table(), t -> new ArrayList<>()).add(row));
+        Connection c = connection.jdbc();
+        connection.writeLock().lock();
+        try {
+            c.setAutoCommit(false);
+            int n = 0;
+            for (Map.Entry<String, Collection<RowRecord>> e : byTable.entrySet()) {
+                writeTable(connection, e.getKey(), e.getValue(), stagingPrefix + "trial_" + (n++));
+            }
+        } finally {
+            try {
+                c.rollback();
+            } catch (SQLException e) {
+                // a broken connection: the caller sees the write's own failure or retries
+            }
+            tables.invalidate(); // tables created in the trial are gone again
+            restoreAutoCommit(c);
+            connection.writeLock().unlock();
+        }
+    }
+
     private Applied writeTable(WarehouseConnection connection, String table, Collection<RowRecord> rows, String staging)
             throws SQLException {
         TableShape shape = tables.ensure(connection, table, TableShape.of(rows));

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
  * The records buffered since the last write: per table and key only the newest {@code __version} survives
@@ -17,6 +18,8 @@ import org.apache.kafka.common.TopicPartition;
  * upsert and the delete are separate statements). A surviving row's columns that arrived as "unchanged" (TOAST) take
  * the value of the older row of the same key in the batch, when it has one. Tracks the next offset per partition, skipped records included.
  * For tables that keep a history, every version of every key is kept as well, once per (key, {@code __version}).
+ * Keeps each row's consumed record, so a row the warehouse refuses can be dead-lettered as it arrived
+ * ({@link #refuse}); a refused row is left out of the write while its offset still counts as consumed.
  */
 public final class LatestVersionBatch {
     private final Map<String, Map<List<Object>, Slot>> tables = new LinkedHashMap<>();
@@ -48,6 +51,14 @@ public final class LatestVersionBatch {
             return row.deleted() ? new Slot(live, newer(delete, row)) : new Slot(newerLive(live, row), delete);
         }
 
+        Slot without(RowRecord row) {
+            return new Slot(live == row ? null : live, delete == row ? null : delete);
+        }
+
+        boolean isEmpty() {
+            return live == null && delete == null;
+        }
+
         void addTo(List<RowRecord> out) {
             boolean deleteWins = delete != null && (live == null || delete.version() >= live.version());
             if (live != null) {
@@ -70,9 +81,39 @@ public final class LatestVersionBatch {
         }
     }
     private final Map<TopicPartition, Long> nextOffsets = new HashMap<>();
+    /** The consumed record of each row added, by partition and offset (rows do not hold their record). */
+    private final Map<TopicPartition, Map<Long, SinkRecord>> sources = new HashMap<>();
     /** Per table, partition and origin: the newest source heartbeat seen since the last clear. */
     private final Map<FrontierStore.Position, FrontierStore.Position> heartbeats = new LinkedHashMap<>();
     private int records;
+
+    /** Adds a row parsed from {@code source}, the record to dead-letter should the warehouse refuse the row. */
+    public void add(RowRecord row, SinkRecord source) {
+        sources.computeIfAbsent(row.partition(), p -> new HashMap<>()).put(row.offset(), source);
+        add(row);
+    }
+
+    /** The record {@code row} was parsed from, or null when it was added without one. */
+    public SinkRecord source(RowRecord row) {
+        Map<Long, SinkRecord> byOffset = sources.get(row.partition());
+        return byOffset == null ? null : byOffset.get(row.offset());
+    }
+
+    /** Leaves a surviving row out of the write (the warehouse refused it); its offset stays consumed. */
+    public void refuse(RowRecord row) {
+        Map<List<Object>, Slot> slots = tables.get(row.table());
+        if (slots != null) {
+            slots.computeIfPresent(row.keyIdentity(), (key, slot) -> {
+                Slot rest = slot.without(row);
+                return rest.isEmpty() ? null : rest;
+            });
+        }
+        // a dead-lettered version stays out of the history too
+        Map<VersionId, RowRecord> kept = versions.get(row.table());
+        if (kept != null) {
+            kept.remove(new VersionId(row.keyIdentity(), row.version()), row);
+        }
+    }
 
     public void add(RowRecord row) {
         tables.computeIfAbsent(row.table(), t -> new LinkedHashMap<>())
@@ -150,6 +191,7 @@ public final class LatestVersionBatch {
                 gone.contains((slot.live() != null ? slot.live() : slot.delete()).partition())));
         versions.values().forEach(rows -> rows.values().removeIf(row -> gone.contains(row.partition())));
         nextOffsets.keySet().removeAll(gone);
+        sources.keySet().removeAll(gone);
         heartbeats.keySet().removeIf(p -> gone.contains(p.partition()));
         if (nextOffsets.isEmpty()) {
             clear();
@@ -160,6 +202,7 @@ public final class LatestVersionBatch {
         tables.clear();
         versions.clear();
         nextOffsets.clear();
+        sources.clear();
         heartbeats.clear();
         records = 0;
     }

@@ -43,6 +43,21 @@ class LatestVersionBatchTest {
     }
 
     @Test
+    void aRefusedRowIsLeftOutOfTheWriteButItsRecordAndOffsetAreKept() {
+        SinkRecord refusedRecord = row(0, 1, "eu", 1, "bad", 20, false);
+        batch.add(parser.parse(row(0, 0, "eu", 1, "a", 10, false)), row(0, 0, "eu", 1, "a", 10, false));
+        batch.add(parser.parse(refusedRecord), refusedRecord);
+        batch.add(parser.parse(row(0, 2, "us", 1, "c", 5, false)), row(0, 2, "us", 1, "c", 5, false));
+        RowRecord refused = batch.rowsByTable().get("orders").iterator().next();
+
+        assertThat(batch.source(refused)).isSameAs(refusedRecord);
+        batch.refuse(refused);
+
+        assertThat(notes()).containsExactly("c@5");
+        assertThat(batch.nextOffsets()).containsEntry(new TopicPartition("replica.public.orders", 0), 3L);
+    }
+
+    @Test
     void keepsOnlyTheNewestVersionPerKey() {
         add(row(0, 0, "eu", 1, "a", 10, false));
         add(row(0, 1, "eu", 1, "b", 20, false));

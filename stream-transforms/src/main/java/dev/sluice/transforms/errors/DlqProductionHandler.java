@@ -39,6 +39,12 @@ public final class DlqProductionHandler implements ProductionExceptionHandler {
     @SuppressWarnings("rawtypes")
     public Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record, Exception exception,
                                              SerializationExceptionOrigin origin) {
+        if (RegistryOutage.isOutage(exception)) {
+            RegistryOutage outage = RegistryOutage.of(pipeline);
+            outage.down(exception);
+            outage.backOff();
+            return Response.fail(); // not a bad record: the thread is replaced and retries (RegistryOutage)
+        }
         Response builtIn = kafka.handleSerializationError(context, record, exception, origin);
         return Response.resume(DeadLetters.tag(builtIn.deadLetterQueueRecords(), pipeline, "serialization"));
     }

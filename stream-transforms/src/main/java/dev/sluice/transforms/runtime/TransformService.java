@@ -6,6 +6,7 @@ import dev.sluice.schemas.registry.SchemaRegistryClient;
 import dev.sluice.schemas.registry.SchemaRegistryException;
 import dev.sluice.schemas.serde.GenericAvroSerde;
 import dev.sluice.transforms.errors.DeadLetters;
+import dev.sluice.transforms.errors.RegistryOutage;
 import dev.sluice.transforms.pipeline.PipelineTopology;
 import dev.sluice.transforms.pipeline.spec.ColumnCheck;
 import dev.sluice.transforms.pipeline.spec.PipelineSpec;
@@ -67,6 +68,9 @@ public final class TransformService implements AutoCloseable {
     private final ScheduledExecutorService topicPoller;
     private final List<String> sideTopics;
     private final SchemaRegistryClient registryClient;
+    private final RegistryOutage registryOutage;
+    /** Asks once, without the client's retry window: is the registry back? */
+    private final SchemaRegistryClient registryProbe;
     private final KafkaStreamsMetrics streamsMetrics;
     private final ScheduledExecutorService metricsRefresh;
     private volatile Throwable failure;
@@ -116,7 +120,13 @@ public final class TransformService implements AutoCloseable {
         streamsMetrics.bindTo(Metrics.globalRegistry);
         streams.setStateListener((now, before) ->
                 LOG.info("Pipeline {}: {} -> {}", config.pipelineName(), before, now));
+        this.registryOutage = RegistryOutage.of(config.pipelineName());
+        this.registryProbe = new RestSchemaRegistryClient(config.schemaRegistryUrl(), Duration.ZERO,
+                SchemaRegistryConfig.accessFrom(registry));
         streams.setUncaughtExceptionHandler(e -> {
+            if (RegistryOutage.isOutage(e)) {
+                return StreamThreadExceptionResponse.REPLACE_THREAD; // waits for the registry: logged there, once
+            }
             failure = e;
             LOG.error("Pipeline {} stops: {}", config.pipelineName(), e.toString(), e);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -155,6 +165,20 @@ public final class TransformService implements AutoCloseable {
         streams.start();
         long poll = config.topicPollInterval().toMillis();
         topicPoller.scheduleWithFixedDelay(this::createMissingOutputTopics, poll, poll, TimeUnit.MILLISECONDS);
+        topicPoller.scheduleWithFixedDelay(this::checkRegistryWhileDown, 2, 2, TimeUnit.SECONDS);
+    }
+
+    /** While the pipeline waits for the registry, notices (and logs once) when it answers again. */
+    private void checkRegistryWhileDown() {
+        if (!registryOutage.isDown()) {
+            return;
+        }
+        try {
+            registryProbe.subjects();
+            registryOutage.up();
+        } catch (RuntimeException e) {
+            // still down: the stream threads keep waiting with backoff
+        }
     }
 
     /** The Kafka Streams state ({@code CREATED} before {@link #start()}, {@code RUNNING}, {@code ERROR}, ...). */
