@@ -10,12 +10,17 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * How many rows a table's load will read, for progress: the planner's estimate ({@code pg_class.reltuples}) for
+ * How many rows a table's load or backfill will read, for progress: the planner's estimate ({@code pg_class.reltuples}) for
  * big tables, where counting would scan the table a second time, else an exact {@code count(*)}.
  */
 public record RowEstimate(long rows, boolean exact) {
 
     static final long EXACT_BELOW = 1_000_000;
+
+    /** The figure for a progress line: {@code 12,345}, or {@code ~12,345} when estimated. */
+    public String display() {
+        return exact ? String.format("%,d", rows) : String.format("~%,d", rows);
+    }
 
     public static RowEstimate of(Connection connection, TableId table) throws SQLException {
         long planner = -1;

@@ -1,5 +1,7 @@
 package dev.sluice.cli.backfill;
 
+import dev.sluice.ingest.load.RowEstimate;
+
 import dev.sluice.cli.source.SourceUrl;
 import dev.sluice.ingest.control.ControlTables;
 import dev.sluice.ingest.control.PublicationTables;
@@ -52,7 +54,7 @@ public final class Backfill {
         try (Connection connection = connect(); KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             checkSignalTable(connection, control);
             checkPublished(connection, control);
-            RowEstimate.Rows estimate = RowEstimate.of(connection, table);
+            RowEstimate estimate = RowEstimate.of(connection, table);
             BackfillProgress progress = new BackfillProgress(consumer, settings.registryUrl(), changeTopic, notificationTopic, table);
             progress.startAtEnd();
             String signalId = control.requestBackfill(connection, table);
@@ -88,8 +90,8 @@ public final class Backfill {
         }
     }
 
-    static String progressLine(TableId table, long rows, RowEstimate.Rows estimate) {
-        long percent = estimate.count() <= 0 ? 100 : Math.min(100, rows * 100 / estimate.count());
+    static String progressLine(TableId table, long rows, RowEstimate estimate) {
+        long percent = estimate.rows() <= 0 ? 100 : Math.min(100, rows * 100 / estimate.rows());
         return String.format("Backfill of %s: %,d of %s rows (%d%%)", table, rows, estimate.display(), percent);
     }
 
