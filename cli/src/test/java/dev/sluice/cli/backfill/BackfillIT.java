@@ -86,15 +86,15 @@ class BackfillIT {
 
             // the streamed changes of the other table, read at each progress report of the backfill
             List<Long> streamedAtReports = new ArrayList<>();
-            int reportsSeen = 0;
-            while (!backfill.isDone()) {
+            int[] reportsSeen = {0};
+            await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofMillis(100)).pollInSameThread().until(() -> {
                 List<String> reports = progressLines(output.toString());
-                if (reports.size() > reportsSeen) {
-                    reportsSeen = reports.size();
+                if (reports.size() > reportsSeen[0]) {
+                    reportsSeen[0] = reports.size();
                     streamedAtReports.add(streamed());
                 }
-                Thread.sleep(100);
-            }
+                return backfill.isDone();
+            });
             String printed = output.toString();
             System.out.println(printed);
             assertThat(backfill.get()).as(printed).isZero();
@@ -164,6 +164,9 @@ class BackfillIT {
         final AtomicLong updates = new AtomicLong();
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final Thread thread = new Thread(this::run, "backfill-it-writer");
+        /** The writer's failure, rethrown by {@link #close}: a dead writer must fail the test, not go unseen. */
+        private final java.util.concurrent.atomic.AtomicReference<Exception> failure =
+                new java.util.concurrent.atomic.AtomicReference<>();
 
         void start() {
             thread.start();
@@ -183,14 +186,17 @@ class BackfillIT {
                     Thread.sleep(20);
                 }
             } catch (SQLException | InterruptedException e) {
-                throw new IllegalStateException(e);
+                failure.set(e);
             }
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() throws Exception {
             running.set(false);
             thread.join();
+            if (failure.get() != null) {
+                throw new AssertionError("the source writer failed: " + failure.get(), failure.get());
+            }
         }
     }
 }
