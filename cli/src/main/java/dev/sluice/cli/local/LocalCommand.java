@@ -237,7 +237,7 @@ public final class LocalCommand implements Callable<Integer> {
             }
             ServiceHttpServer server = ServiceHttpServer.start(httpPort, ServiceMetrics.prometheus(), health);
             running.add(0, server); // closed last: /health says "stopping" while the rest stops
-            printWhereEverythingIs(broker, registry, source, target, pipeline, load != null, shop, server);
+            new LocalBanner(out, rate).print(broker, registry, source, target, pipeline, load != null, shop, server);
             if (load != null) {
                 load.start();
             }
@@ -341,35 +341,6 @@ public final class LocalCommand implements Callable<Integer> {
                 out.println(p.completionLine());
             }
         }
-    }
-
-    private void printWhereEverythingIs(LocalKafkaBroker broker, EmbeddedSchemaRegistry registry, SourceUrl source,
-                                        WarehouseTarget target, ReplicationPipeline pipeline, boolean demo,
-                                        boolean shop, ServiceHttpServer server) {
-        out.println("Sluice is running locally. Attach your own tools:");
-        out.println("  Kafka bootstrap   " + broker.bootstrapServers() + "   (change topics sluice.<schema>.<table>, rows "
-                + ReplicationPipeline.PIPELINE + ".<schema>.<table>)");
-        out.println("  Schema registry   " + registry.url());
-        out.println("  Source            " + source.display() + (demo ? "   (demo shop with a load generator, " + rate + " changes/s)" : ""));
-        out.println("  Kafka Connect     " + pipeline.connectRestUrl());
-        out.println("  Metrics, health   " + server.describe());
-        out.println("  Warehouse         " + target.jdbcUrl());
-        if (target.isDuckDb()) {
-            String file = target.jdbcUrl().substring("jdbc:duckdb:".length());
-            out.println("                    DuckDB allows one process per file: query it after Ctrl-C, e.g.");
-            out.println("                    duckdb -readonly " + file + " \"SELECT count(*) FROM orders WHERE NOT __deleted\"");
-        }
-        out.println("  Tables            " + String.join(", ", pipeline.tables()));
-        if (shop) {
-            out.println("  Demo pipelines    " + String.join(", ", DemoPipelines.SPECS) + " -> tables customers_masked,"
-                    + " orders_checked, revenue (e-mails hashed with " + DemoPipelines.SALT_ENV
-                    + (System.getenv(DemoPipelines.SALT_ENV) == null ? ", unset: the public demo salt" : "") + ")");
-        }
-        if (!pipeline.skippedTables().isEmpty()) {
-            out.println("  Skipped           " + String.join(", ", pipeline.skippedTables())
-                    + " (no primary key: add one to replicate them)");
-        }
-        out.println("Press Ctrl-C to stop; run the same command again to resume.");
     }
 
     /** A stage stopped working: one sentence, everything stopped, exit code 1 (the JVM halts if stopping hangs). */

@@ -56,6 +56,11 @@ public record WarehouseTarget(String jdbcUrl, String user, String password, List
         return new WarehouseTarget(jdbcUrl, user, password, tables.stream().map(String::trim).filter(t -> !t.isEmpty()).toList());
     }
 
+    /** The URL for messages and banners, with a {@code password} parameter's value blanked. */
+    public String display() {
+        return jdbcUrl.replaceAll("(?i)([?&;]password=)[^&;]*", "$1***");
+    }
+
     public boolean isDuckDb() {
         return jdbcUrl.startsWith("jdbc:duckdb:");
     }
@@ -71,7 +76,7 @@ public record WarehouseTarget(String jdbcUrl, String user, String password, List
             if (!Files.exists(file)) {
                 Path dir = existingAncestor(file.getParent());
                 if (dir == null || !Files.isWritable(dir)) {
-                    throw new IllegalArgumentException("the warehouse " + jdbcUrl + " cannot be opened: "
+                    throw new IllegalArgumentException("the warehouse " + display() + " cannot be opened: "
                             + file.getParent() + " is not writable; pass a writable path.");
                 }
                 return;
@@ -80,7 +85,7 @@ public record WarehouseTarget(String jdbcUrl, String user, String password, List
         try (Connection ignored = open()) {
             // reachable
         } catch (SQLException e) {
-            throw new IllegalArgumentException("the warehouse " + jdbcUrl + " cannot be opened: "
+            throw new IllegalArgumentException("the warehouse " + display() + " cannot be opened: "
                     + firstLine(e.getMessage()) + "; check the URL, that the database exists, and PGUSER/PGPASSWORD.");
         }
     }
