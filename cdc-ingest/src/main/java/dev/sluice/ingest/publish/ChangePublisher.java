@@ -14,10 +14,8 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.storage.Converter;
@@ -164,7 +162,7 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
         keys.configure(registry, true);
         AvroConverter values = new AvroConverter();
         values.configure(registry, false);
-        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(settings));
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(IngestProducerConfig.of(settings));
         try {
             producer.initTransactions();
         } catch (KafkaException e) {
@@ -187,27 +185,6 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
             snapshotReadVersion = snapshotReadPosition.getAsLong();
         }
         return snapshotReadVersion;
-    }
-
-    static Map<String, Object> producerConfig(IngestSettings settings) {
-        // the user's client settings (TLS, SASL, tuning) first: the exactly-once essentials below win
-        Map<String, Object> config = new HashMap<>(settings.kafkaProperties());
-        config.putAll(Map.ofEntries(
-                Map.entry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()),
-                Map.entry(ProducerConfig.CLIENT_ID_CONFIG, "sluice-ingest-" + settings.topicPrefix()),
-                Map.entry(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId()),
-                Map.entry(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) settings.transactionTimeout().toMillis()),
-                Map.entry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
-                Map.entry(ProducerConfig.ACKS_CONFIG, "all"),
-                Map.entry(ProducerConfig.LINGER_MS_CONFIG, 5),
-                Map.entry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
-                // each batch opens an LZ4 stream with 64 KiB block buffers: at full speed 16 KiB batches
-                // made that a twentieth of the publisher thread's CPU (JFR); bigger batches open fewer.
-                // Latency is unchanged: linger.ms, not the batch size, decides when a batch is sent.
-                Map.entry(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024),
-                Map.entry(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class),
-                Map.entry(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)));
-        return config;
     }
 
     @Override

@@ -17,7 +17,7 @@ class ProducerKafkaSettingsTest {
                 .bootstrapServers("kafka:9093").schemaRegistryUrl("http://registry:8081")
                 .kafkaProperties(Map.of("security.protocol", "SSL", "enable.idempotence", "false", "acks", "1"))
                 .build();
-        Map<String, Object> producer = ChangePublisher.producerConfig(s);
+        Map<String, Object> producer = IngestProducerConfig.of(s);
         assertThat(producer).containsEntry("security.protocol", "SSL")
                 .containsEntry("enable.idempotence", true).containsEntry("acks", "all");
     }
