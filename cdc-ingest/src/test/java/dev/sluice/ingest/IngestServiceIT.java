@@ -1,14 +1,10 @@
 package dev.sluice.ingest;
 
-import dev.sluice.testkit.KafkaTestCluster;
-import dev.sluice.embedded.PostgresServer;
 import dev.sluice.ingest.ChangeTopicReader.Change;
 import dev.sluice.ingest.publish.IngestMetrics;
 import dev.sluice.ingest.source.TableId;
-import dev.sluice.schemas.registry.EmbeddedSchemaRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -39,29 +35,21 @@ import static org.awaitility.Awaitility.await;
  */
 class IngestServiceIT {
 
-    private static KafkaTestCluster kafka;
-    private static PostgresServer postgres;
-    private static EmbeddedSchemaRegistry registry;
+    private static IngestInfrastructure infra;
 
     @BeforeAll
     static void startInfrastructure() {
-        // the global registry only counts once a concrete registry is in it (local mode adds its own)
-        Metrics.addRegistry(new SimpleMeterRegistry());
-        kafka = KafkaTestCluster.start();
-        postgres = PostgresServer.startThrowaway();
-        registry = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), 0);
+        infra = IngestInfrastructure.start();
     }
 
     @AfterAll
     static void stopInfrastructure() {
-        if (registry != null) registry.close();
-        if (postgres != null) postgres.close();
-        if (kafka != null) kafka.close();
+        IngestInfrastructure.stop(infra);
     }
 
     /** A database of its own per test (and slot, prefix), so the tests do not see each other. */
     private static IngestSettings shopDatabase(String name) throws SQLException {
-        postgres.createDatabase(name);
+        infra.postgres.createDatabase(name);
         sql(name,
                 """
                 CREATE TABLE public.order_lines (
@@ -79,11 +67,11 @@ class IngestServiceIT {
                     (1, 2, 1234567890.99, '2026-01-02 03:04:06+00', NULL, true)""",
                 "INSERT INTO public.customers VALUES (7, 'Ada')");
         return IngestSettings.builder()
-                .sourceHost(postgres.host()).sourcePort(postgres.port()).database(name)
-                .user(postgres.user()).password(postgres.password())
+                .sourceHost(infra.postgres.host()).sourcePort(infra.postgres.port()).database(name)
+                .user(infra.postgres.user()).password(infra.postgres.password())
                 .tables("public.order_lines", "public.customers")
                 .topicPrefix(name).slotName(name + "_slot").publicationName(name + "_pub")
-                .bootstrapServers(kafka.bootstrapServers()).schemaRegistryUrl(registry.url())
+                .bootstrapServers(infra.kafka.bootstrapServers()).schemaRegistryUrl(infra.registry.url())
                 .offsetFlushInterval(Duration.ofMillis(200))
                 .heartbeatInterval(Duration.ofMillis(300))
                 .build();
@@ -94,7 +82,7 @@ class IngestServiceIT {
         IngestSettings settings = shopDatabase("live");
         String lines = "live.public.order_lines";
         try (IngestService service = new IngestService(settings);
-             ChangeTopicReader reader = new ChangeTopicReader(kafka.bootstrapServers(), registry.url(), lines, 0)) {
+             ChangeTopicReader reader = new ChangeTopicReader(infra.kafka.bootstrapServers(), infra.registry.url(), lines, 0)) {
             assertThat(service.start().captured())
                     .containsExactly(new TableId("public", "order_lines"), new TableId("public", "customers"));
 
@@ -128,7 +116,7 @@ class IngestServiceIT {
             // transaction metadata is on (commits follow source transactions): the block is filled
             assertThat(changes.get(0).valueStruct().getStruct("transaction")).isNotNull();
 
-            try (ChangeTopicReader customers = new ChangeTopicReader(kafka.bootstrapServers(), registry.url(),
+            try (ChangeTopicReader customers = new ChangeTopicReader(infra.kafka.bootstrapServers(), infra.registry.url(),
                     "live.public.customers", 0)) {
                 assertThat(customers.readAtLeast(1).get(0).keyField("id")).isEqualTo(7);
             }
@@ -147,7 +135,7 @@ class IngestServiceIT {
     }
 
     private static String walPosition(String database) throws SQLException {
-        try (Connection c = postgres.connect(database); Statement s = c.createStatement();
+        try (Connection c = infra.postgres.connect(database); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT pg_current_wal_lsn()::text")) {
             rs.next();
             return rs.getString(1);
@@ -155,7 +143,7 @@ class IngestServiceIT {
     }
 
     private static boolean slotConfirmedPast(String database, String slot, String lsn) throws SQLException {
-        try (Connection c = postgres.connect(database); Statement s = c.createStatement();
+        try (Connection c = infra.postgres.connect(database); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT confirmed_flush_lsn > '" + lsn + "'::pg_lsn FROM pg_replication_slots"
                      + " WHERE slot_name = '" + slot + "'")) {
             return rs.next() && rs.getBoolean(1);
@@ -167,7 +155,7 @@ class IngestServiceIT {
         IngestSettings settings = shopDatabase("resume");
         String lines = "resume.public.order_lines";
         try (IngestService service = new IngestService(settings);
-             ChangeTopicReader reader = new ChangeTopicReader(kafka.bootstrapServers(), registry.url(), lines, 0)) {
+             ChangeTopicReader reader = new ChangeTopicReader(infra.kafka.bootstrapServers(), infra.registry.url(), lines, 0)) {
             service.start();
             // the initial load reads in chunks while changes stream: a row inserted before its chunk is read comes twice
             await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100)).until(() -> service.initialLoad().complete());
@@ -184,7 +172,7 @@ class IngestServiceIT {
                 "DELETE FROM public.order_lines WHERE order_id = 1 AND line_no = 1");
 
         try (IngestService restarted = new IngestService(settings);
-             ChangeTopicReader reader = new ChangeTopicReader(kafka.bootstrapServers(), registry.url(), lines, endOfFirstRun)) {
+             ChangeTopicReader reader = new ChangeTopicReader(infra.kafka.bootstrapServers(), infra.registry.url(), lines, endOfFirstRun)) {
             restarted.start();
             Set<String> expected = Set.of("c 4/1", "u 3/1", "d 1/1");
             List<Change> second = reader.readUntil(list -> summaries(list).containsAll(expected));
@@ -206,14 +194,14 @@ class IngestServiceIT {
     }
 
     private static long endOffset(String topic) throws Exception {
-        try (Admin admin = kafka.admin()) {
+        try (Admin admin = infra.kafka.admin()) {
             TopicPartition partition = new TopicPartition(topic, 0);
             return admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition).get().offset();
         }
     }
 
     private static void assertOffsetsTopicIsCompacted(String topic) throws Exception {
-        try (Admin admin = kafka.admin()) {
+        try (Admin admin = infra.kafka.admin()) {
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
             ConfigEntry policy = admin.describeConfigs(List.of(resource)).all().get().get(resource).get("cleanup.policy");
             assertThat(policy.value()).isEqualTo("compact");
@@ -221,7 +209,7 @@ class IngestServiceIT {
     }
 
     private static void sql(String database, String... statements) throws SQLException {
-        try (Connection c = postgres.connect(database); Statement s = c.createStatement()) {
+        try (Connection c = infra.postgres.connect(database); Statement s = c.createStatement()) {
             for (String statement : statements) {
                 s.execute(statement);
             }

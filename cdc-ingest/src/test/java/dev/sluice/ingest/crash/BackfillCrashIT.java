@@ -1,10 +1,8 @@
 package dev.sluice.ingest.crash;
 
-import dev.sluice.testkit.KafkaTestCluster;
-import dev.sluice.embedded.PostgresServer;
+import dev.sluice.ingest.IngestInfrastructure;
 import dev.sluice.ingest.control.ControlTables;
 import dev.sluice.ingest.source.TableId;
-import dev.sluice.schemas.registry.EmbeddedSchemaRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,39 +30,33 @@ class BackfillCrashIT {
     private static final String TOPIC = "bfcrash.public.big";
     private static final int ROWS = 60_000;
 
-    private static KafkaTestCluster kafka;
-    private static PostgresServer postgres;
-    private static EmbeddedSchemaRegistry registry;
+    private static IngestInfrastructure infra;
 
     @BeforeAll
     static void startInfrastructure() {
-        kafka = KafkaTestCluster.start();
-        postgres = PostgresServer.startThrowaway();
-        registry = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), 0);
+        infra = IngestInfrastructure.start();
     }
 
     @AfterAll
     static void stopInfrastructure() {
-        if (registry != null) registry.close();
-        if (postgres != null) postgres.close();
-        if (kafka != null) kafka.close();
+        IngestInfrastructure.stop(infra);
     }
 
     @Test
     void aBackfillCutByKillsDeliversEveryRowExactlyOnce() throws Exception {
-        postgres.createDatabase(DATABASE);
-        try (Connection c = postgres.connect(DATABASE); Statement s = c.createStatement()) {
+        infra.postgres.createDatabase(DATABASE);
+        try (Connection c = infra.postgres.connect(DATABASE); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE public.big (id bigint PRIMARY KEY, counter int NOT NULL)");
             s.execute("INSERT INTO public.big SELECT g, 0 FROM generate_series(1, " + ROWS + ") g");
         }
-        kafka.createTopic(TOPIC, 1);
+        infra.kafka.createTopic(TOPIC, 1);
         int runs = 0;
         int kills = 0;
         IngestChild child = null;
-        try (ChangeCollector collector = new ChangeCollector(kafka.bootstrapServers(), registry.url(), TOPIC)) {
+        try (ChangeCollector collector = new ChangeCollector(infra.kafka.bootstrapServers(), infra.registry.url(), TOPIC)) {
             child = IngestChild.start(childArgs(), log(runs++));
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(BackfillCrashIT::slotActive);
-            try (Connection c = postgres.connect(DATABASE)) {
+            try (Connection c = infra.postgres.connect(DATABASE)) {
                 new ControlTables("public", "bfcrash_slot").requestBackfill(c, new TableId("public", "big"));
             }
             for (int threshold : List.of(12_000, 33_000)) {
@@ -103,17 +95,17 @@ class BackfillCrashIT {
     }
 
     private static boolean slotActive() throws Exception {
-        try (Connection c = postgres.connect(DATABASE); Statement s = c.createStatement();
+        try (Connection c = infra.postgres.connect(DATABASE); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT active_pid IS NOT NULL FROM pg_replication_slots WHERE slot_name = 'bfcrash_slot'")) {
             return rs.next() && rs.getBoolean(1);
         }
     }
 
     private static List<String> childArgs() {
-        return List.of("host=" + postgres.host(), "port=" + postgres.port(), "database=" + DATABASE,
-                "user=" + postgres.user(), "password=" + postgres.password(), "tables=public.big",
+        return List.of("host=" + infra.postgres.host(), "port=" + infra.postgres.port(), "database=" + DATABASE,
+                "user=" + infra.postgres.user(), "password=" + infra.postgres.password(), "tables=public.big",
                 "prefix=bfcrash", "slot=bfcrash_slot", "publication=bfcrash_pub", "snapshotMode=no_data",
-                "bootstrap=" + kafka.bootstrapServers(), "registry=" + registry.url());
+                "bootstrap=" + infra.kafka.bootstrapServers(), "registry=" + infra.registry.url());
     }
 
     private static Path log(int run) {

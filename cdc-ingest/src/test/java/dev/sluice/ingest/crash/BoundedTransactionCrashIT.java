@@ -1,8 +1,6 @@
 package dev.sluice.ingest.crash;
 
-import dev.sluice.testkit.KafkaTestCluster;
-import dev.sluice.embedded.PostgresServer;
-import dev.sluice.schemas.registry.EmbeddedSchemaRegistry;
+import dev.sluice.ingest.IngestInfrastructure;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,36 +32,30 @@ class BoundedTransactionCrashIT {
     /** Inserts, updates of the even rows, deletes of the rows ending in 5: all in one source transaction. */
     private static final int CHANGES = ROWS + ROWS / 2 + ROWS / 10;
 
-    private static KafkaTestCluster kafka;
-    private static PostgresServer postgres;
-    private static EmbeddedSchemaRegistry registry;
+    private static IngestInfrastructure infra;
 
     @BeforeAll
     static void startInfrastructure() {
-        kafka = KafkaTestCluster.start();
-        postgres = PostgresServer.startThrowaway();
-        registry = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), 0);
+        infra = IngestInfrastructure.start();
     }
 
     @AfterAll
     static void stopInfrastructure() {
-        if (registry != null) registry.close();
-        if (postgres != null) postgres.close();
-        if (kafka != null) kafka.close();
+        IngestInfrastructure.stop(infra);
     }
 
     @Test
     void aSourceTransactionCutByAKillArrivesAgainAndEndsEqual() throws Exception {
-        postgres.createDatabase(DATABASE);
-        try (Connection c = postgres.connect(DATABASE); Statement s = c.createStatement()) {
+        infra.postgres.createDatabase(DATABASE);
+        try (Connection c = infra.postgres.connect(DATABASE); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE public.wide (id bigint PRIMARY KEY, counter int NOT NULL)");
         }
-        kafka.createTopic(TOPIC, 1);
+        infra.kafka.createTopic(TOPIC, 1);
         IngestChild child = null;
-        try (ChangeCollector collector = new ChangeCollector(kafka.bootstrapServers(), registry.url(), TOPIC)) {
+        try (ChangeCollector collector = new ChangeCollector(infra.kafka.bootstrapServers(), infra.registry.url(), TOPIC)) {
             child = IngestChild.start(childArgs(), log(0));
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(BoundedTransactionCrashIT::slotActive);
-            try (Connection c = postgres.connect(DATABASE); Statement s = c.createStatement()) {
+            try (Connection c = infra.postgres.connect(DATABASE); Statement s = c.createStatement()) {
                 c.setAutoCommit(false);
                 s.execute("INSERT INTO public.wide SELECT g, 0 FROM generate_series(1, " + ROWS + ") g");
                 s.execute("UPDATE public.wide SET counter = 1 WHERE id % 2 = 0");
@@ -104,7 +96,7 @@ class BoundedTransactionCrashIT {
 
     private static Map<Long, Integer> sourceRows() throws Exception {
         Map<Long, Integer> rows = new TreeMap<>();
-        try (Connection c = postgres.connect(DATABASE); Statement s = c.createStatement();
+        try (Connection c = infra.postgres.connect(DATABASE); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT id, counter FROM public.wide")) {
             while (rs.next()) {
                 rows.put(rs.getLong(1), rs.getInt(2));
@@ -115,17 +107,17 @@ class BoundedTransactionCrashIT {
     }
 
     private static boolean slotActive() throws Exception {
-        try (Connection c = postgres.connect(DATABASE); Statement s = c.createStatement();
+        try (Connection c = infra.postgres.connect(DATABASE); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT active_pid IS NOT NULL FROM pg_replication_slots WHERE slot_name = 'bounded_slot'")) {
             return rs.next() && rs.getBoolean(1);
         }
     }
 
     private static List<String> childArgs() {
-        return List.of("host=" + postgres.host(), "port=" + postgres.port(), "database=" + DATABASE,
-                "user=" + postgres.user(), "password=" + postgres.password(), "tables=public.wide",
+        return List.of("host=" + infra.postgres.host(), "port=" + infra.postgres.port(), "database=" + DATABASE,
+                "user=" + infra.postgres.user(), "password=" + infra.postgres.password(), "tables=public.wide",
                 "prefix=bounded", "slot=bounded_slot", "publication=bounded_pub", "snapshotMode=no_data",
-                "boundChanges=2000", "bootstrap=" + kafka.bootstrapServers(), "registry=" + registry.url());
+                "boundChanges=2000", "bootstrap=" + infra.kafka.bootstrapServers(), "registry=" + infra.registry.url());
     }
 
     private static Path log(int run) {

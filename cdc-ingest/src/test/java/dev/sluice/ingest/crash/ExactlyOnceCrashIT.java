@@ -1,8 +1,6 @@
 package dev.sluice.ingest.crash;
 
-import dev.sluice.testkit.KafkaTestCluster;
-import dev.sluice.embedded.PostgresServer;
-import dev.sluice.schemas.registry.EmbeddedSchemaRegistry;
+import dev.sluice.ingest.IngestInfrastructure;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -42,22 +40,16 @@ class ExactlyOnceCrashIT {
     /** The workload stays at most this many changes ahead of what was read, so it runs while the kills happen. */
     private static final int MAX_BACKLOG = 20_000;
 
-    private static KafkaTestCluster kafka;
-    private static PostgresServer postgres;
-    private static EmbeddedSchemaRegistry registry;
+    private static IngestInfrastructure infra;
 
     @BeforeAll
     static void startInfrastructure() {
-        kafka = KafkaTestCluster.start();
-        postgres = PostgresServer.startThrowaway();
-        registry = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), 0);
+        infra = IngestInfrastructure.start();
     }
 
     @AfterAll
     static void stopInfrastructure() {
-        if (registry != null) registry.close();
-        if (postgres != null) postgres.close();
-        if (kafka != null) kafka.close();
+        IngestInfrastructure.stop(infra);
     }
 
     @Test
@@ -65,24 +57,24 @@ class ExactlyOnceCrashIT {
         long started = System.nanoTime();
         long seed = System.nanoTime();
         Random random = new Random(seed);
-        postgres.createDatabase(DATABASE);
+        infra.postgres.createDatabase(DATABASE);
         CrashWorkload workload = new CrashWorkload(seed);
-        try (Connection c = postgres.connect(DATABASE)) {
+        try (Connection c = infra.postgres.connect(DATABASE)) {
             workload.seed(c, SEED_ROWS);
         }
-        kafka.createTopic(TOPIC, 1);
+        infra.kafka.createTopic(TOPIC, 1);
 
         int runs = 0;
         int kills = 0;
         int unexpectedExits = 0;
         int killsDuringLoad = 0;
         IngestChild child = null;
-        try (ChangeCollector collector = new ChangeCollector(kafka.bootstrapServers(), registry.url(), TOPIC)) {
+        try (ChangeCollector collector = new ChangeCollector(infra.kafka.bootstrapServers(), infra.registry.url(), TOPIC)) {
             child = IngestChild.start(childArgs(), log(runs++));
             await().atMost(Duration.ofMinutes(2)).until(() -> collector.count() >= SEED_ROWS);
 
             CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
-                try (Connection c = postgres.connect(DATABASE)) {
+                try (Connection c = infra.postgres.connect(DATABASE)) {
                     for (int i = 0; i < ROUNDS; i++) {
                         workload.round(c);
                         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
@@ -117,13 +109,13 @@ class ExactlyOnceCrashIT {
             load.get();
             long sentinel;
             String walBeforeSentinel;
-            try (Connection c = postgres.connect(DATABASE)) {
+            try (Connection c = infra.postgres.connect(DATABASE)) {
                 walBeforeSentinel = queryString(c, "SELECT pg_current_wal_lsn()::text");
                 sentinel = workload.sentinel(c);
             }
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> collector.seen(sentinel));
             // the slot follows the committed offsets: WAL is released once Kafka holds the changes
-            try (Connection c = postgres.connect(DATABASE)) {
+            try (Connection c = infra.postgres.connect(DATABASE)) {
                 await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> "true".equals(queryString(c,
                         "SELECT (confirmed_flush_lsn > '" + walBeforeSentinel + "'::pg_lsn)::text FROM pg_replication_slots"
                                 + " WHERE slot_name = 'crash_slot'")));
@@ -174,7 +166,7 @@ class ExactlyOnceCrashIT {
     private static long recordsReadUncommitted() {
         TopicPartition partition = new TopicPartition(TOPIC, 0);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafka.bootstrapServers(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -191,10 +183,10 @@ class ExactlyOnceCrashIT {
     }
 
     private static List<String> childArgs() {
-        return List.of("host=" + postgres.host(), "port=" + postgres.port(), "database=" + DATABASE,
-                "user=" + postgres.user(), "password=" + postgres.password(), "tables=public.items",
+        return List.of("host=" + infra.postgres.host(), "port=" + infra.postgres.port(), "database=" + DATABASE,
+                "user=" + infra.postgres.user(), "password=" + infra.postgres.password(), "tables=public.items",
                 "prefix=crash", "slot=crash_slot", "publication=crash_pub",
-                "bootstrap=" + kafka.bootstrapServers(), "registry=" + registry.url());
+                "bootstrap=" + infra.kafka.bootstrapServers(), "registry=" + infra.registry.url());
     }
 
     private static Path log(int run) {

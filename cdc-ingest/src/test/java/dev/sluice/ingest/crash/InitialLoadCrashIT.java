@@ -1,8 +1,6 @@
 package dev.sluice.ingest.crash;
 
-import dev.sluice.testkit.KafkaTestCluster;
-import dev.sluice.embedded.PostgresServer;
-import dev.sluice.schemas.registry.EmbeddedSchemaRegistry;
+import dev.sluice.ingest.IngestInfrastructure;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,34 +30,28 @@ class InitialLoadCrashIT {
     private static final String TOPIC = "initload.public.big";
     private static final int ROWS = 40_000;
 
-    private static KafkaTestCluster kafka;
-    private static PostgresServer postgres;
-    private static EmbeddedSchemaRegistry registry;
+    private static IngestInfrastructure infra;
 
     @BeforeAll
     static void startInfrastructure() {
-        kafka = KafkaTestCluster.start();
-        postgres = PostgresServer.startThrowaway();
-        registry = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), 0);
+        infra = IngestInfrastructure.start();
     }
 
     @AfterAll
     static void stopInfrastructure() {
-        if (registry != null) registry.close();
-        if (postgres != null) postgres.close();
-        if (kafka != null) kafka.close();
+        IngestInfrastructure.stop(infra);
     }
 
     @Test
     void aLoadIsVisibleInChunksResumesAfterAKillAndEndsEqual() throws Exception {
-        postgres.createDatabase(DATABASE);
-        try (Connection c = postgres.connect(DATABASE); Statement s = c.createStatement()) {
+        infra.postgres.createDatabase(DATABASE);
+        try (Connection c = infra.postgres.connect(DATABASE); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE public.big (id bigint PRIMARY KEY, counter int NOT NULL)");
             s.execute("INSERT INTO public.big SELECT g, 0 FROM generate_series(1, " + ROWS + ") g");
         }
-        kafka.createTopic(TOPIC, 1);
+        infra.kafka.createTopic(TOPIC, 1);
         IngestChild child = null;
-        try (ChangeCollector collector = new ChangeCollector(kafka.bootstrapServers(), registry.url(), TOPIC)) {
+        try (ChangeCollector collector = new ChangeCollector(infra.kafka.bootstrapServers(), infra.registry.url(), TOPIC)) {
             child = IngestChild.start(childArgs(), log(0));
             IngestChild first = child;
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
@@ -77,7 +69,7 @@ class InitialLoadCrashIT {
 
             child = IngestChild.start(childArgs(), log(1));
             // changes while the rest of the table loads: the streamed change wins over a read of its chunk window
-            try (Connection c = postgres.connect(DATABASE); Statement s = c.createStatement()) {
+            try (Connection c = infra.postgres.connect(DATABASE); Statement s = c.createStatement()) {
                 s.execute("UPDATE public.big SET counter = 1 WHERE id % 7 = 0");
                 s.execute("DELETE FROM public.big WHERE id % 11 = 0");
                 s.execute("INSERT INTO public.big SELECT g, 2 FROM generate_series(" + (ROWS + 1) + ", " + (ROWS + 500) + ") g");
@@ -108,7 +100,7 @@ class InitialLoadCrashIT {
 
     private static Map<Long, Integer> sourceRows() throws Exception {
         Map<Long, Integer> rows = new TreeMap<>();
-        try (Connection c = postgres.connect(DATABASE); Statement s = c.createStatement();
+        try (Connection c = infra.postgres.connect(DATABASE); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT id, counter FROM public.big")) {
             while (rs.next()) {
                 rows.put(rs.getLong(1), rs.getInt(2));
@@ -118,10 +110,10 @@ class InitialLoadCrashIT {
     }
 
     private static List<String> childArgs() {
-        return List.of("host=" + postgres.host(), "port=" + postgres.port(), "database=" + DATABASE,
-                "user=" + postgres.user(), "password=" + postgres.password(), "tables=public.big",
+        return List.of("host=" + infra.postgres.host(), "port=" + infra.postgres.port(), "database=" + DATABASE,
+                "user=" + infra.postgres.user(), "password=" + infra.postgres.password(), "tables=public.big",
                 "prefix=initload", "slot=initload_slot", "publication=initload_pub", "chunkSize=500",
-                "boundChanges=2000", "bootstrap=" + kafka.bootstrapServers(), "registry=" + registry.url());
+                "boundChanges=2000", "bootstrap=" + infra.kafka.bootstrapServers(), "registry=" + infra.registry.url());
     }
 
     private static Path log(int run) {

@@ -1,15 +1,11 @@
 package dev.sluice.ingest.slot;
 
-import dev.sluice.testkit.KafkaTestCluster;
-import dev.sluice.embedded.PostgresServer;
+import dev.sluice.ingest.IngestInfrastructure;
 import dev.sluice.ingest.IngestService;
 import dev.sluice.ingest.IngestSettings;
 import dev.sluice.ingest.source.SourceSetupException;
 import dev.sluice.schemas.connect.AvroConverter;
-import dev.sluice.schemas.registry.EmbeddedSchemaRegistry;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Metrics;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -43,34 +39,24 @@ class SlotLifecycleIT {
 
     private static final int MB = 1024 * 1024;
 
-    private static KafkaTestCluster kafka;
-    private static PostgresServer postgres;
-    private static EmbeddedSchemaRegistry registry;
-    private static SimpleMeterRegistry meters;
+    private static IngestInfrastructure infra;
 
     @BeforeAll
     static void startInfrastructure() {
-        meters = new SimpleMeterRegistry();
-        Metrics.addRegistry(meters);
-        kafka = KafkaTestCluster.start();
-        postgres = PostgresServer.startThrowaway();
-        registry = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), 0);
+        infra = IngestInfrastructure.start();
     }
 
     @AfterAll
     static void stopInfrastructure() {
-        if (registry != null) registry.close();
-        if (postgres != null) postgres.close();
-        if (kafka != null) kafka.close();
-        Metrics.removeRegistry(meters);
+        IngestInfrastructure.stop(infra);
     }
 
     private static IngestSettings.Builder settings(String database) {
         return IngestSettings.builder()
-                .sourceHost(postgres.host()).sourcePort(postgres.port()).database(database)
-                .user(postgres.user()).password(postgres.password())
+                .sourceHost(infra.postgres.host()).sourcePort(infra.postgres.port()).database(database)
+                .user(infra.postgres.user()).password(infra.postgres.password())
                 .topicPrefix(database).slotName(database + "_slot").publicationName(database + "_pub")
-                .bootstrapServers(kafka.bootstrapServers()).schemaRegistryUrl(registry.url())
+                .bootstrapServers(infra.kafka.bootstrapServers()).schemaRegistryUrl(infra.registry.url())
                 .offsetFlushInterval(Duration.ofMillis(200))
                 .heartbeatInterval(Duration.ofMillis(500))
                 .slotLagCheckInterval(Duration.ofMillis(250));
@@ -78,20 +64,20 @@ class SlotLifecycleIT {
 
     @Test
     void aSourceBusyOnlyOnOtherTablesDoesNotPinWal() throws Exception {
-        postgres.createDatabase("idle");
+        infra.postgres.createDatabase("idle");
         sql("idle", "CREATE TABLE public.quiet (id int PRIMARY KEY)",
                 "CREATE TABLE public.noise (id bigserial PRIMARY KEY, payload text NOT NULL)",
                 "ALTER TABLE public.noise ALTER COLUMN payload SET STORAGE PLAIN");
         IngestSettings settings = settings("idle").tables("public.quiet").slotLagWarningBytes(4L * MB).build();
         try (IngestService ingest = new IngestService(settings)) {
             ingest.start();
-            Gauge lag = meters.find(SlotLagMonitor.SLOT_LAG).tag("slot", "idle_slot").gauge();
+            Gauge lag = infra.meters.find(SlotLagMonitor.SLOT_LAG).tag("slot", "idle_slot").gauge();
             assertThat(lag).as("the slot lag gauge").isNotNull();
             await().atMost(Duration.ofSeconds(60)).until(() -> lag.value() >= 0);
 
             long walStart = walLsn();
             List<Long> lagDuringLoad = new ArrayList<>();
-            try (Connection c = postgres.connect("idle"); Statement s = c.createStatement()) {
+            try (Connection c = infra.postgres.connect("idle"); Statement s = c.createStatement()) {
                 // about 48 MB of WAL, all of it for a table we do not capture
                 for (int i = 0; i < 48; i++) {
                     s.execute("INSERT INTO public.noise (payload) SELECT repeat(md5(g::text), 30) FROM generate_series(1, 1000) g");
@@ -117,7 +103,7 @@ class SlotLifecycleIT {
 
     @Test
     void aSecondServiceOnASlotInUseIsRefused() throws Exception {
-        postgres.createDatabase("busy");
+        infra.postgres.createDatabase("busy");
         sql("busy", "CREATE TABLE public.orders (id int PRIMARY KEY)");
         IngestSettings settings = settings("busy").tables("public.orders").build();
         try (IngestService first = new IngestService(settings)) {
@@ -132,7 +118,7 @@ class SlotLifecycleIT {
 
     @Test
     void aTableAddedToTheListIsPublishedBackfilledAndStreamed() throws Exception {
-        postgres.createDatabase("grow");
+        infra.postgres.createDatabase("grow");
         sql("grow", "CREATE TABLE public.first (id int PRIMARY KEY)",
                 "CREATE TABLE public.second (id int PRIMARY KEY, note text)",
                 "INSERT INTO public.second VALUES (1, 'before'), (2, 'before')");
@@ -152,7 +138,7 @@ class SlotLifecycleIT {
             try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
                 consumer.subscribe(List.of("grow.public.second"));
                 AvroConverter values = new AvroConverter();
-                values.configure(Map.of("schema.registry.url", registry.url()), false);
+                values.configure(Map.of("schema.registry.url", infra.registry.url()), false);
                 await().atMost(Duration.ofSeconds(90)).until(() -> {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                         if (r.value() == null) {
@@ -169,7 +155,7 @@ class SlotLifecycleIT {
     }
 
     private static KafkaConsumer<byte[], byte[]> consumer() {
-        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafka.bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "slot-it", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -177,7 +163,7 @@ class SlotLifecycleIT {
 
     private static List<String> publishedTables(String database, String publication) throws SQLException {
         List<String> tables = new ArrayList<>();
-        try (Connection c = postgres.connect(database); Statement s = c.createStatement();
+        try (Connection c = infra.postgres.connect(database); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT schemaname || '.' || tablename FROM pg_publication_tables WHERE pubname = '"
                      + publication + "'")) {
             while (rs.next()) {
@@ -197,21 +183,21 @@ class SlotLifecycleIT {
     }
 
     private static Integer activePid(String slot) throws SQLException {
-        try (Connection c = postgres.connect("postgres"); Statement s = c.createStatement();
+        try (Connection c = infra.postgres.connect("postgres"); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT active_pid FROM pg_replication_slots WHERE slot_name = '" + slot + "'")) {
             return rs.next() ? (Integer) rs.getObject(1) : null;
         }
     }
 
     private static long queryLong(String query) throws SQLException {
-        try (Connection c = postgres.connect("postgres"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+        try (Connection c = infra.postgres.connect("postgres"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
     private static void sql(String database, String... statements) throws SQLException {
-        try (Connection c = postgres.connect(database); Statement s = c.createStatement()) {
+        try (Connection c = infra.postgres.connect(database); Statement s = c.createStatement()) {
             for (String statement : statements) {
                 s.execute(statement);
             }
