@@ -47,6 +47,7 @@ import org.slf4j.LoggerFactory;
  * time; see {@link BackgroundWrite}); {@code preCommit}, rebalances and {@code stop} wait for it.
  */
 public class WarehouseSinkTask extends SinkTask {
+    private static final int CONTROL_TABLE_ATTEMPTS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(WarehouseSinkTask.class);
     private static final AtomicInteger TASK_IDS = new AtomicInteger();
 
@@ -100,11 +101,32 @@ public class WarehouseSinkTask extends SinkTask {
         connection = dialect.connect(config.connectionUrl(), config.user(), config.password());
         connection.writeLock().lock();
         try {
-            offsets.createTables(connection);
-        } catch (SQLException first) {
-            offsets.createTables(connection); // a sibling task may have raced us to CREATE TABLE IF NOT EXISTS
+            createControlTables();
         } finally {
             connection.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Sibling tasks (other workers too) start at once and race to CREATE TABLE IF NOT EXISTS the control tables;
+     * PostgreSQL lets the loser fail on its catalog's unique index. Each try gets further, so a few suffice.
+     */
+    private void createControlTables() throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                offsets.createTables(connection);
+                return;
+            } catch (SQLException raced) {
+                if (attempt == CONTROL_TABLE_ATTEMPTS) {
+                    throw raced;
+                }
+                try {
+                    Thread.sleep(50L * attempt);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw raced;
+                }
+            }
         }
     }
 
