@@ -42,6 +42,10 @@ final class SinkOffsets {
                     return true;
                 }
                 if (System.nanoTime() > deadline) {
+                    Map<TopicPartition, String> differ = new java.util.TreeMap<>(java.util.Comparator.comparing(TopicPartition::toString));
+                    stored.forEach((tp, o) -> { if (!o.equals(committed.get(tp))) differ.put(tp, "warehouse " + o + ", group " + committed.get(tp)); });
+                    committed.forEach((tp, o) -> { if (!stored.containsKey(tp)) differ.put(tp, "warehouse none, group " + o); });
+                    System.out.println("chaos: offsets that differ: " + differ);
                     return false;
                 }
                 Thread.sleep(500);

@@ -9,12 +9,11 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
- * The dead-letter topics of a cluster and how many records each holds: the sink's ({@code sluice.dlq.*}) and the
+ * The dead-letter topics of a cluster and how many records each holds: the sink's ({@code sluice-sink.dlq}) and the
  * transforms' ({@code <pipeline>.dlq}). Counted by reading them (read_committed): the transforms write theirs in
  * Kafka transactions, whose markers take offsets, so offsets alone would overcount. Dead-letter topics are small.
  */
 final class DeadLetterTopics {
-    static final String SINK_PREFIX = "sluice.dlq.";
     static final String TRANSFORMS_SUFFIX = ".dlq";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -22,7 +21,7 @@ final class DeadLetterTopics {
     }
 
     static boolean isDeadLetterTopic(String topic) {
-        return topic.startsWith(SINK_PREFIX) || topic.endsWith(TRANSFORMS_SUFFIX);
+        return topic.endsWith(TRANSFORMS_SUFFIX);
     }
 
     /** Dead-letter topic name to its record count, by name. */

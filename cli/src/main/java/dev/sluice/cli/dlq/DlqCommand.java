@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 /** {@code sluice dlq}: inspect dead letters and send them through again. */
 @Command(name = "dlq", mixinStandardHelpOptions = true,
         description = {"Dead letters: what a stage could not process, with the reason, the stage and where it came from.",
-                "The sink's go to sluice.dlq.sink, each pipeline's to <pipeline>.dlq (docs/dead-letters.md)."},
+                "The sink's go to sluice-sink.dlq, each pipeline's to <pipeline>.dlq (docs/dead-letters.md)."},
         subcommands = {DlqListCommand.class, DlqShowCommand.class, DlqReplayCommand.class})
 public final class DlqCommand implements Runnable {
 

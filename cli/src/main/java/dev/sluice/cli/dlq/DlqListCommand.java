@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code sluice dlq list}: every dead-letter topic and how many records it holds. */
 @Command(name = "list", mixinStandardHelpOptions = true,
-        description = "List the dead-letter topics (sluice.dlq.*, <pipeline>.dlq) with their record counts.")
+        description = "List the dead-letter topics (every topic ending in .dlq: sluice-sink.dlq, <pipeline>.dlq) with their record counts.")
 public final class DlqListCommand implements Callable<Integer> {
 
     @Spec

@@ -21,7 +21,7 @@ public final class DlqReplayCommand implements Callable<Integer> {
     @Mixin
     DlqKafka kafka;
 
-    @Parameters(index = "0", paramLabel = "TOPIC", description = "The dead-letter topic, e.g. sluice.dlq.sink.")
+    @Parameters(index = "0", paramLabel = "TOPIC", description = "The dead-letter topic, e.g. sluice-sink.dlq.")
     String topic;
 
     @Override

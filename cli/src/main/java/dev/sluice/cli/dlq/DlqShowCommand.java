@@ -20,7 +20,7 @@ public final class DlqShowCommand implements Callable<Integer> {
     @Mixin
     DlqKafka kafka;
 
-    @Parameters(index = "0", paramLabel = "TOPIC", description = "The dead-letter topic, e.g. sluice.dlq.sink.")
+    @Parameters(index = "0", paramLabel = "TOPIC", description = "The dead-letter topic, e.g. sluice-sink.dlq.")
     String topic;
 
     @Option(names = "--limit", defaultValue = "100", description = "Show at most this many records (default: ${DEFAULT-VALUE}).")

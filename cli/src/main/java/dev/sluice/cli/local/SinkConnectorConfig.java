@@ -20,7 +20,11 @@ public final class SinkConnectorConfig {
      * The sink's dead-letter topic: every connector Sluice configures sends the records it cannot read and the rows
      * the warehouse refuses there (Connect's {@code errors.*} settings), with Connect's context headers and Sluice's.
      */
-    public static final String DEAD_LETTER_TOPIC = "sluice.dlq.sink";
+    /**
+     * Two dot-separated parts on purpose: a name like {@code sluice.dlq.sink} looks like the change topic of table
+     * {@code dlq.sink}, so the replication pipeline read it and the sink consumed its own dead letters.
+     */
+    public static final String DEAD_LETTER_TOPIC = "sluice-sink.dlq";
 
     /** Accepted values of {@code --schema-change-policy}: the sink's {@code schema.change.policy}. */
     public static final String POLICIES = "evolve, fail, ignore";

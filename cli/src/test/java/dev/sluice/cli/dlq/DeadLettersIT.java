@@ -39,7 +39,7 @@ import picocli.CommandLine;
 /**
  * The sink as every CLI path configures it ({@link SinkConnectorConfig}) on a real Connect worker, a real broker and
  * a PostgreSQL warehouse: wrong bytes, a tombstone and a row the warehouse refuses (a CHECK constraint) go to
- * {@code sluice.dlq.sink} with their reason, stage and source coordinates while later rows keep landing; after the
+ * {@code sluice-sink.dlq} with their reason, stage and source coordinates while later rows keep landing; after the
  * constraint is dropped, {@code sluice dlq replay} brings the refused row in, and a second replay sends it no more.
  */
 class DeadLettersIT {

@@ -225,7 +225,7 @@ class ServiceHealthIT {
         // a dead-letter topic that cannot take a bad record is: the sink never skips a record that lands nowhere
         try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             var dlq = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
-                    "sluice.dlq.sink");
+                    "sluice-sink.dlq");
             admin.incrementalAlterConfigs(Map.of(dlq, List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
                     new org.apache.kafka.clients.admin.ConfigEntry("max.message.bytes", "64"),
                     org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
