@@ -55,10 +55,29 @@ public final class ChaosCommand implements Callable<Integer> {
             description = "With --repeat: the warehouses to run each scenario into (default: ${DEFAULT-VALUE}).")
     List<WarehouseKind> warehouses;
 
+    @Option(names = "--scale",
+            description = "Instead of random kills: run the transforms at 1, 3, 1 instances and the Connect workers at 1, 2, 1"
+                    + " (each its own JVM; one transform SIGKILLed during a rebalance) under the load, print each step's"
+                    + " throughput and rebalance stalls, then drain and reconcile (PostgreSQL warehouse).")
+    boolean scale;
+
+    @Option(names = "--step", defaultValue = "60s", converter = DurationOption.class,
+            description = "With --scale: how long each step runs (default: ${DEFAULT-VALUE}).")
+    Duration step;
+
+    @Option(names = "--partitions", defaultValue = "3",
+            description = "With --scale: partitions of each change topic, the most instances that get work (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
     @Override
     public Integer call() throws Exception {
         Path dir = workDir != null ? workDir : Files.createTempDirectory("sluice-chaos-");
         long actualSeed = seed != null ? seed : System.nanoTime() % 1_000_000;
+        if (scale) {
+            ScaleRun.ScaleReport report = new ScaleRun(new ScaleRun.Settings(step, rate, dir, partitions), System.out).run();
+            System.out.println(report.outcome().summary());
+            return report.outcome().passed() ? 0 : 1;
+        }
         if (repeat != null) {
             if (repeat < 1) {
                 throw new IllegalArgumentException("--repeat must be at least 1, not " + repeat + ".");

@@ -56,7 +56,6 @@ public final class ChaosRun {
         }
     }
 
-    private static final String SESSION_TIMEOUT = "session.timeout.ms=10000";
     /** How long a (re)started Connect worker runs before the drain may stop it again to read the DuckDB file. */
     private static final Duration WORKER_SETTLE = Duration.ofSeconds(15);
 
@@ -128,23 +127,11 @@ public final class ChaosRun {
 
     private List<ServiceProcess> services(String bootstrap, String registryUrl, PostgresServer postgres, WarehouseTarget warehouse) {
         Path logs = settings.workDir();
-        // each service serves /metrics and /health on a port of its own (0: a free one), as three hosts would
-        List<String> common = List.of("--bootstrap-servers", bootstrap, "--registry-url", registryUrl, "--http-port", "0");
-        List<String> ingest = new ArrayList<>(List.of("ingest"));
-        ingest.addAll(common);
-        ingest.addAll(List.of("--source-url", "postgresql://" + postgres.user() + "@localhost:" + postgres.port() + "/shop",
-                "--tables", String.join(",", DemoSchema.TABLES), "--heartbeat-interval", "1s"));
-        List<String> transform = new ArrayList<>(List.of("transform"));
-        transform.addAll(common);
-        transform.addAll(List.of("--state-dir", logs.resolve("streams").toString(), "--kafka-property", SESSION_TIMEOUT));
-        List<String> connect = new ArrayList<>(List.of("connect"));
-        connect.addAll(common);
-        connect.addAll(List.of("--warehouse", warehouse.jdbcUrl(), "--work-dir", logs.resolve("connect").toString(),
-                "--kafka-property", SESSION_TIMEOUT));
+        ServiceCommands commands = new ServiceCommands(bootstrap, registryUrl);
         return List.of(
-                new ServiceProcess("ingest", ingest, logs.resolve("ingest.log")),
-                new ServiceProcess("transform", transform, logs.resolve("transform.log")),
-                new ServiceProcess("connect", connect, logs.resolve("connect.log")));
+                new ServiceProcess("ingest", commands.ingest(postgres, "shop", 1), logs.resolve("ingest.log")),
+                new ServiceProcess("transform", commands.transform(logs.resolve("streams")), logs.resolve("transform.log")),
+                new ServiceProcess("connect", commands.connect(warehouse, logs.resolve("connect")), logs.resolve("connect.log")));
     }
 
     /** Spreads the kills over the run at random moments; a service that died on its own is restarted too. */
@@ -186,7 +173,7 @@ public final class ChaosRun {
         }
     }
 
-    private static List<String> warehouseTables() {
+    static List<String> warehouseTables() {
         TableNameFormat names = new TableNameFormat(TableNameFormat.DEFAULT);
         return DemoSchema.TABLES.stream().map(t -> names.tableFor(ReplicationSpec.DEFAULT_PIPELINE + "." + t)).toList();
     }
