@@ -24,6 +24,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "How long the workload writes (default: ${DEFAULT-VALUE}).")
     Duration duration;
 
+    @Option(names = "--warm-up", defaultValue = "10s", converter = DurationOption.class,
+            description = "The first part of the run (snapshot, backlog, JIT), reported apart from the steady state after it"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Duration warmUp;
+
     @Option(names = "--row-width", defaultValue = "100", description = "Payload bytes per row (default: ${DEFAULT-VALUE}).")
     int rowWidth;
 
@@ -51,11 +56,11 @@ public final class BenchCommand implements Callable<Integer> {
             if (initialLoad < 1) {
                 throw new IllegalArgumentException("--initial-load must be a positive number of rows, got " + initialLoad + ".");
             }
-            System.out.println(new BenchRun(new BenchRun.Settings(stage, rate, duration, rowWidth, 1, warehouse, work),
+            System.out.println(new BenchRun(new BenchRun.Settings(stage, rate, duration, warmUp, rowWidth, 1, warehouse, work),
                     System.out).initialLoad(initialLoad).text());
             return 0;
         }
-        BenchReport report = new BenchRun(new BenchRun.Settings(stage, rate, duration, rowWidth, tables,
+        BenchReport report = new BenchRun(new BenchRun.Settings(stage, rate, duration, warmUp, rowWidth, tables,
                 warehouse, work), System.out).run();
         System.out.println(report.text());
         report.writeJson(json);

@@ -29,16 +29,22 @@ final class BenchMeters {
     private BenchMeters() {
     }
 
+    private static final MeterFilter KEEP_WHOLE_RUN = new MeterFilter() {
+        @Override
+        public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+            return id.getType() == Meter.Type.TIMER ? WHOLE_RUN.merge(config) : config;
+        }
+    };
+
     static MeterRegistry install() {
-        MeterFilter wholeRun = new MeterFilter() {
-            @Override
-            public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
-                return id.getType() == Meter.Type.TIMER ? WHOLE_RUN.merge(config) : config;
-            }
-        };
+        Metrics.globalRegistry.config().meterFilter(MeterFilter.ignoreTags("table")).meterFilter(KEEP_WHOLE_RUN);
+        return window();
+    }
+
+    /** A registry that sees, merged over tables, what the services record from now until it is removed. */
+    static MeterRegistry window() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        registry.config().meterFilter(MeterFilter.ignoreTags("table")).meterFilter(wholeRun);
-        Metrics.globalRegistry.config().meterFilter(MeterFilter.ignoreTags("table")).meterFilter(wholeRun);
+        registry.config().meterFilter(MeterFilter.ignoreTags("table")).meterFilter(KEEP_WHOLE_RUN);
         Metrics.addRegistry(registry);
         return registry;
     }

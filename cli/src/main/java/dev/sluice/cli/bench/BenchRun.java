@@ -36,7 +36,14 @@ import java.util.function.LongSupplier;
 public final class BenchRun {
 
     /** What to measure. {@code rate} 0 = flat out. */
-    public record Settings(String stage, int rate, Duration duration, int rowWidth, int tables, WarehouseKind warehouse, Path workDir) {
+    public record Settings(String stage, int rate, Duration duration, Duration warmUp, int rowWidth, int tables,
+                           WarehouseKind warehouse, Path workDir) {
+        public Settings {
+            if (warmUp.compareTo(duration) >= 0) {
+                throw new IllegalArgumentException("--warm-up (" + warmUp.toSeconds() + " s) must be shorter than --duration ("
+                        + duration.toSeconds() + " s), so that a steady state is left to measure.");
+            }
+        }
     }
 
     /** {@code --initial-load ROWS}: the initial load of one table of {@code rows} rows, timed from the pipeline's start. */
@@ -102,8 +109,10 @@ public final class BenchRun {
     private BenchReport all(ReplicationPipeline.Settings s, BenchWorkload workload, ConsumerLag lag, MeterRegistry meters) throws Exception {
         try (ReplicationPipeline pipeline = ReplicationPipeline.start(s)) {
             double cpu = ProcessResources.cpuSeconds();
+            double load = ProcessResources.loadAverage();
             long start = System.nanoTime();
-            List<Long> lagSamples = drive(workload, () -> lag.of(pipeline.consumerGroups()));
+            LatencyWindows freshness = new LatencyWindows("sluice.sink.freshness", meters);
+            List<Long> lagSamples = drive(workload, () -> lag.of(pipeline.consumerGroups()), freshness::warmedUp);
             double sourceSeconds = (System.nanoTime() - start) / 1e9;
             // exact: the warehouse is complete up to the source position where the workload stopped ...
             if (!pipeline.awaitDrained(Duration.ofMinutes(10))) {
@@ -112,8 +121,8 @@ public final class BenchRun {
             // ... and the end of the run is when the sink last wrote
             long done = awaitIdle(() -> BenchMeters.count(meters, "sluice.sink.rows.upserted")
                     + BenchMeters.count(meters, "sluice.sink.rows.deleted"), () -> lag.partitionsBehind(pipeline.consumerGroups()));
-            return report(workload.changes(), (done - start) / 1e9, sourceSeconds, cpu, lagSamples,
-                    BenchMeters.percentiles(meters, "sluice.sink.freshness"), "freshness");
+            freshness.end();
+            return report(workload.changes(), (done - start) / 1e9, sourceSeconds, cpu, load, lagSamples, freshness, "freshness");
         }
     }
 
@@ -121,12 +130,16 @@ public final class BenchRun {
         try (IngestService ingest = new IngestService(ReplicationPipeline.ingestSettings(s))) {
             ingest.start();
             double cpu = ProcessResources.cpuSeconds();
+            double load = ProcessResources.loadAverage();
             long start = System.nanoTime();
-            List<Long> lagSamples = drive(workload, () -> workload.changes() - BenchMeters.count(meters, INGESTED));
+            LatencyWindows latency = new LatencyWindows("sluice.ingest.latency", meters);
+            List<Long> lagSamples = drive(workload, () -> workload.changes() - BenchMeters.count(meters, INGESTED),
+                    latency::warmedUp);
             double sourceSeconds = (System.nanoTime() - start) / 1e9;
             long done = awaitCount(() -> BenchMeters.count(meters, INGESTED), workload.changes());
-            return report(workload.changes(), (done - start) / 1e9, sourceSeconds, cpu, lagSamples,
-                    BenchMeters.percentiles(meters, "sluice.ingest.latency"), "commit->Kafka ack");
+            latency.end();
+            return report(workload.changes(), (done - start) / 1e9, sourceSeconds, cpu, load, lagSamples, latency,
+                    "commit->Kafka ack");
         }
     }
 
@@ -136,11 +149,11 @@ public final class BenchRun {
         try (TransformService transforms = new TransformService(TransformConfig.of(s.bootstrapServers(), s.registryUrl())
                 .withStateDir(s.workDir().resolve("streams")))) {
             double cpu = ProcessResources.cpuSeconds();
+            double load = ProcessResources.loadAverage();
             transforms.start();
             long start = awaitCount(() -> BenchMeters.count(meters, TRANSFORMED_IN), 1);
             long done = awaitCount(() -> BenchMeters.count(meters, TRANSFORMED_IN), backlog);
-            return report(backlog, (done - start) / 1e9, Double.NaN, cpu, List.of(),
-                    new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN}, "latency n/a (backlog)");
+            return report(backlog, (done - start) / 1e9, Double.NaN, cpu, load, List.of(), null, "latency n/a (backlog)");
         }
     }
 
@@ -158,13 +171,15 @@ public final class BenchRun {
         try (ConnectWorker connect = ConnectWorker.start(s.bootstrapServers(), s.workDir().resolve("connect"),
                 Map.of("offset.flush.interval.ms", "250"))) {
             double cpu = ProcessResources.cpuSeconds();
+            double load = ProcessResources.loadAverage();
+            LatencyWindows batches = new LatencyWindows("sluice.sink.batch.latency", meters);
             connect.createConnector(SinkConnectorConfig.NAME, SinkConnectorConfig.forWarehouse(warehouse, s.registryUrl()));
             LongSupplier written = () -> BenchMeters.count(meters, "sluice.sink.rows.upserted")
                     + BenchMeters.count(meters, "sluice.sink.rows.deleted");
             long start = awaitCount(written, 1);
             long done = awaitIdle(written, () -> lag.partitionsBehind(List.of("connect-" + SinkConnectorConfig.NAME)));
-            return report(rows, (done - start) / 1e9, Double.NaN, cpu, List.of(),
-                    BenchMeters.percentiles(meters, "sluice.sink.batch.latency"), "batch latency");
+            batches.end();
+            return report(rows, (done - start) / 1e9, Double.NaN, cpu, load, List.of(), batches, "batch latency");
         }
     }
 
@@ -172,19 +187,25 @@ public final class BenchRun {
     private void fillChangeTopics(ReplicationPipeline.Settings s, BenchWorkload workload, MeterRegistry meters) throws Exception {
         try (IngestService ingest = new IngestService(ReplicationPipeline.ingestSettings(s))) {
             ingest.start();
-            drive(workload, () -> 0);
+            drive(workload, () -> 0, () -> { });
             awaitCount(() -> BenchMeters.count(meters, INGESTED), workload.changes());
         }
         out.printf("bench: %,d changes waiting on the change topics%n", workload.changes());
     }
 
     /** Runs the workload for the set duration, sampling lag once a second and printing progress. */
-    private List<Long> drive(BenchWorkload workload, LongSupplier lag) throws Exception {
+    private List<Long> drive(BenchWorkload workload, LongSupplier lag, Runnable warmedUp) throws Exception {
         List<Long> samples = new ArrayList<>();
         workload.start();
-        long end = System.nanoTime() + settings.duration().toNanos();
+        long begin = System.nanoTime();
+        long end = begin + settings.duration().toNanos();
+        boolean warm = false;
         while (System.nanoTime() < end) {
             Thread.sleep(1000);
+            if (!warm && System.nanoTime() - begin >= settings.warmUp().toNanos()) {
+                warmedUp.run();
+                warm = true;
+            }
             samples.add(lag.getAsLong());
             if (samples.size() % 10 == 0) {
                 out.printf("bench: %ds, %,d source changes, lag %,d%n", samples.size(), workload.changes(), samples.get(samples.size() - 1));
@@ -225,14 +246,18 @@ public final class BenchRun {
         throw new IllegalStateException("the pipeline did not drain within 10 minutes");
     }
 
-    private BenchReport report(long changes, double seconds, double sourceSeconds, double cpuBefore, List<Long> lagSamples,
-                               double[] latency, String latencyMeaning) {
+    /** @param latency the stage's latency over warm-up, steady state and whole run; null where there is none */
+    private BenchReport report(long changes, double seconds, double sourceSeconds, double cpuBefore, double loadAtStart,
+                               List<Long> lagSamples, LatencyWindows latency, String latencyMeaning) {
         double cpu = ProcessResources.cpuSeconds() - cpuBefore;
+        double sourceRate = Double.isNaN(sourceSeconds) ? Double.NaN : changes / sourceSeconds;
         return new BenchReport(settings.stage(), settings.warehouse().name(), settings.tables(), settings.rowWidth(),
-                settings.rate(), seconds, changes, changes / seconds,
-                Double.isNaN(sourceSeconds) ? Double.NaN : changes / sourceSeconds,
-                latency[0], latency[1], latency[2], latency[3], latencyMeaning, lagSamples,
-                cpu / changes * 1000, ProcessResources.peakRssMiB());
+                settings.rate(), seconds, changes, changes / seconds, sourceRate, settings.warmUp().toMillis() / 1000.0,
+                latency == null ? Percentiles.NONE : latency.warmUp(),
+                latency == null ? Percentiles.NONE : latency.steadyState(),
+                latency == null ? Percentiles.NONE : latency.wholeRun(), latencyMeaning, lagSamples,
+                Double.isNaN(sourceRate) ? null : BenchReport.keptUp(lagSamples, sourceRate),
+                cpu / changes * 1000, ProcessResources.peakRssMiB(), loadAtStart, ProcessResources.loadAverage());
     }
 
     private static Connection connect(PostgresServer postgres) {

@@ -5,7 +5,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** CPU time and peak resident memory of this JVM, as the operating system counts them. */
+/** CPU time and peak resident memory of this JVM, and the machine's load, as the operating system counts them. */
 final class ProcessResources {
 
     private ProcessResources() {
@@ -31,5 +31,14 @@ final class ProcessResources {
             return Double.NaN;
         }
         return Double.NaN;
+    }
+
+    /**
+     * The machine's one-minute load average: a bench figure means little when other work shared the cores, so the
+     * report prints it. NaN where the operating system does not say.
+     */
+    static double loadAverage() {
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        return load < 0 ? Double.NaN : load;
     }
 }
