@@ -2,6 +2,7 @@ package dev.sluice.cli.config;
 
 import dev.sluice.cli.local.SinkConnectorConfig;
 import dev.sluice.ingest.IngestSettings;
+import dev.sluice.ingest.TransactionBound;
 import dev.sluice.schemas.registry.EmbeddedSchemaRegistry;
 import dev.sluice.schemas.registry.SchemaRegistryConfig;
 import dev.sluice.sink.config.SchemaChangePolicy;
@@ -64,7 +65,14 @@ public enum Section {
                     "Partitions of new change topics.")
             .define("heartbeat.interval.ms", Type.LONG, IngestSettings.DEFAULT_HEARTBEAT_INTERVAL.toMillis(),
                     Range.atLeast(1), Importance.LOW, "How often the source position is sent downstream, so the "
-                            + "warehouse knows it is complete up to it even while tables are idle.")),
+                            + "warehouse knows it is complete up to it even while tables are idle.")
+            .define("transaction.max.changes", Type.INT, TransactionBound.DEFAULT.maxChanges(), Range.atLeast(1),
+                    Importance.LOW, "A Kafka transaction commits once it holds this many changes, even inside a large "
+                            + "source transaction or the initial load (docs/cdc-ingest.md, bounded Kafka transactions).")
+            .define("transaction.max.bytes", Type.LONG, TransactionBound.DEFAULT.maxBytes(), Range.atLeast(1),
+                    Importance.LOW, "... or this many serialised bytes.")
+            .define("transaction.max.age.ms", Type.LONG, TransactionBound.DEFAULT.maxAge().toMillis(), Range.atLeast(1),
+                    Importance.LOW, "... or once it is this old; keep it well below the brokers' transaction.max.timeout.ms.")),
     TRANSFORM("transform", "sluice transform: change topics into row topics, and pipeline specs.", false, new ConfigDef()
             .define("state.dir", Type.STRING, ".sluice/streams", nonEmpty(), Importance.HIGH, "Local state (RocksDB).")
             .define("specs", Type.LIST, List.of(), null, Importance.MEDIUM,

@@ -30,7 +30,10 @@ public final class Stages {
             case STARTING -> StageStatus.starting("ingest", "STARTING",
                     "creating the slot or connecting to PostgreSQL; the snapshot or streaming has not started yet");
             case SNAPSHOTTING -> StageStatus.ready("ingest", "SNAPSHOTTING");
-            case STREAMING -> StageStatus.ready("ingest", "STREAMING");
+            // ready while the existing rows load (changes stream meanwhile); the detail says how far each table is
+            case STREAMING -> ingest.initialLoad().complete() ? StageStatus.ready("ingest", "STREAMING")
+                    : new StageStatus("ingest", "LOADING", true, true, "initial load: " + String.join("; ",
+                            ingest.initialLoad().progress().stream().filter(p -> !p.done()).map(p -> p.line()).toList()));
             case STOPPED -> StageStatus.starting("ingest", "STOPPED", "stopping");
             case FAILED -> StageStatus.failed("ingest", "FAILED", ingest.failure()
                     .map(t -> "the Debezium engine failed: " + rootMessage(t))

@@ -12,6 +12,7 @@ import dev.sluice.cli.source.SourceUrl;
 import io.micrometer.core.instrument.Metrics;
 import dev.sluice.ingest.IngestService;
 import dev.sluice.ingest.IngestSettings;
+import dev.sluice.ingest.TransactionBound;
 import dev.sluice.cli.local.DurationOption;
 import org.apache.kafka.common.config.AbstractConfig;
 import picocli.CommandLine.Command;
@@ -108,6 +109,8 @@ public final class IngestCommand implements Callable<Integer> {
                 .publicationName(c.getString("publication"))
                 .slotLagWarningBytes(c.getLong("slot.lag.warning.mb") * 1024 * 1024)
                 .heartbeatInterval(Duration.ofMillis(c.getLong("heartbeat.interval.ms")))
+                .transactionBound(new TransactionBound(c.getInt("transaction.max.changes"), c.getLong("transaction.max.bytes"),
+                        Duration.ofMillis(c.getLong("transaction.max.age.ms"))))
                 .build();
         IngestService ingest = new IngestService(settings);
         // served before the start: creating the slot waits for open source transactions, and /health/ready says so
