@@ -261,6 +261,7 @@ public final class LocalCommand implements Callable<Integer> {
                 return 0; // stopped by Ctrl-C while starting: not an error
             }
             detach(hook);
+            lineage.fail("sluice local stops: " + e.getMessage(), e); // before closeAll, whose close would COMPLETE
             closeAll(running);
             throw e;
         }
