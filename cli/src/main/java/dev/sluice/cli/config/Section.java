@@ -101,6 +101,20 @@ public enum Section {
                     "Port of the REST API; 0 picks a free port.")
             .define("topic", Type.STRING, EmbeddedSchemaRegistry.DEFAULT_TOPIC, nonEmpty(), Importance.LOW,
                     "Topic the schemas are kept in.")),
+    LINEAGE("lineage", "OpenLineage run events of every service (docs/lineage.md): START, RUNNING, COMPLETE or FAIL per "
+            + "job, with its input and output datasets. Off unless url or file is set.", false, new ConfigDef()
+            .define("url", Type.STRING, null, httpUrl(), Importance.MEDIUM,
+                    "OpenLineage HTTP endpoint each event is POSTed to as JSON, e.g. Marquez's "
+                            + "http://marquez:5000/api/v1/lineage; empty: none.")
+            .define("file", Type.STRING, null, null, Importance.MEDIUM,
+                    "File each event is appended to as one line of JSON; empty: none.")
+            .define("namespace", Type.STRING, dev.sluice.cli.lineage.LineageSettings.DEFAULT_NAMESPACE, nonEmpty(),
+                    Importance.MEDIUM, "Namespace of the jobs (ingest.<slot>, transform.<pipeline>, connect.<connector>): "
+                            + "one per deployment.")
+            .define("running.interval.ms", Type.LONG, 60_000L, Range.atLeast(1000), Importance.LOW,
+                    "How often each job sends a RUNNING event (sinks with the completeness frontier).")
+            .define("timeout.ms", Type.LONG, 5_000L, Range.atLeast(1), Importance.LOW,
+                    "Connect and request timeout of the HTTP endpoint; a failed send is logged and dropped.")),
     LOCAL("local", "sluice local: the whole pipeline in one JVM.", false, new ConfigDef()
             .define("source.url", Type.STRING, null, postgresUrl(), Importance.HIGH,
                     "Replicate this PostgreSQL database instead of the demo.")

@@ -12,7 +12,11 @@ import dev.sluice.cli.http.ServiceHttpServer;
 import dev.sluice.cli.http.ServiceMetrics;
 import dev.sluice.cli.http.StageStatus;
 import dev.sluice.cli.http.Stages;
+import dev.sluice.cli.lineage.LineageSettings;
+import dev.sluice.cli.lineage.LocalLineage;
+import dev.sluice.cli.lineage.ServiceLineage;
 import dev.sluice.cli.reconcile.Reconciler;
+import dev.sluice.schemas.registry.RestSchemaRegistryClient;
 import dev.sluice.ingest.load.TableLoadProgress;
 import dev.sluice.ingest.source.TableId;
 import dev.sluice.cli.reconcile.TableComparison;
@@ -128,6 +132,7 @@ public final class LocalCommand implements Callable<Integer> {
     private final PrintStream out = System.out;
     private final AtomicBoolean closing = new AtomicBoolean();
     private Health health;
+    private volatile ServiceLineage lineage = ServiceLineage.off();
 
     @Override
     public Integer call() throws Exception {
@@ -145,7 +150,7 @@ public final class LocalCommand implements Callable<Integer> {
                 .put(Section.LOCAL, "rate", rate)
                 .put(Section.LOCAL, "status.interval.ms", statusInterval == null ? null : statusInterval.toMillis());
         http.addTo(flags);
-        ServiceConfig all = flags.load(config.file, Section.HTTP, Section.LOCAL);
+        ServiceConfig all = flags.load(config.file, Section.HTTP, Section.LOCAL, Section.LINEAGE);
         AbstractConfig settings = all.get(Section.LOCAL);
         sourceUrl = settings.getString("source.url");
         tables = new ArrayList<>(settings.getList("tables"));
@@ -237,7 +242,14 @@ public final class LocalCommand implements Callable<Integer> {
             }
             ServiceHttpServer server = ServiceHttpServer.start(httpPort, ServiceMetrics.prometheus(), health);
             running.add(0, server); // closed last: /health says "stopping" while the rest stops
+            // added last, so closed first: COMPLETE is sent while the warehouse still answers for the frontier
+            lineage = ServiceLineage.start(LineageSettings.from(all),
+                    Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+                    new RestSchemaRegistryClient(registry.url(), ServiceLineage.REGISTRY_RETRY),
+                    LocalLineage.jobs(source, pipeline, shop, userSpecs.specs(), target));
+            running.add(lineage);
             new LocalBanner(out, rate).print(broker, registry, source, target, pipeline, load != null, shop, server);
+            lineage.describe().ifPresent(where -> out.println("  Lineage           " + where));
             if (load != null) {
                 load.start();
             }
@@ -249,6 +261,7 @@ public final class LocalCommand implements Callable<Integer> {
                 return 0; // stopped by Ctrl-C while starting: not an error
             }
             detach(hook);
+            lineage.fail("sluice local stops: " + e.getMessage(), e); // before closeAll, whose close would COMPLETE
             closeAll(running);
             throw e;
         }
@@ -314,6 +327,7 @@ public final class LocalCommand implements Callable<Integer> {
                     : "The warehouse was not complete up to the source position after 5 minutes of draining.");
         }
         List<String> replicated = pipeline.tables();
+        lineage.close(); // COMPLETE with the drained frontier, while the sink still runs
         // The warehouse must be closed by the sink before it can be read (DuckDB: one process, one writer).
         pipeline.close();
         running.remove(pipeline);
@@ -345,8 +359,10 @@ public final class LocalCommand implements Callable<Integer> {
 
     /** A stage stopped working: one sentence, everything stopped, exit code 1 (the JVM halts if stopping hangs). */
     private int stopBecause(StageStatus failed, List<AutoCloseable> running) {
-        System.err.println(ServiceLifetime.stopSentence("sluice local", failed));
+        String sentence = ServiceLifetime.stopSentence("sluice local", failed);
+        System.err.println(sentence);
         ServiceLifetime.haltLater(ServiceLifetime.HALT_AFTER);
+        lineage.fail(sentence, null);
         closing.set(true);
         closeAll(running);
         return 1;

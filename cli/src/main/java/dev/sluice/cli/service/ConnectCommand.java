@@ -9,6 +9,10 @@ import dev.sluice.cli.http.HttpOptions;
 import dev.sluice.cli.http.ServiceHttpServer;
 import dev.sluice.cli.http.ServiceMetrics;
 import dev.sluice.cli.http.Stages;
+import dev.sluice.cli.lineage.JobLineage;
+import dev.sluice.cli.lineage.PipelineJobs;
+import dev.sluice.cli.lineage.ServiceLineage;
+import dev.sluice.cli.lineage.SinkJob;
 import dev.sluice.cli.local.SchemaChangePolicyOption;
 import dev.sluice.cli.local.SinkConnectorConfig;
 import dev.sluice.cli.local.WarehouseTarget;
@@ -76,7 +80,7 @@ public final class ConnectCommand implements Callable<Integer> {
                 .put(Section.CONNECT, "history.tables", history);
         kafka.addTo(flags);
         http.addTo(flags);
-        ServiceConfig all = flags.load(config.file, Section.KAFKA, Section.SCHEMA_REGISTRY, Section.HTTP, Section.CONNECT);
+        ServiceConfig all = flags.load(config.file, Section.KAFKA, Section.SCHEMA_REGISTRY, Section.HTTP, Section.CONNECT, Section.LINEAGE);
         AbstractConfig c = all.get(Section.CONNECT);
         Path workDir = Path.of(c.getString("work.dir"));
         String schemaChangePolicy = SchemaChangePolicy.parse(c.getString("schema.change.policy")).configValue();
@@ -137,10 +141,16 @@ public final class ConnectCommand implements Callable<Integer> {
         for (String name : connectors) {
             connect.connectorStatus(name).tasks().forEach(t -> ConnectTaskMetrics.bind(ServiceMetrics.prometheus(), name, t.id()));
         }
+        List<JobLineage> jobs = new ArrayList<>(List.of(PipelineJobs.replicationSink(SinkConnectorConfig.NAME, target)));
+        if (!pipelines.isEmpty()) {
+            jobs.add(SinkJob.matching(SinkConnectorConfig.NAME + "-specs", UserSpecs.outputTopicsRegex(pipelines), target));
+        }
+        ServiceLineage lineage = ServiceLineage.start(all, jobs);
+        lineage.describe().ifPresent(where -> System.out.println("sluice connect sends lineage to " + where));
         return ServiceLifetime.runUntilStopped("sluice connect", () -> {
             connect.close();
             server.close();
-        }, health);
+        }, health, lineage);
     }
 
     private static Map<String, String> withSecrets(Map<String, String> connector, Map<String, String> secrets) {

@@ -8,6 +8,10 @@ import dev.sluice.cli.http.HttpOptions;
 import dev.sluice.cli.http.ServiceHttpServer;
 import dev.sluice.cli.http.ServiceMetrics;
 import dev.sluice.cli.http.Stages;
+import dev.sluice.cli.lineage.IngestJob;
+import dev.sluice.cli.lineage.ServiceLineage;
+import dev.sluice.ingest.source.ResolvedTables;
+import dev.sluice.ingest.source.TableId;
 import dev.sluice.cli.source.SourceUrl;
 import io.micrometer.core.instrument.Metrics;
 import dev.sluice.ingest.IngestService;
@@ -83,7 +87,7 @@ public final class IngestCommand implements Callable<Integer> {
                 .put(Section.INGEST, "heartbeat.interval.ms", heartbeatInterval == null ? null : heartbeatInterval.toMillis());
         kafka.addTo(flags);
         http.addTo(flags);
-        return flags.load(config.file, Section.KAFKA, Section.SCHEMA_REGISTRY, Section.HTTP, Section.INGEST);
+        return flags.load(config.file, Section.KAFKA, Section.SCHEMA_REGISTRY, Section.HTTP, Section.INGEST, Section.LINEAGE);
     }
 
     @Override
@@ -118,15 +122,20 @@ public final class IngestCommand implements Callable<Integer> {
         ServiceHttpServer server = ServiceHttpServer.start(all.get(Section.HTTP).getInt("port"), ServiceMetrics.prometheus(), health);
         ingest.debeziumMetrics().bindTo(Metrics.globalRegistry);
         System.out.println("sluice ingest serves " + server.describe());
+        ResolvedTables tables;
         try {
-            ingest.start();
+            tables = ingest.start();
         } catch (RuntimeException e) {
             server.close();
             throw e;
         }
+        List<String> captured = tables.captured().stream().map(TableId::toString).toList();
+        ServiceLineage lineage = ServiceLineage.start(all,
+                List.of(new IngestJob(settings.slotName(), source, () -> captured, settings.topicPrefix())));
+        lineage.describe().ifPresent(where -> System.out.println("sluice ingest sends lineage to " + where));
         return ServiceLifetime.runUntilStopped("sluice ingest", () -> {
             ingest.close();
             server.close();
-        }, health);
+        }, health, lineage);
     }
 }

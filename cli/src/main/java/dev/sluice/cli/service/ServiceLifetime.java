@@ -2,6 +2,7 @@ package dev.sluice.cli.service;
 
 import dev.sluice.cli.http.Health;
 import dev.sluice.cli.http.StageStatus;
+import dev.sluice.cli.lineage.ServiceLineage;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -26,9 +27,19 @@ public final class ServiceLifetime {
     }
 
     public static int runUntilStopped(String name, AutoCloseable service, Health health) throws InterruptedException {
+        return runUntilStopped(name, service, health, ServiceLineage.off());
+    }
+
+    /**
+     * As above, and the service's lineage runs end with it: COMPLETE when it is stopped (its {@code close} runs first,
+     * while the service still answers), FAIL with the stop sentence when a stage failed.
+     */
+    public static int runUntilStopped(String name, AutoCloseable service, Health health, ServiceLineage lineage)
+            throws InterruptedException {
         CountDownLatch closed = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
+                lineage.close();
                 service.close();
             } catch (Exception e) {
                 System.err.println(name + " did not stop cleanly: " + e.getMessage());
@@ -40,8 +51,10 @@ public final class ServiceLifetime {
         while (!closed.await(CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)) {
             Optional<StageStatus> failed = health.firstFailed();
             if (failed.isPresent()) {
-                System.err.println(stopSentence(name, failed.get()));
+                String sentence = stopSentence(name, failed.get());
+                System.err.println(sentence);
                 haltLater(HALT_AFTER);
+                lineage.fail(sentence, null);
                 return 1;
             }
         }

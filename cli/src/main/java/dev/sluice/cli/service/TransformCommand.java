@@ -8,6 +8,10 @@ import dev.sluice.cli.http.HttpOptions;
 import dev.sluice.cli.http.ServiceHttpServer;
 import dev.sluice.cli.http.ServiceMetrics;
 import dev.sluice.cli.http.Stages;
+import dev.sluice.cli.lineage.JobLineage;
+import dev.sluice.cli.lineage.PipelineJob;
+import dev.sluice.cli.lineage.PipelineJobs;
+import dev.sluice.cli.lineage.ServiceLineage;
 import dev.sluice.cli.spec.SpecPipelines;
 import dev.sluice.cli.spec.UserSpecs;
 import dev.sluice.schemas.registry.RestSchemaRegistryClient;
@@ -70,7 +74,7 @@ public final class TransformCommand implements Callable<Integer> {
                 .put(Section.TRANSFORM, "replication", noReplication ? false : null);
         kafka.addTo(flags);
         http.addTo(flags);
-        ServiceConfig all = flags.load(config.file, Section.KAFKA, Section.SCHEMA_REGISTRY, Section.HTTP, Section.TRANSFORM);
+        ServiceConfig all = flags.load(config.file, Section.KAFKA, Section.SCHEMA_REGISTRY, Section.HTTP, Section.TRANSFORM, Section.LINEAGE);
         AbstractConfig c = all.get(Section.TRANSFORM);
         Path stateDir = Path.of(c.getString("state.dir"));
         List<Path> specs = c.getList("specs").stream().map(Path::of).toList();
@@ -117,10 +121,17 @@ public final class TransformCommand implements Callable<Integer> {
             closeAll(running);
             throw e;
         }
+        List<JobLineage> jobs = new ArrayList<>();
+        if (!noReplication) {
+            jobs.add(PipelineJobs.replication());
+        }
+        pipelines.forEach(spec -> jobs.add(PipelineJob.ofSpec(spec)));
+        ServiceLineage lineage = ServiceLineage.start(all, jobs);
+        lineage.describe().ifPresent(where -> System.out.println("sluice transform sends lineage to " + where));
         return ServiceLifetime.runUntilStopped("sluice transform", () -> {
             closing.set(true);
             closeAll(running);
-        }, health);
+        }, health, lineage);
     }
 
     /** In reverse start order: the specs stop before the replication pipeline whose rows they may read, the server last. */

@@ -49,6 +49,11 @@ public final class LocalSpecs {
         return new LocalSpecs(specs, env);
     }
 
+    /** The specs, in the order given. */
+    public List<PipelineSpec> specs() {
+        return specs;
+    }
+
     /**
      * Checks the specs' columns against the registry, starts them and their sink connector; adds what it started
      * to {@code running} (closed in reverse order by local mode). Nothing when no spec was given.

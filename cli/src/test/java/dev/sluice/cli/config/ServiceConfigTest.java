@@ -135,7 +135,8 @@ class ServiceConfigTest {
         for (List<Section> sections : List.of(INGEST,
                 List.of(Section.KAFKA, Section.SCHEMA_REGISTRY, Section.HTTP, Section.TRANSFORM),
                 List.of(Section.KAFKA, Section.SCHEMA_REGISTRY, Section.HTTP, Section.CONNECT),
-                List.of(Section.KAFKA, Section.HTTP, Section.REGISTRY), List.of(Section.HTTP, Section.LOCAL))) {
+                List.of(Section.KAFKA, Section.HTTP, Section.REGISTRY), List.of(Section.HTTP, Section.LOCAL),
+                List.of(Section.LINEAGE))) {
             assertThat(ServiceConfig.load(sample, env, Map.of(), sections)).isNotNull();
         }
     }
