@@ -92,6 +92,9 @@ public final class ChaosRun {
                         services.size(), settings.changesPerSecond(), settings.duration(), settings.kills());
                 killAtRandom(services, killed, random);
                 load.close();
+                if (!InitialLoadWait.await(services.get(0), Duration.ofMinutes(5))) {
+                    out.println("chaos: the initial load was not complete within 5 minutes; draining anyway");
+                }
                 CompletionTarget target = new CompletionTarget(SourcePosition.current(postgres.jdbcUrl("shop"), postgres.user(),
                         postgres.password()), warehouseTables());
                 out.printf("chaos: load stopped after %,d changes at source position %s; draining ...%n", load.changes(),

@@ -136,6 +136,9 @@ public final class ScaleRun {
                 }));
 
                 load.close();
+                if (!InitialLoadWait.await(ingest, Duration.ofMinutes(5))) {
+                    out.println("scale: the initial load was not complete within 5 minutes; draining anyway");
+                }
                 CompletionTarget target = new CompletionTarget(SourcePosition.current(postgres.jdbcUrl("shop"), postgres.user(),
                         postgres.password()), ChaosRun.warehouseTables());
                 out.printf("scale: load stopped after %,d changes at source position %s; draining ...%n", load.changes(),

@@ -76,6 +76,19 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * The base URL of the service's /metrics and /health (it prints {@code ... serves http://HOST:PORT/metrics, ...}
+     * once serving; with {@code --http-port 0} the port is known only then); empty until printed.
+     */
+    public java.util.Optional<String> httpUrl() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(" serves (http://[^/\\s]+)/metrics").matcher(output());
+        String last = null;
+        while (m.find()) {
+            last = m.group(1); // a restarted service prints a new port
+        }
+        return java.util.Optional.ofNullable(last);
+    }
+
     /** The exit code once the process ended within {@code timeout}, else empty. */
     public OptionalInt awaitExit(Duration timeout) throws InterruptedException {
         if (process != null && process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

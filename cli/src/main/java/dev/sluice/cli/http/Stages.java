@@ -29,9 +29,9 @@ public final class Stages {
         return () -> switch (ingest.phase()) {
             case STARTING -> StageStatus.starting("ingest", "STARTING",
                     "creating the slot or connecting to PostgreSQL; the snapshot or streaming has not started yet");
-            case SNAPSHOTTING -> StageStatus.ready("ingest", "SNAPSHOTTING");
-            // ready while the existing rows load (changes stream meanwhile); the detail says how far each table is
-            case STREAMING -> ingest.initialLoad().complete() ? StageStatus.ready("ingest", "STREAMING")
+            // ready while the existing rows load in chunks (changes stream meanwhile); the detail says how far each is
+            case SNAPSHOTTING, STREAMING -> ingest.initialLoad().complete()
+                    ? StageStatus.ready("ingest", ingest.phase().name())
                     : new StageStatus("ingest", "LOADING", true, true, "initial load: " + String.join("; ",
                             ingest.initialLoad().progress().stream().filter(p -> !p.done()).map(p -> p.line()).toList()));
             case STOPPED -> StageStatus.starting("ingest", "STOPPED", "stopping");

@@ -23,6 +23,8 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import dev.sluice.cli.http.StageStatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -65,12 +67,15 @@ class InitialLoadPipelineIT {
             // chunks are committed as they are read: read_committed consumers see changes while the load still runs
             // (one Kafka transaction for the whole snapshot showed nothing until its end)
             AtomicLong committedWhileLoading = new AtomicLong();
+            AtomicReference<StageStatus> healthWhileLoading = new AtomicReference<>();
             Admin admin = infra.kafka.admin();
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                StageStatus health = pipeline.stages(() -> false).get(0).status();
                 boolean loading = !pipeline.initialLoad().complete();
                 long committed = committedChanges(admin);
                 if (loading && committed > 0) {
                     committedWhileLoading.set(committed);
+                    healthWhileLoading.set(health);
                 }
                 return committedWhileLoading.get() > 0 || !loading;
             });
@@ -83,6 +88,10 @@ class InitialLoadPipelineIT {
                     .isPositive().isLessThan(ROWS);
             assertThat(progress).extracting(p -> p.table().toString()).containsExactly("public.big");
             assertThat(progress.get(0).estimate()).isEqualTo(ROWS);
+            // /health/ready: still ready while the load runs, and says how far it is
+            assertThat(healthWhileLoading.get().state()).isEqualTo("LOADING");
+            assertThat(healthWhileLoading.get().ready()).isTrue();
+            assertThat(healthWhileLoading.get().detail()).startsWith("initial load: public.big ");
 
             assertThat(pipeline.awaitDrained(Duration.ofMinutes(4))).isTrue();
             assertThat(pipeline.initialLoad().complete()).isTrue();
