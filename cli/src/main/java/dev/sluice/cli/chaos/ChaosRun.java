@@ -5,12 +5,9 @@ import dev.sluice.cli.demo.LoadGenerator;
 import dev.sluice.cli.local.SinkConnectorConfig;
 import dev.sluice.cli.local.WarehouseKind;
 import dev.sluice.cli.local.WarehouseTarget;
-import dev.sluice.cli.reconcile.Reconciler;
 import dev.sluice.cli.reconcile.TableComparison;
 import dev.sluice.cli.drain.CompletionTarget;
 import dev.sluice.cli.drain.FrontierWait;
-import dev.sluice.cli.drain.Lsn;
-import dev.sluice.cli.drain.SourcePosition;
 import dev.sluice.cli.drain.WarehouseFrontier;
 import dev.sluice.cli.status.ConsumerLag;
 import dev.sluice.sink.config.TableNameFormat;
@@ -91,14 +88,7 @@ public final class ChaosRun {
                 out.printf("chaos: %d services started, load %d changes/s for %s, %d kills planned%n",
                         services.size(), settings.changesPerSecond(), settings.duration(), settings.kills());
                 killAtRandom(services, killed, random);
-                load.close();
-                if (!InitialLoadWait.await(services.get(0), Duration.ofMinutes(5))) {
-                    out.println("chaos: the initial load was not complete within 5 minutes; draining anyway");
-                }
-                CompletionTarget target = new CompletionTarget(SourcePosition.current(postgres.jdbcUrl("shop"), postgres.user(),
-                        postgres.password()), warehouseTables());
-                out.printf("chaos: load stopped after %,d changes at source position %s; draining ...%n", load.changes(),
-                        Lsn.format(target.lsn()));
+                CompletionTarget target = DrainChecks.stopLoad(load, services.get(0), postgres, out, "chaos");
                 complete = awaitComplete(broker.bootstrapServers(), services, warehouse, target, Duration.ofMinutes(5));
                 out.println(complete ? "chaos: drained: every table's frontier reached the source position"
                         : "chaos: NOT drained within 5 minutes: " + shortfall(warehouse, target) + "; comparing anyway");
@@ -108,14 +98,8 @@ public final class ChaosRun {
                     service.close();
                 }
             }
-            // read once the worker has stopped: a DuckDB file admits one process at a time
-            boolean offsetsMatch = SinkOffsets.matchCommitted(warehouse, broker.bootstrapServers(),
-                    "connect-" + SinkConnectorConfig.NAME, Duration.ofSeconds(10));
-            out.println("chaos: _sluice_offsets " + (offsetsMatch ? "matches" : "does NOT match")
-                    + " the sink's committed consumer position");
-            List<TableComparison> tables = new Reconciler(postgres.jdbcUrl("shop"), postgres.user(), postgres.password(),
-                    warehouse.jdbcUrl(), warehouse.user(), warehouse.password()).compare(DemoSchema.TABLES);
-            tables.forEach(t -> out.println("chaos: " + t.line()));
+            DrainChecks.Verdict verdict = DrainChecks.verdict(warehouse, broker.bootstrapServers(), postgres, out, "chaos");
+            List<TableComparison> tables = verdict.tables();
             for (TableComparison t : tables) {
                 String key = t.matches() ? null : KeyTrace.keyOf(t.example());
                 if (key != null) {
@@ -124,7 +108,7 @@ public final class ChaosRun {
                             List.of("sluice." + name, ReplicationSpec.DEFAULT_PIPELINE + "." + name), key, out);
                 }
             }
-            return new ChaosReport(load.changes(), killed.size(), killed, tables, offsetsMatch, complete);
+            return new ChaosReport(load.changes(), killed.size(), killed, tables, verdict.offsetsMatch(), complete);
         }
     }
 

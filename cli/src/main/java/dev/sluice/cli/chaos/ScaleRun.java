@@ -4,14 +4,10 @@ import dev.sluice.cli.demo.DemoSchema;
 import dev.sluice.cli.demo.LoadGenerator;
 import dev.sluice.cli.drain.CompletionTarget;
 import dev.sluice.cli.drain.FrontierWait;
-import dev.sluice.cli.drain.Lsn;
-import dev.sluice.cli.drain.SourcePosition;
 import dev.sluice.cli.drain.WarehouseFrontier;
 import dev.sluice.cli.local.SinkConnectorConfig;
 import dev.sluice.cli.local.WarehouseKind;
 import dev.sluice.cli.local.WarehouseTarget;
-import dev.sluice.cli.reconcile.Reconciler;
-import dev.sluice.cli.reconcile.TableComparison;
 import dev.sluice.embedded.LocalKafkaBroker;
 import dev.sluice.embedded.PortCheck;
 import dev.sluice.embedded.PostgresServer;
@@ -135,14 +131,7 @@ public final class ScaleRun {
                     stop(workers.get(1));
                 }));
 
-                load.close();
-                if (!InitialLoadWait.await(ingest, Duration.ofMinutes(5))) {
-                    out.println("scale: the initial load was not complete within 5 minutes; draining anyway");
-                }
-                CompletionTarget target = new CompletionTarget(SourcePosition.current(postgres.jdbcUrl("shop"), postgres.user(),
-                        postgres.password()), ChaosRun.warehouseTables());
-                out.printf("scale: load stopped after %,d changes at source position %s; draining ...%n", load.changes(),
-                        Lsn.format(target.lsn()));
+                CompletionTarget target = DrainChecks.stopLoad(load, ingest, postgres, out, "scale");
                 complete = FrontierWait.await(new WarehouseFrontier(warehouse), target, Duration.ofMinutes(5),
                         this::restartDead);
                 out.println(complete ? "scale: drained: every table's frontier reached the source position"
@@ -153,13 +142,9 @@ public final class ScaleRun {
                     service.close();
                 }
             }
-            boolean offsetsMatch = SinkOffsets.matchCommitted(warehouse, broker.bootstrapServers(),
-                    "connect-" + SinkConnectorConfig.NAME, Duration.ofSeconds(10));
-            List<TableComparison> tables = new Reconciler(postgres.jdbcUrl("shop"), postgres.user(), postgres.password(),
-                    warehouse.jdbcUrl(), warehouse.user(), warehouse.password()).compare(DemoSchema.TABLES);
+            DrainChecks.Verdict verdict = DrainChecks.verdict(warehouse, broker.bootstrapServers(), postgres, out, "scale");
             steps.forEach(s -> out.println(s.line()));
-            tables.forEach(t -> out.println("scale: " + t.line()));
-            return new ScaleReport(steps, new ChaosReport(load.changes(), killed.size(), killed, tables, offsetsMatch, complete));
+            return new ScaleReport(steps, new ChaosReport(load.changes(), killed.size(), killed, verdict.tables(), verdict.offsetsMatch(), complete));
         }
     }
 
