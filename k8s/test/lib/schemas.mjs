@@ -85,7 +85,7 @@ function strimziCp() {
   const out = path.join(WORK_DIR, "strimzi-classpath.txt");
   if (!existsSync(out)) {
     mkdirSync(WORK_DIR, { recursive: true });
-    execFileSync("mvn", ["-B", "-q", "-f", path.join(TEST_DIR, "strimzi", "pom.xml"), "dependency:build-classpath",
+    execFileSync("mvn", ["-B", "-q", "-Dstyle.color=never", "-f", path.join(TEST_DIR, "strimzi", "pom.xml"), "dependency:build-classpath",
       `-Dmdep.outputFile=${out}`], { stdio: "inherit" });
   }
   return (strimziClasspath = readFileSync(out, "utf8").trim());
