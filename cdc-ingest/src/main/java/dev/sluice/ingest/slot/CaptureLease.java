@@ -32,6 +32,7 @@ public final class CaptureLease implements AutoCloseable {
     private final String slot;
     private volatile long checkedAt;
     private volatile boolean held = true;
+    private volatile boolean released;
 
     private CaptureLease(Connection connection, String slot) {
         this.connection = connection;
@@ -125,6 +126,11 @@ public final class CaptureLease implements AutoCloseable {
         return held;
     }
 
+    /** True once {@link #close()} gave the lease up (a stop, not a loss). */
+    public boolean released() {
+        return released;
+    }
+
     public String slot() {
         return slot;
     }
@@ -132,6 +138,7 @@ public final class CaptureLease implements AutoCloseable {
     /** Ends the session, releasing the lease: a standby takes over. Call after capturing stopped. */
     @Override
     public synchronized void close() {
+        released = true;
         held = false;
         closeQuietly(connection);
     }

@@ -12,6 +12,7 @@ import dev.sluice.cli.source.SourceUrl;
 import io.micrometer.core.instrument.Metrics;
 import dev.sluice.ingest.IngestService;
 import dev.sluice.ingest.IngestSettings;
+import dev.sluice.ingest.slot.CaptureLease;
 import dev.sluice.cli.local.DurationOption;
 import org.apache.kafka.common.config.AbstractConfig;
 import picocli.CommandLine.Command;
@@ -27,6 +28,9 @@ import java.util.concurrent.Callable;
 @Command(name = "ingest", mixinStandardHelpOptions = true,
         description = "Run cdc-ingest: capture PostgreSQL changes into Kafka change topics.")
 public final class IngestCommand implements Callable<Integer> {
+
+    /** How often a standby asks for the capture lease: a takeover follows the holder's end within about this. */
+    static final Duration LEASE_RETRY = Duration.ofSeconds(1);
 
     @Mixin
     ConfigFileOption config;
@@ -115,14 +119,19 @@ public final class IngestCommand implements Callable<Integer> {
         ServiceHttpServer server = ServiceHttpServer.start(all.get(Section.HTTP).getInt("port"), ServiceMetrics.prometheus(), health);
         ingest.debeziumMetrics().bindTo(Metrics.globalRegistry);
         System.out.println("sluice ingest serves " + server.describe());
+        // one capturing process per slot: a second one waits here as standby (live, not ready) and takes over
+        CaptureLease lease = CaptureLease.acquire(settings, LEASE_RETRY, state -> System.out.println("sluice ingest " + state));
+        health.add(Stages.captureLease(lease));
         try {
             ingest.start();
         } catch (RuntimeException e) {
+            lease.close();
             server.close();
             throw e;
         }
         return ServiceLifetime.runUntilStopped("sluice ingest", () -> {
             ingest.close();
+            lease.close(); // after capturing stopped: only then may a standby take over
             server.close();
         }, health);
     }
