@@ -1,6 +1,8 @@
 package dev.sluice.ingest.slot;
 
 import dev.sluice.ingest.IngestSettings;
+import dev.sluice.ingest.source.SourceRequirements;
+import dev.sluice.ingest.source.SourceSetupException;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -44,12 +46,15 @@ public final class CaptureLease implements AutoCloseable {
      * Blocks until this process holds the capture lease of {@code settings}' slot and the slot has no active
      * consumer, retrying every {@code retry}; {@code say} hears each change of state once (standby, waiting for the
      * slot, source unreachable). Interrupting the thread stops the wait.
+     *
+     * @throws SourceSetupException when the very first connection fails (a wrong URL, user or password)
      */
     public static CaptureLease acquire(IngestSettings settings, Duration retry, Consumer<String> say) throws InterruptedException {
         String slot = settings.slotName();
         long key = lockKey(slot);
         Connection connection = null;
         boolean locked = false;
+        boolean everConnected = false;
         String lastSaid = null;
         while (true) {
             String state;
@@ -57,7 +62,8 @@ public final class CaptureLease implements AutoCloseable {
                 if (connection == null || !connection.isValid(5)) {
                     closeQuietly(connection);
                     locked = false;
-                    connection = connect(settings);
+                    connection = connect(settings, everConnected);
+                    everConnected = true;
                 }
                 locked = locked || tryLock(connection, key);
                 if (locked) {
@@ -163,7 +169,22 @@ public final class CaptureLease implements AutoCloseable {
         }
     }
 
-    private static Connection connect(IngestSettings settings) throws SQLException {
+    /**
+     * A session for the lease. The first attempt of a process fails at once with the sentence a wrong URL or password
+     * deserves (as the start did before there was a lease); later ones, a source restarting, are retried.
+     */
+    private static Connection connect(IngestSettings settings, boolean retryable) throws SQLException {
+        try {
+            return open(settings);
+        } catch (SQLException e) {
+            if (retryable) {
+                throw e;
+            }
+            throw new SourceSetupException(SourceRequirements.sourceUnreachable(settings.sourceAddress(), e.getMessage()), e);
+        }
+    }
+
+    private static Connection open(IngestSettings settings) throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", settings.user());
         props.setProperty("password", Objects.requireNonNullElse(settings.password(), ""));

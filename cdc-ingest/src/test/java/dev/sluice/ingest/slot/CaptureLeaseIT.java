@@ -2,6 +2,7 @@ package dev.sluice.ingest.slot;
 
 import dev.sluice.embedded.PostgresServer;
 import dev.sluice.ingest.IngestSettings;
+import dev.sluice.ingest.source.SourceSetupException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -135,6 +137,22 @@ class CaptureLeaseIT {
             assertThat(next.held()).isTrue();
         }
         lease.close();
+    }
+
+    @Test
+    void anUnreachableSourceAtTheStartStopsWithTheSentenceNotARetryLoop() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        IngestSettings nowhere = IngestSettings.builder()
+                .sourceHost("127.0.0.1").sourcePort(closedPort).database("lease")
+                .user(postgres.user()).password(postgres.password())
+                .slotName("nowhere").publicationName("lease_pub").topicPrefix("lease")
+                .bootstrapServers("unused:9092").schemaRegistryUrl("http://unused:8081")
+                .build();
+        assertThatThrownBy(() -> CaptureLease.acquire(nowhere, RETRY, s -> { }))
+                .isInstanceOf(SourceSetupException.class).hasMessageContaining("127.0.0.1:" + closedPort);
     }
 
     private static boolean slotActive(String slot) throws Exception {
