@@ -3,6 +3,7 @@ package dev.sluice.cli.config;
 import dev.sluice.cli.local.SinkConnectorConfig;
 import dev.sluice.ingest.IngestSettings;
 import dev.sluice.ingest.TransactionBound;
+import dev.sluice.transforms.state.BoundedRocksDbMemory;
 import dev.sluice.schemas.registry.EmbeddedSchemaRegistry;
 import dev.sluice.schemas.registry.SchemaRegistryConfig;
 import dev.sluice.sink.config.SchemaChangePolicy;
@@ -78,7 +79,16 @@ public enum Section {
             .define("specs", Type.LIST, List.of(), null, Importance.MEDIUM,
                     "Pipeline specs (YAML files or directories of them) to run beside replication.")
             .define("replication", Type.BOOLEAN, true, null, Importance.MEDIUM,
-                    "Run the replication pipeline; false runs only the specs.")),
+                    "Run the replication pipeline; false runs only the specs.")
+            .define("rocksdb.memory.mb", Type.LONG, BoundedRocksDbMemory.DEFAULT_MEMORY_BYTES >> 20, Range.atLeast(16),
+                    Importance.MEDIUM, "Bound on RocksDB block cache + memtables of all stores in the process (MB); "
+                            + "size the memory limit to heap plus this.")
+            .define("standby.replicas", Type.INT, 0, Range.atLeast(0), Importance.MEDIUM,
+                    "Warm copies of each task's state on other instances, so a failed instance's tasks resume "
+                            + "without restoring their changelogs.")
+            .define("instance.id", Type.STRING, null, null, Importance.MEDIUM,
+                    "Static group membership under this id (unique per instance, stable across restarts, e.g. the "
+                            + "pod name): a restart within the session timeout gets its tasks back without a rebalance.")),
     CONNECT("connect", "sluice connect: a Kafka Connect worker writing row topics into the warehouse.", false,
             new ConfigDef()
                     .define("warehouse", Type.STRING, ConfigDef.NO_DEFAULT_VALUE, warehouseUrl(), Importance.HIGH,

@@ -2,6 +2,7 @@ package dev.sluice.cli.http;
 
 import dev.sluice.embedded.ConnectWorker;
 import dev.sluice.ingest.IngestService;
+import dev.sluice.ingest.slot.CaptureLease;
 import dev.sluice.schemas.registry.EmbeddedSchemaRegistry;
 import dev.sluice.transforms.runtime.TransformService;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
@@ -45,6 +46,14 @@ public final class Stages {
      * Ready while Streams is RUNNING; live while it is starting or rebalancing; not live once it is in ERROR
      * (a stream thread died: the service shuts the whole client down then) or stopped without being asked.
      */
+    /** The capture lease of ingest's slot: failed once its session is gone, since a standby may be capturing now. */
+    public static Stage captureLease(CaptureLease lease) {
+        return () -> lease.held() ? StageStatus.ready("capture-lease", "HELD")
+                : lease.released() ? StageStatus.starting("capture-lease", "RELEASED", "stopping")
+                : StageStatus.failed("capture-lease", "LOST", "the source session holding the capture lease of slot "
+                        + lease.slot() + " ended, so a standby may take over; restarting to wait for the lease again");
+    }
+
     public static Stage transform(String name, TransformService transforms, Supplier<Boolean> closing) {
         return () -> {
             KafkaStreams.State state = transforms.state();

@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.Metrics;
 import dev.sluice.ingest.IngestService;
 import dev.sluice.ingest.IngestSettings;
 import dev.sluice.ingest.TransactionBound;
+import dev.sluice.ingest.slot.CaptureLease;
 import dev.sluice.cli.local.DurationOption;
 import org.apache.kafka.common.config.AbstractConfig;
 import picocli.CommandLine.Command;
@@ -32,6 +33,9 @@ import java.util.concurrent.Callable;
 @Command(name = "ingest", mixinStandardHelpOptions = true,
         description = "Run cdc-ingest: capture PostgreSQL changes into Kafka change topics.")
 public final class IngestCommand implements Callable<Integer> {
+
+    /** How often a standby asks for the capture lease: a takeover follows the holder's end within about this. */
+    static final Duration LEASE_RETRY = Duration.ofSeconds(1);
 
     @Mixin
     ConfigFileOption config;
@@ -122,10 +126,14 @@ public final class IngestCommand implements Callable<Integer> {
         ServiceHttpServer server = ServiceHttpServer.start(all.get(Section.HTTP).getInt("port"), ServiceMetrics.prometheus(), health);
         ingest.debeziumMetrics().bindTo(Metrics.globalRegistry);
         System.out.println("sluice ingest serves " + server.describe());
+        // one capturing process per slot: a second one waits here as standby (live, not ready) and takes over
+        CaptureLease lease = CaptureLease.acquire(settings, LEASE_RETRY, state -> System.out.println("sluice ingest " + state));
+        health.add(Stages.captureLease(lease));
         ResolvedTables tables;
         try {
             tables = ingest.start();
         } catch (RuntimeException e) {
+            lease.close();
             server.close();
             throw e;
         }
@@ -135,6 +143,7 @@ public final class IngestCommand implements Callable<Integer> {
         lineage.describe().ifPresent(where -> System.out.println("sluice ingest sends lineage to " + where));
         return ServiceLifetime.runUntilStopped("sluice ingest", () -> {
             ingest.close();
+            lease.close(); // after capturing stopped: only then may a standby take over
             server.close();
         }, health, lineage);
     }

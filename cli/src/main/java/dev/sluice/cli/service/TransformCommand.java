@@ -95,7 +95,7 @@ public final class TransformCommand implements Callable<Integer> {
         Map<String, Object> overrides = new HashMap<>(all.kafkaPassThrough());
         overrides.putAll(all.registryAccess(true));
         ServiceMetrics.prometheus(); // before Streams binds its metrics into the global registry
-        TransformConfig base = TransformConfig.of(all.bootstrapServers(), all.registryUrl()).withKafkaOverrides(overrides);
+        TransformConfig base = tuned(TransformConfig.of(all.bootstrapServers(), all.registryUrl()).withKafkaOverrides(overrides), c);
         AtomicBoolean closing = new AtomicBoolean();
         List<AutoCloseable> running = new ArrayList<>();
         Health health = new Health(List.of());
@@ -132,6 +132,14 @@ public final class TransformCommand implements Callable<Integer> {
             closing.set(true);
             closeAll(running);
         }, health, lineage);
+    }
+
+    /** The transform section's RocksDB bound, standby replicas and static membership id, for every pipeline. */
+    static TransformConfig tuned(TransformConfig base, AbstractConfig transform) {
+        String instanceId = transform.getString("instance.id");
+        return base.withRocksDbMemory(transform.getLong("rocksdb.memory.mb") << 20)
+                .withStandbyReplicas(transform.getInt("standby.replicas"))
+                .withGroupInstanceId(instanceId == null || instanceId.isBlank() ? null : instanceId);
     }
 
     /** In reverse start order: the specs stop before the replication pipeline whose rows they may read, the server last. */
