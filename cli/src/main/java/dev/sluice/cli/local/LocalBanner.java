@@ -25,6 +25,8 @@ final class LocalBanner {
         out.println("  Schema registry   " + registry.url());
         out.println("  Source            " + source.display() + (demo ? "   (demo shop with a load generator, " + demoRate + " changes/s)" : ""));
         out.println("  Kafka Connect     " + pipeline.connectRestUrl());
+        out.println("  Live page         " + server.url() + "/   (the pipeline, its tables and problems, charts"
+                + " and a read-only query box, updating live)");
         out.println("  Metrics, health   " + server.describe());
         out.println("  Warehouse         " + target.display());
         if (target.isDuckDb()) {

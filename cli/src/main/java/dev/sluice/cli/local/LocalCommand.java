@@ -12,6 +12,10 @@ import dev.sluice.cli.http.ServiceHttpServer;
 import dev.sluice.cli.http.ServiceMetrics;
 import dev.sluice.cli.http.StageStatus;
 import dev.sluice.cli.http.Stages;
+import dev.sluice.cli.live.LivePage;
+import dev.sluice.cli.live.LocalView;
+import dev.sluice.cli.live.PipelineFlow;
+import dev.sluice.cli.live.QueryBox;
 import dev.sluice.cli.reconcile.Reconciler;
 import dev.sluice.ingest.load.TableLoadProgress;
 import dev.sluice.ingest.source.TableId;
@@ -128,6 +132,7 @@ public final class LocalCommand implements Callable<Integer> {
     private final PrintStream out = System.out;
     private final AtomicBoolean closing = new AtomicBoolean();
     private Health health;
+    private LivePage page;
 
     @Override
     public Integer call() throws Exception {
@@ -219,6 +224,7 @@ public final class LocalCommand implements Callable<Integer> {
             pipeline.stages(closing::get).forEach(health::add);
             // the demo's own pipelines need every demo table (they join products, orders and customers)
             boolean shop = demoDatabase != null && tables.equals(DemoSchema.TABLES);
+            List<PipelineFlow> flows = new ArrayList<>(List.of(replicationFlow(pipeline)));
             if (shop) {
                 DemoPipelines demoPipelines = DemoPipelines.start(DemoPipelines.specs(), broker.bootstrapServers(),
                         registry.url(), home.toAbsolutePath().resolve("shop"), DemoPipelines.environment(System::getenv));
@@ -226,6 +232,7 @@ public final class LocalCommand implements Callable<Integer> {
                 demoPipelines.services().forEach(s -> health.add(
                         Stages.transform(s.config().pipelineName(), s, closing::get)));
                 pipeline.startSink(SinkConnectorConfig.NAME + "-shop", target, DemoPipelines.WAREHOUSE_TOPICS);
+                flows.addAll(demoFlows(demoPipelines));
             }
 
             userSpecs.start(pipeline, running, broker.bootstrapServers(), registry.url(), home.toAbsolutePath(), target, out);
@@ -235,7 +242,11 @@ public final class LocalCommand implements Callable<Integer> {
                 load = new LoadGenerator(demoDatabase.connect("shop"), rate, System.nanoTime());
                 running.add(load);
             }
-            ServiceHttpServer server = ServiceHttpServer.start(httpPort, ServiceMetrics.prometheus(), health);
+            LocalView view = new LocalView(new LocalView.Parts(source, pipeline.tables(), target, broker.bootstrapServers(),
+                    flows, () -> pipeline.consumerGroups().stream().filter(g -> g.startsWith("connect-")).toList(),
+                    () -> pipeline.initialLoad().progress(), shop ? "revenue" : null));
+            page = new LivePage("sluice local", health, view, new QueryBox(view.warehouse()));
+            ServiceHttpServer server = ServiceHttpServer.start(httpPort, ServiceMetrics.prometheus(), health, page);
             running.add(0, server); // closed last: /health says "stopping" while the rest stops
             new LocalBanner(out, rate).print(broker, registry, source, target, pipeline, load != null, shop, server);
             if (load != null) {
@@ -314,6 +325,7 @@ public final class LocalCommand implements Callable<Integer> {
                     : "The warehouse was not complete up to the source position after 5 minutes of draining.");
         }
         List<String> replicated = pipeline.tables();
+        page.close(); // it reads the warehouse: stopped first, so nothing holds the file when the sink lets it go
         // The warehouse must be closed by the sink before it can be read (DuckDB: one process, one writer).
         pipeline.close();
         running.remove(pipeline);
@@ -346,10 +358,31 @@ public final class LocalCommand implements Callable<Integer> {
     /** A stage stopped working: one sentence, everything stopped, exit code 1 (the JVM halts if stopping hangs). */
     private int stopBecause(StageStatus failed, List<AutoCloseable> running) {
         System.err.println(ServiceLifetime.stopSentence("sluice local", failed));
+        if (page != null) {
+            page.publishStages(); // open pages show the failed stage and its sentence before the process stops
+        }
         ServiceLifetime.haltLater(ServiceLifetime.HALT_AFTER);
         closing.set(true);
         closeAll(running);
         return 1;
+    }
+
+    /** The replication pipeline as the live page draws it: every change topic into its row topic. */
+    private static PipelineFlow replicationFlow(ReplicationPipeline pipeline) {
+        return new PipelineFlow(ReplicationPipeline.PIPELINE, "transform", pipeline.consumerGroups().get(0),
+                pipeline.tables().stream().map(t -> "sluice." + t).toList(),
+                pipeline.tables().stream().map(t -> ReplicationPipeline.PIPELINE + "." + t).toList());
+    }
+
+    /** The demo's pipelines as the live page draws them, from their specs. */
+    private static List<PipelineFlow> demoFlows(DemoPipelines demo) {
+        List<PipelineFlow> flows = new ArrayList<>();
+        for (var service : demo.services()) {
+            var spec = service.config().pipeline();
+            flows.add(new PipelineFlow(spec.pipeline(), service.config().pipelineName(), service.config().applicationId(),
+                    spec.source().topics(), spec.source().topics().stream().map(spec.output()::topicFor).distinct().toList()));
+        }
+        return flows;
     }
 
     /** Removes the shutdown hook unless the JVM is already running it (after Ctrl-C). */
