@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -69,7 +69,8 @@ public final class QueryBox {
         AtomicBoolean timedOut = new AtomicBoolean();
         try {
             ObjectNode result = warehouse.read(c -> {
-                try (Statement s = c.createStatement()) {
+                // prepared first: DuckDB then names what is wrong (an unknown table, a syntax error) in its exception
+                try (PreparedStatement s = c.prepareStatement(ReadOnlySql.wrap(checked, MAX_ROWS))) {
                     ScheduledFuture<?> timer = canceller.schedule(() -> {
                         timedOut.set(true);
                         try {
@@ -78,7 +79,7 @@ public final class QueryBox {
                             // the statement finished meanwhile
                         }
                     }, TIME_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
-                    try (ResultSet rs = s.executeQuery(ReadOnlySql.wrap(checked, MAX_ROWS))) {
+                    try (ResultSet rs = s.executeQuery()) {
                         return rows(rs);
                     } finally {
                         timer.cancel(false);

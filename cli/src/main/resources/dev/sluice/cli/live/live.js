@@ -132,7 +132,7 @@
         `<td>${sparkline(t.freshnessHistory, t.sloS)}</td>` +
         `<td>${t.frontierLsn == null ? '–' : 'LSN ' + lsn(t.frontierLsn) + (t.frontierBehindBytes == null ? ''
           : ` <span class="muted">(${bytes(t.frontierBehindBytes)} behind)</span>`)}</td>` +
-        `<td>${ago(t.lastChange)}</td><td>${t.load == null ? '–' : esc(t.load)}</td>` +
+        `<td>${ago(t.lastChange)}</td><td>${t.load == null ? '–' : esc(t.load.replace(t.source + ' ', ''))}</td>` +
         `<td><button class="problem-filter${problemFilter === t.table ? ' active' : ''}" data-filter="${esc(t.table)}">` +
         `${n} ${problemFilter === t.table ? '(shown)' : 'show'}</button></td></tr>`;
     }).join('');
