@@ -138,6 +138,18 @@ async function main() {
     step(`the insert reached the page in ${Date.now() - started} ms: order_items ${rowsBefore} -> ${rowsBefore + 1} rows,`
       + ` revenue ${revenueBefore} -> ${await revenueTotal(page)}`);
 
+    // an order breaking the orders spec's checks is quarantined: the page lists it with its rule, filtered per table
+    await db.query(`INSERT INTO orders (id, customer_id, status, total, created_at, updated_at)
+                    VALUES (900000003, (SELECT min(id) FROM customers), 'lost', 5, now(), now())`);
+    await page.waitForSelector('#problems tbody tr[data-table="orders"]', { timeout: 30_000 });
+    const problem = await page.textContent('#problems tbody tr[data-table="orders"]');
+    if (!problem.includes('quarantine') || !problem.includes('status')) fail(`the quarantined order shows as: ${problem}`);
+    await page.click('#tables tr[data-table="customers"] button.problem-filter');
+    await page.waitForSelector('#problems-empty:not([hidden])', { timeout: 5_000 });
+    await page.click('#problem-filter-clear');
+    await page.waitForSelector('#problems tbody tr[data-table="orders"]', { timeout: 5_000 });
+    step(`quarantined order listed: ${problem.replace(/\s+/g, ' ').trim()}`);
+
     // the query box answers a SELECT and refuses a write with its sentence
     await page.fill('#query-text', 'SELECT count(*) AS n FROM order_items WHERE NOT __deleted');
     await page.click('#query-run');

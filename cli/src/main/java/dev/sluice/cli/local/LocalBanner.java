@@ -31,7 +31,7 @@ final class LocalBanner {
         out.println("  Warehouse         " + target.display());
         if (target.isDuckDb()) {
             String file = target.jdbcUrl().substring("jdbc:duckdb:".length());
-            out.println("                    DuckDB allows one process per file: query it after Ctrl-C, e.g.");
+            out.println("                    DuckDB allows one process per file: query it in the live page, or after Ctrl-C, e.g.");
             out.println("                    duckdb -readonly " + file + " \"SELECT count(*) FROM orders WHERE NOT __deleted\"");
         }
         out.println("  Tables            " + String.join(", ", pipeline.tables()));

@@ -69,7 +69,7 @@
   // --- the pipeline as a picture ---------------------------------------------------------------------------------
   function renderGraph(graph, health, tables) {
     $('graph-section').hidden = false;
-    const colW = 230, nodeW = 190, nodeH = 24, gap = 8, top = 8;
+    const colW = 250, nodeW = 190, nodeH = 24, gap = 8, top = 8;
     const columns = [[], [], [], [], []];
     graph.nodes.forEach((n) => columns[n.column].push(n));
     const pos = {};
@@ -85,7 +85,7 @@
       if (backing.has(n.id) || (n.id.startsWith('wh:') && behindTables.has(n.label))) return 'backing';
       return 'ok';
     };
-    let svg = `<svg xmlns="${NS}" width="${5 * colW}" height="${height}" role="img" aria-label="pipeline">`;
+    let svg = `<svg xmlns="${NS}" width="${4 * colW + nodeW + 12}" height="${height}" role="img" aria-label="pipeline">`;
     graph.edges.forEach((e) => {
       const a = pos[e.from], b = pos[e.to];
       if (!a || !b) return;
@@ -95,7 +95,9 @@
       const label = [e.rate > 0 ? rate(e.rate) : '', e.lag > 0 ? 'lag ' + num(e.lag) : ''].filter(Boolean).join(' · ');
       svg += `<path class="${cls}" d="M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}"><title>${esc(e.from)} → ${esc(e.to)}: ` +
         `${esc(label || 'idle')}</title></path>`;
-      if (label) svg += `<text class="edge-label" x="${x2 - 4}" y="${y2 - 3}" text-anchor="end">${esc(label)}</text>`;
+      // a straight edge is labelled by its target; a curved one (many topics into one pipeline) at its middle
+      if (label && y1 === y2) svg += `<text class="edge-label" x="${x2 - 4}" y="${y2 - 3}" text-anchor="end">${esc(label)}</text>`;
+      else if (label) svg += `<text class="edge-label" x="${mx}" y="${(y1 + y2) / 2 - 3}" text-anchor="middle">${esc(label)}</text>`;
     });
     Object.values(pos).forEach(({ x, y, n }) => {
       const st = state(n);
@@ -171,6 +173,7 @@
   });
 
   // --- the real-time dashboard -----------------------------------------------------------------------------------
+  const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
   const PALETTE = ['#2563eb', '#16a34a', '#d97706', '#dc2626', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#475569'];
 
   function renderRevenue(revenue) {
@@ -195,7 +198,7 @@
     [0, 0.5, 1].forEach((f) => {
       const y = (h - bottom - f * (h - bottom - 8)).toFixed(1);
       svg += `<line x1="${left}" x2="${w}" y1="${y}" y2="${y}" stroke="#e5e7eb"></line>` +
-        `<text x="${left - 4}" y="${+y + 4}" text-anchor="end">${Math.round(max * f).toLocaleString('en-US')}</text>`;
+        `<text x="${left - 4}" y="${+y + 4}" text-anchor="end">${compact.format(max * f)}</text>`;
     });
     minutes.forEach((m, i) => {
       const x = left + i * (barW + barGap) + barGap / 2;
@@ -248,7 +251,8 @@
       $('query-result').innerHTML = `<p class="muted">${body.rows.length} row(s) in ${body.ms} ms` +
         (body.truncated ? `; only the first ${body.maxRows} are shown` : '') + '</p><table><thead><tr>' +
         body.columns.map((c) => `<th>${esc(c)}</th>`).join('') + '</tr></thead><tbody>' +
-        body.rows.map((r) => '<tr>' + r.map((v) => `<td>${v === null ? '<span class="muted">null</span>' : esc(v)}</td>`)
+        body.rows.map((r) => '<tr>' + r.map((v) => `<td>${v === null ? '<span class="muted">null</span>'
+          : esc(typeof v === 'number' && !Number.isInteger(v) ? +v.toPrecision(12) : v)}</td>`)
           .join('') + '</tr>').join('') + '</tbody></table>';
     } catch (err) {
       error.textContent = 'The query could not be sent: ' + err.message;
