@@ -203,7 +203,7 @@ async function main() {
   }
 }
 
-main().catch((e) => {
+main().then(() => process.exit(0), (e) => {
   console.error(`live page test FAILED: ${e.message}`);
   process.exit(1);
 });

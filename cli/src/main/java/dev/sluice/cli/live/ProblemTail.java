@@ -128,7 +128,7 @@ final class ProblemTail implements AutoCloseable {
         String pipeline = record.topic().substring(0, record.topic().lastIndexOf('.'));
         String table = letter.sourceTopic() != null ? lastPart(letter.sourceTopic())
                 : quarantine ? tableOfPipeline.apply(pipeline) : null;
-        String reason = quarantine && "unknown".equals(letter.reason()) ? "broke its rule " + rule : letter.reason();
+        String reason = quarantine && "unknown".equals(letter.reason()) ? "a rule of its pipeline does not hold" : letter.reason();
         String stage = quarantine && "unknown".equals(letter.stage()) ? pipeline : letter.stage();
         return new Problem(quarantine ? "quarantine" : "dead letter", record.topic(), stage, reason, rule,
                 table, record.timestamp(), letter.position());

@@ -69,7 +69,7 @@
   // --- the pipeline as a picture ---------------------------------------------------------------------------------
   function renderGraph(graph, health, tables) {
     $('graph-section').hidden = false;
-    const colW = 250, nodeW = 190, nodeH = 24, gap = 8, top = 8;
+    const colW = 275, nodeW = 180, nodeH = 24, gap = 8, top = 8;
     const columns = [[], [], [], [], []];
     graph.nodes.forEach((n) => columns[n.column].push(n));
     const pos = {};
@@ -101,7 +101,7 @@
     });
     Object.values(pos).forEach(({ x, y, n }) => {
       const st = state(n);
-      const text = n.label.length > 30 ? '…' + n.label.slice(-29) : n.label;
+      const text = n.label.length > 28 ? '…' + n.label.slice(-27) : n.label;
       svg += `<g class="node ${st}" data-node="${esc(n.id)}" data-state="${st}"><rect x="${x}" y="${y}" width="${nodeW}" ` +
         `height="${nodeH}"></rect><text x="${x + 6}" y="${y + 16}">${esc(text)}</text><title>${esc(n.label)}: ${st}` +
         ` (stage ${esc(n.stage)})</title></g>`;
@@ -193,7 +193,7 @@
     const total = points.reduce((a, p) => a + p.revenue, 0);
     const w = 560, h = 220, left = 56, bottom = 22, barGap = 4;
     const max = Math.max(1, ...minutes.map((m) => Object.values(byMinute[m]).reduce((a, v) => a + v, 0)));
-    const barW = minutes.length ? Math.max(4, (w - left) / minutes.length - barGap) : 0;
+    const barW = minutes.length ? Math.min(36, Math.max(4, (w - left) / minutes.length - barGap)) : 0;
     let svg = `<svg width="${w}" height="${h}" role="img" aria-label="revenue per minute">`;
     [0, 0.5, 1].forEach((f) => {
       const y = (h - bottom - f * (h - bottom - 8)).toFixed(1);
