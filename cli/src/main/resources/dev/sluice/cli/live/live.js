@@ -211,7 +211,7 @@
         svg += `<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${barW.toFixed(1)}" height="${bh.toFixed(1)}" ` +
           `fill="${color(c)}"><title>${new Date(m).toLocaleTimeString()} ${esc(c)}: ${v.toFixed(2)}</title></rect>`;
       });
-      if (i % Math.ceil(minutes.length / 6) === 0) {
+      if (i % Math.max(1, Math.ceil(56 / (barW + barGap))) === 0) { // a time label every ~56 px
         svg += `<text x="${x}" y="${h - 6}">${new Date(m).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</text>`;
       }
     });
