@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.sluice.cli.live.LivePage;
 import dev.sluice.embedded.PortCheck;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -24,33 +25,49 @@ import java.util.concurrent.Executors;
  *   <li>{@code /health/live}: 200 while every stage works, 503 once one stopped (restart the process);</li>
  *   <li>{@code /health/ready}: 200 while every stage does its job, else 503.</li>
  * </ul>
- * Both health answers are JSON naming each stage, its state and, when it is not well, why.
+ * Both health answers are JSON naming each stage, its state and, when it is not well, why. {@code /} is the live page
+ * ({@link LivePage}): the stages of this process (or, for {@code sluice local}, the whole pipeline), updating live.
  */
 public final class ServiceHttpServer implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
+    /**
+     * Threads answering requests. The live page's event streams hold none of them (a stream is written by the page's
+     * own thread), so this bounds only concurrent plain requests: probes, scrapes and the page's query box.
+     */
+    static final int THREADS = 4;
+
     private final HttpServer server;
     private final ExecutorService executor;
+    private final LivePage page;
 
-    private ServiceHttpServer(HttpServer server, ExecutorService executor) {
+    private ServiceHttpServer(HttpServer server, ExecutorService executor, LivePage page) {
         this.server = server;
         this.executor = executor;
+        this.page = page;
     }
 
-    /** Serves on {@code port} (0: a free one) until closed. */
+    /** Serves on {@code port} (0: a free one) until closed; its live page shows the stages of {@code health}. */
     public static ServiceHttpServer start(int port, PrometheusMeterRegistry metrics, Health health) {
+        return start(port, metrics, health, LivePage.ofStages(health));
+    }
+
+    /** Serves on {@code port} (0: a free one) until closed, with {@code page} at {@code /}; closes the page when closed. */
+    public static ServiceHttpServer start(int port, PrometheusMeterRegistry metrics, Health health, LivePage page) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(port), 20);
         } catch (BindException e) {
+            page.close();
             throw new PortCheck.PortInUseException("Port " + port + " is already in use; pass another --http-port"
                     + " (or 0 to pick a free one), or stop the process that holds it.");
         } catch (IOException e) {
+            page.close();
             throw new IllegalStateException("Cannot serve HTTP on port " + port + ": " + e.getMessage(), e);
         }
-        ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
+        ExecutorService executor = Executors.newFixedThreadPool(THREADS, r -> {
             Thread t = new Thread(r, "sluice-http");
             t.setDaemon(true);
             return t;
@@ -73,13 +90,10 @@ public final class ServiceHttpServer implements AutoCloseable {
                 respondHealth(exchange, !stages.isEmpty() && stages.stream().allMatch(StageStatus::ready), stages);
             }
         });
-        server.createContext("/", exchange -> {
-            try (exchange) {
-                respond(exchange, 404, "text/plain; charset=utf-8", "Try /metrics, /health/live or /health/ready.\n");
-            }
-        });
+        page.install(server);
         server.start();
-        return new ServiceHttpServer(server, executor);
+        page.start();
+        return new ServiceHttpServer(server, executor, page);
     }
 
     /** Where it serves, for people: {@code http://localhost:PORT}. */
@@ -94,6 +108,11 @@ public final class ServiceHttpServer implements AutoCloseable {
     /** The line a service prints at start. */
     public String describe() {
         return url() + "/metrics, " + url() + "/health/live, " + url() + "/health/ready";
+    }
+
+    /** The live page of this process, to publish a change (a failed stage) before the process stops. */
+    public LivePage page() {
+        return page;
     }
 
     private static void respondHealth(HttpExchange exchange, boolean up, List<StageStatus> stages) throws IOException {
@@ -124,6 +143,7 @@ public final class ServiceHttpServer implements AutoCloseable {
 
     @Override
     public void close() {
+        page.close();
         server.stop(0);
         executor.shutdownNow();
     }

@@ -25,11 +25,13 @@ final class LocalBanner {
         out.println("  Schema registry   " + registry.url());
         out.println("  Source            " + source.display() + (demo ? "   (demo shop with a load generator, " + demoRate + " changes/s)" : ""));
         out.println("  Kafka Connect     " + pipeline.connectRestUrl());
+        out.println("  Live page         " + server.url() + "/   (the pipeline, its tables and problems, charts"
+                + " and a read-only query box, updating live)");
         out.println("  Metrics, health   " + server.describe());
         out.println("  Warehouse         " + target.display());
         if (target.isDuckDb()) {
             String file = target.jdbcUrl().substring("jdbc:duckdb:".length());
-            out.println("                    DuckDB allows one process per file: query it after Ctrl-C, e.g.");
+            out.println("                    DuckDB allows one process per file: query it in the live page, or after Ctrl-C, e.g.");
             out.println("                    duckdb -readonly " + file + " \"SELECT count(*) FROM orders WHERE NOT __deleted\"");
         }
         out.println("  Tables            " + String.join(", ", pipeline.tables()));

@@ -15,6 +15,10 @@ import dev.sluice.cli.http.Stages;
 import dev.sluice.cli.lineage.LineageSettings;
 import dev.sluice.cli.lineage.LocalLineage;
 import dev.sluice.cli.lineage.ServiceLineage;
+import dev.sluice.cli.live.LivePage;
+import dev.sluice.cli.live.LocalView;
+import dev.sluice.cli.live.PipelineFlow;
+import dev.sluice.cli.live.QueryBox;
 import dev.sluice.cli.reconcile.Reconciler;
 import dev.sluice.schemas.registry.RestSchemaRegistryClient;
 import dev.sluice.ingest.load.TableLoadProgress;
@@ -133,6 +137,7 @@ public final class LocalCommand implements Callable<Integer> {
     private final AtomicBoolean closing = new AtomicBoolean();
     private Health health;
     private volatile ServiceLineage lineage = ServiceLineage.off();
+    private LivePage page;
 
     @Override
     public Integer call() throws Exception {
@@ -224,6 +229,7 @@ public final class LocalCommand implements Callable<Integer> {
             pipeline.stages(closing::get).forEach(health::add);
             // the demo's own pipelines need every demo table (they join products, orders and customers)
             boolean shop = demoDatabase != null && tables.equals(DemoSchema.TABLES);
+            List<PipelineFlow> flows = new ArrayList<>(List.of(replicationFlow(pipeline)));
             if (shop) {
                 DemoPipelines demoPipelines = DemoPipelines.start(DemoPipelines.specs(), broker.bootstrapServers(),
                         registry.url(), home.toAbsolutePath().resolve("shop"), DemoPipelines.environment(System::getenv));
@@ -231,6 +237,7 @@ public final class LocalCommand implements Callable<Integer> {
                 demoPipelines.services().forEach(s -> health.add(
                         Stages.transform(s.config().pipelineName(), s, closing::get)));
                 pipeline.startSink(SinkConnectorConfig.NAME + "-shop", target, DemoPipelines.WAREHOUSE_TOPICS);
+                flows.addAll(demoFlows(demoPipelines));
             }
 
             userSpecs.start(pipeline, running, broker.bootstrapServers(), registry.url(), home.toAbsolutePath(), target, out);
@@ -240,7 +247,11 @@ public final class LocalCommand implements Callable<Integer> {
                 load = new LoadGenerator(demoDatabase.connect("shop"), rate, System.nanoTime());
                 running.add(load);
             }
-            ServiceHttpServer server = ServiceHttpServer.start(httpPort, ServiceMetrics.prometheus(), health);
+            LocalView view = new LocalView(new LocalView.Parts(source, pipeline.tables(), target, broker.bootstrapServers(),
+                    flows, () -> pipeline.consumerGroups().stream().filter(g -> g.startsWith("connect-")).toList(),
+                    () -> pipeline.initialLoad().progress(), shop ? "revenue" : null));
+            page = new LivePage("sluice local", health, view, new QueryBox(view.warehouse()));
+            ServiceHttpServer server = ServiceHttpServer.start(httpPort, ServiceMetrics.prometheus(), health, page);
             running.add(0, server); // closed last: /health says "stopping" while the rest stops
             // added last, so closed first: COMPLETE is sent while the warehouse still answers for the frontier
             lineage = ServiceLineage.start(LineageSettings.from(all),
@@ -328,6 +339,7 @@ public final class LocalCommand implements Callable<Integer> {
         }
         List<String> replicated = pipeline.tables();
         lineage.close(); // COMPLETE with the drained frontier, while the sink still runs
+        page.close(); // it reads the warehouse: stopped first, so nothing holds the file when the sink lets it go
         // The warehouse must be closed by the sink before it can be read (DuckDB: one process, one writer).
         pipeline.close();
         running.remove(pipeline);
@@ -361,11 +373,32 @@ public final class LocalCommand implements Callable<Integer> {
     private int stopBecause(StageStatus failed, List<AutoCloseable> running) {
         String sentence = ServiceLifetime.stopSentence("sluice local", failed);
         System.err.println(sentence);
+        if (page != null) {
+            page.publishStages(); // open pages show the failed stage and its sentence before the process stops
+        }
         ServiceLifetime.haltLater(ServiceLifetime.HALT_AFTER);
         lineage.fail(sentence, null);
         closing.set(true);
         closeAll(running);
         return 1;
+    }
+
+    /** The replication pipeline as the live page draws it: every change topic into its row topic. */
+    private static PipelineFlow replicationFlow(ReplicationPipeline pipeline) {
+        return new PipelineFlow(ReplicationPipeline.PIPELINE, "transform", pipeline.consumerGroups().get(0),
+                pipeline.tables().stream().map(t -> "sluice." + t).toList(),
+                pipeline.tables().stream().map(t -> ReplicationPipeline.PIPELINE + "." + t).toList());
+    }
+
+    /** The demo's pipelines as the live page draws them, from their specs. */
+    private static List<PipelineFlow> demoFlows(DemoPipelines demo) {
+        List<PipelineFlow> flows = new ArrayList<>();
+        for (var service : demo.services()) {
+            var spec = service.config().pipeline();
+            flows.add(new PipelineFlow(spec.pipeline(), service.config().pipelineName(), service.config().applicationId(),
+                    spec.source().topics(), spec.source().topics().stream().map(spec.output()::topicFor).distinct().toList()));
+        }
+        return flows;
     }
 
     /** Removes the shutdown hook unless the JVM is already running it (after Ctrl-C). */
