@@ -138,7 +138,32 @@ public final class Stages {
             root = root.getCause();
         }
         String top = String.valueOf(t.getMessage());
-        return root == t ? top : top + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+        String cause = String.valueOf(root.getMessage());
+        String message = root == t || top.contains(cause) ? top
+                : top + " (" + root.getClass().getSimpleName() + ": " + cause + ")";
+        return withoutDumps(message);
+    }
+
+    /**
+     * A sentence for a person, not a dump: Debezium puts whole offset contexts ({@code PostgresOffsetContext [...]},
+     * thousands of characters) into its messages; a bracketed run that long is cut to {@code [...]}.
+     */
+    static String withoutDumps(String message) {
+        StringBuilder out = new StringBuilder(message.length());
+        int depth = 0;
+        int openedAt = -1;
+        for (int i = 0; i < message.length(); i++) {
+            char c = message.charAt(i);
+            if (c == '[' && depth++ == 0) {
+                openedAt = out.length();
+            }
+            out.append(c);
+            if (c == ']' && depth > 0 && --depth == 0 && out.length() - openedAt > 80) {
+                out.setLength(openedAt);
+                out.append("[...]");
+            }
+        }
+        return out.toString();
     }
 
     private static String firstLine(String trace) {

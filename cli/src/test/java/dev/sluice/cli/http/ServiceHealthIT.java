@@ -124,7 +124,7 @@ class ServiceHealthIT {
             open.commit();
         }
         await().atMost(Duration.ofSeconds(90)).until(() -> status("ingest", "/health/ready") == 200);
-        assertThat(get("ingest", "/health/ready").body()).containsAnyOf("SNAPSHOTTING", "STREAMING");
+        assertThat(get("ingest", "/health/ready").body()).containsAnyOf("LOADING", "SNAPSHOTTING", "STREAMING");
     }
 
     @Test
