@@ -12,6 +12,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -54,11 +55,25 @@ public final class ServiceHttpServer implements AutoCloseable {
         return start(port, metrics, health, LivePage.ofStages(health));
     }
 
-    /** Serves on {@code port} (0: a free one) until closed, with {@code page} at {@code /}; closes the page when closed. */
+    /**
+     * Serves on {@code port} (0: a free one) of every interface until closed, with {@code page} at {@code /}; closes the
+     * page when closed. Services listen everywhere because their probes and scrapes come from outside the pod.
+     */
     public static ServiceHttpServer start(int port, PrometheusMeterRegistry metrics, Health health, LivePage page) {
+        return start(new InetSocketAddress(port), metrics, health, page);
+    }
+
+    /** As {@link #start(int, PrometheusMeterRegistry, Health, LivePage)}, on loopback only: for {@code sluice local}. */
+    public static ServiceHttpServer startOnLoopback(int port, PrometheusMeterRegistry metrics, Health health, LivePage page) {
+        return start(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), metrics, health, page);
+    }
+
+    private static ServiceHttpServer start(InetSocketAddress address, PrometheusMeterRegistry metrics, Health health,
+                                           LivePage page) {
+        int port = address.getPort();
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(port), 20);
+            server = HttpServer.create(address, 20);
         } catch (BindException e) {
             page.close();
             throw new PortCheck.PortInUseException("Port " + port + " is already in use; pass another --http-port"
@@ -94,6 +109,11 @@ public final class ServiceHttpServer implements AutoCloseable {
         server.start();
         page.start();
         return new ServiceHttpServer(server, executor, page);
+    }
+
+    /** The address it is bound to. */
+    public InetSocketAddress address() {
+        return server.getAddress();
     }
 
     /** Where it serves, for people: {@code http://localhost:PORT}. */

@@ -251,7 +251,8 @@ public final class LocalCommand implements Callable<Integer> {
                     flows, () -> pipeline.consumerGroups().stream().filter(g -> g.startsWith("connect-")).toList(),
                     () -> pipeline.initialLoad().progress(), shop ? "revenue" : null));
             page = new LivePage("sluice local", health, view, new QueryBox(view.warehouse()));
-            ServiceHttpServer server = ServiceHttpServer.start(httpPort, ServiceMetrics.prometheus(), health, page);
+            // local mode is one user's machine: nothing of it is reachable from the network
+            ServiceHttpServer server = ServiceHttpServer.startOnLoopback(httpPort, ServiceMetrics.prometheus(), health, page);
             running.add(0, server); // closed last: /health says "stopping" while the rest stops
             // added last, so closed first: COMPLETE is sent while the warehouse still answers for the frontier
             lineage = ServiceLineage.start(LineageSettings.from(all),

@@ -17,6 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,6 +36,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The live page's endpoints on a real HTTP server and a real DuckDB warehouse: the page and its assets, the snapshot,
@@ -60,7 +66,7 @@ class LivePageIT {
         Health health = new Health(List.of(() -> StageStatus.ready("ingest", "STREAMING"), SINK::get));
         page = new LivePage("sluice test", health, LiveView.NONE,
                 new QueryBox(new WarehouseReader(new WarehouseTarget(url, null, null))));
-        server = ServiceHttpServer.start(0, ServiceMetrics.prometheus(), health, page);
+        server = ServiceHttpServer.startOnLoopback(0, ServiceMetrics.prometheus(), health, page); // as sluice local
     }
 
     @AfterAll
@@ -71,6 +77,21 @@ class LivePageIT {
         if (held != null) {
             held.close();
         }
+    }
+
+    @Test
+    void sluiceLocalsPageIsReachableOnLoopbackOnly() throws Exception {
+        int port = server.address().getPort();
+        assertThat(server.address().getAddress().isLoopbackAddress()).isTrue();
+        InetAddress outside = java.util.Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
+                .flatMap(nic -> java.util.Collections.list(nic.getInetAddresses()).stream())
+                .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress())
+                .findFirst().orElseThrow(() -> new AssertionError("this machine has no non-loopback IPv4 address to try"));
+        try (Socket socket = new Socket()) {
+            assertThatThrownBy(() -> socket.connect(new InetSocketAddress(outside, port), 2_000))
+                    .as("connecting on %s:%d", outside, port).isInstanceOf(java.io.IOException.class);
+        }
+        assertThat(get("/health/live").statusCode()).as("the same port answers on loopback").isEqualTo(200);
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,6 +28,11 @@ final class RegistryHttpHandler implements HttpHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegistryHttpHandler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Far above any Avro schema a table produces (a 1,600-column table's is about 200 KB); bounds the memory a request can take. */
+    static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
+    /** What Schema Registry clients send; octet-stream is what HTTP libraries send when nobody set a type. */
+    private static final List<String> ACCEPTED_TYPES = List.of("application/vnd.schemaregistry.v1+json",
+            "application/vnd.schemaregistry+json", "application/json", "application/octet-stream");
 
     private final RegistryService service;
 
@@ -177,8 +183,17 @@ final class RegistryHttpHandler implements HttpHandler {
     }
 
     private static JsonNode readJson(HttpExchange exchange) throws IOException {
+        String type = exchange.getRequestHeaders().getFirst("Content-Type");
+        if (type != null && !ACCEPTED_TYPES.contains(type.split(";")[0].trim().toLowerCase(Locale.ROOT))) {
+            throw new RegistryError(415, 415, "Unsupported media type " + type + ": send the body as "
+                    + "application/vnd.schemaregistry.v1+json or application/json.");
+        }
         try (InputStream in = exchange.getRequestBody()) {
-            byte[] bytes = in.readAllBytes();
+            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (bytes.length > MAX_BODY_BYTES) {
+                throw new RegistryError(413, 413, "Request body larger than " + MAX_BODY_BYTES
+                        + " bytes: a schema this big is not a table's schema; check what is being sent.");
+            }
             try {
                 return bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
             } catch (IOException e) {

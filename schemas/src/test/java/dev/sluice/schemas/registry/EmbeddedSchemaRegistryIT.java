@@ -147,6 +147,30 @@ class EmbeddedSchemaRegistryIT {
     }
 
     @Test
+    void refusesNonJsonBodiesWith415AndOversizedBodiesWith413() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        URI versions = URI.create(registry.url() + "/subjects/guarded-value/versions");
+        String schema = "{\"schema\": \"\\\"string\\\"\"}";
+
+        HttpResponse<String> form = http.send(HttpRequest.newBuilder(versions).header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(schema)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(form.statusCode()).isEqualTo(415);
+        assertThat(new ObjectMapper().readTree(form.body()).get("message").asText()).contains("text/plain", "application/json");
+
+        byte[] huge = new byte[RegistryHttpHandler.MAX_BODY_BYTES + 10];
+        java.util.Arrays.fill(huge, (byte) ' ');
+        HttpResponse<String> big = http.send(HttpRequest.newBuilder(versions).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(huge)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(big.statusCode()).isEqualTo(413);
+
+        HttpResponse<String> fine = http.send(HttpRequest.newBuilder(versions)
+                .header("Content-Type", "application/vnd.schemaregistry.v1+json; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofString(schema)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(fine.statusCode()).as(fine.body()).isEqualTo(200);
+        assertThat(client.subjects()).contains("guarded-value");
+    }
+
+    @Test
     void storesSchemasInACompactedTopicAndARestartedRegistryReturnsTheSameIds() throws Exception {
         String topic = "_schemas_restart_test";
         InetSocketAddress anyPort = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
