@@ -1,5 +1,7 @@
 package dev.sluice.cli.local;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -7,6 +9,8 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Where replicated rows land: a JDBC URL ({@code jdbc:duckdb:FILE} or {@code jdbc:postgresql://...}),
@@ -23,6 +27,8 @@ public record WarehouseTarget(String jdbcUrl, String user, String password, List
         this(jdbcUrl, user, password, List.of());
     }
 
+    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)([?&])password=([^&]*)&?");
+
     public static WarehouseTarget parse(String url, Path defaultDuckDbFile) {
         String jdbc = url == null ? "jdbc:duckdb:" + defaultDuckDbFile.toAbsolutePath() : url.trim();
         if (jdbc.startsWith("postgresql://") || jdbc.startsWith("postgres://")) {
@@ -38,6 +44,14 @@ public record WarehouseTarget(String jdbcUrl, String user, String password, List
             // user and password may be given as URL parameters; else the usual defaults
             user = System.getenv().getOrDefault("PGUSER", "postgres");
             password = System.getenv().getOrDefault("PGPASSWORD", "");
+            // a password parameter moves out of the URL: the URL is logged and shown by Connect's REST API,
+            // a password setting (Connect's PASSWORD type) is not
+            Matcher inUrl = PASSWORD_PARAMETER.matcher(jdbc);
+            if (inUrl.find()) {
+                password = URLDecoder.decode(inUrl.group(2), StandardCharsets.UTF_8);
+                jdbc = (jdbc.substring(0, inUrl.start()) + inUrl.group(1) + jdbc.substring(inUrl.end()))
+                        .replaceFirst("[?&]$", "").replace("?&", "?").replace("&&", "&");
+            }
         }
         return new WarehouseTarget(jdbc, user, password);
     }
@@ -103,7 +117,7 @@ public record WarehouseTarget(String jdbcUrl, String user, String password, List
         if (user != null && !jdbcUrl.contains("user=")) {
             props.setProperty("user", user);
         }
-        if (password != null && !jdbcUrl.contains("password=")) {
+        if (password != null) {
             props.setProperty("password", password);
         }
         return DriverManager.getConnection(jdbcUrl, props);
