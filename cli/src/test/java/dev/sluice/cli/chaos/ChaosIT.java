@@ -19,7 +19,7 @@ class ChaosIT {
     @Test
     void warehouseEqualsSourceAfterServicesAreKilledDuringALoad(@TempDir Path dir) throws Exception {
         ChaosReport report = new ChaosRun(
-                new ChaosRun.Settings(3, Duration.ofSeconds(75), 300, WarehouseKind.postgres, dir, 20261126L, null), System.out).run();
+                new ChaosRun.Settings(3, Duration.ofSeconds(60), 300, WarehouseKind.postgres, dir, 20261126L, null), System.out).run();
 
         System.out.println(report.summary());
         assertThat(report.kills()).isEqualTo(3);

@@ -17,7 +17,7 @@ class ScaleIT {
 
     @Test
     void rowsKeepMovingAndArriveExactlyWhileInstancesComeAndGo(@TempDir Path dir) throws Exception {
-        ScaleRun.ScaleReport report = new ScaleRun(new ScaleRun.Settings(Duration.ofSeconds(15), 300, dir, 3), System.out).run();
+        ScaleRun.ScaleReport report = new ScaleRun(new ScaleRun.Settings(Duration.ofSeconds(12), 300, dir, 3), System.out).run();
 
         assertThat(report.steps()).extracting(ScaleRun.StepFigures::transforms).containsExactly(1, 3, 3, 1);
         assertThat(report.steps()).extracting(ScaleRun.StepFigures::workers).containsExactly(1, 1, 2, 1);
