@@ -23,6 +23,9 @@ public interface WarehouseFailure {
         for (Throwable t = e; t != null; t = next(t)) {
             if (t instanceof SQLException sql) {
                 String state = sql.getSQLState();
+                if (isCatalogRace(sql)) {
+                    return false; // two tasks created the same table at once: the retry finds it there
+                }
                 if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
                     return true;
                 }
@@ -37,6 +40,14 @@ public interface WarehouseFailure {
         }
         return false;
     };
+
+    /**
+     * PostgreSQL's answer when two sessions run {@code CREATE TABLE IF NOT EXISTS} for one table at once: a unique
+     * violation on a system catalog index ({@code pg_type_typname_nsp_index}), not on a user's table.
+     */
+    private static boolean isCatalogRace(SQLException e) {
+        return "23505".equals(e.getSQLState()) && e.getMessage() != null && e.getMessage().contains("unique constraint \"pg_");
+    }
 
     private static Throwable next(Throwable t) {
         if (t instanceof SQLException sql && sql.getNextException() != null && sql.getNextException() != t) {

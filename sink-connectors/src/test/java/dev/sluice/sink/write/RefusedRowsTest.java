@@ -74,6 +74,14 @@ class RefusedRowsTest {
     }
 
     @Test
+    void twoTasksCreatingOneTableAtOnceIsRetriedNotRefused() {
+        assertThat(WarehouseFailure.STANDARD.isRefusal(new SQLException("ERROR: duplicate key value violates unique "
+                + "constraint \"pg_type_typname_nsp_index\"", "23505"))).isFalse();
+        assertThat(WarehouseFailure.STANDARD.isRefusal(new SQLException("ERROR: duplicate key value violates unique "
+                + "constraint \"orders_email_key\"", "23505"))).isTrue();
+    }
+
+    @Test
     void dataErrorsAreRefusalsAndConnectionErrorsAreNot() {
         assertThat(WarehouseFailure.STANDARD.isRefusal(new SQLException("value too long", "22001"))).isTrue();
         assertThat(WarehouseFailure.STANDARD.isRefusal(new SQLException("null value violates not-null", "23502"))).isTrue();
