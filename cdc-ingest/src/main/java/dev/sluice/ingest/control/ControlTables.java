@@ -3,6 +3,8 @@ package dev.sluice.ingest.control;
 import dev.sluice.ingest.IngestSettings;
 import dev.sluice.ingest.source.TableId;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -23,6 +25,8 @@ import java.util.UUID;
  * signal table only.
  */
 public final class ControlTables {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TableId signal;
     private final TableId heartbeat;
@@ -77,11 +81,22 @@ public final class ControlTables {
         try (PreparedStatement s = connection.prepareStatement(
                 "INSERT INTO " + quoted(signal) + " (id, type, data) VALUES (?, 'execute-snapshot', ?)")) {
             s.setString(1, id);
-            // the plain name: Debezium matches it as a pattern, and a dot also matches itself
-            s.setString(2, "{\"data-collections\": [\"" + table + "\"], \"type\": \"incremental\"}");
+            s.setString(2, snapshotSignalData(table));
             s.executeUpdate();
         }
         return id;
+    }
+
+    /**
+     * The {@code execute-snapshot} signal's data, built by Jackson (a quote or backslash in a name stays data). Debezium
+     * reads each data collection as a regular expression over {@code schema.table}, so the name goes in as the same
+     * pattern as in {@code table.include.list}: it matches this table only, whatever characters the names hold.
+     */
+    static String snapshotSignalData(TableId table) {
+        ObjectNode data = JSON.createObjectNode();
+        data.putArray("data-collections").add(table.includeListPattern());
+        data.put("type", "incremental");
+        return data.toString();
     }
 
     public static String quoted(TableId table) {
