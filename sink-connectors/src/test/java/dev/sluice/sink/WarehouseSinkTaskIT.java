@@ -184,7 +184,7 @@ class WarehouseSinkTaskIT {
         WarehouseSinkTask task = task(url, "c-toast", Map.of(), new TopicPartition(topic, 0));
         task.put(List.of(row(topic, 0, "eu", 1, "long text", "1.00", 10, false)));
         commit(task, topic);
-        task.put(List.of(row(topic, 1, "eu", 1, "__debezium_unavailable_value", "2.00", 11, false)));
+        task.put(List.of(row(topic, 1, "eu", 1, dev.sluice.schemas.toast.UnavailableValue.PLACEHOLDER, "2.00", 11, false)));
         commit(task, topic);
         task.stop();
 
