@@ -16,7 +16,6 @@ import dev.sluice.ingest.source.TableId;
 import dev.sluice.transforms.replicate.ReplicationSpec;
 import dev.sluice.transforms.runtime.TransformConfig;
 import dev.sluice.transforms.runtime.TransformService;
-import dev.sluice.sink.config.TableNameFormat;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -245,10 +244,10 @@ public final class ReplicationPipeline implements AutoCloseable {
         return true;
     }
 
-    /** The warehouse tables the replicated source tables land in (the sink's default table.name.format). */
+    /** The warehouse tables the replicated source tables land in (the first warehouse's table.name.format). */
     public List<String> warehouseTables() {
-        TableNameFormat names = new TableNameFormat(TableNameFormat.DEFAULT);
-        return tables().stream().map(t -> names.tableFor(PIPELINE + "." + t)).toList();
+        WarehouseTarget warehouse = settings.warehouses().get(0);
+        return tables.captured().stream().map(warehouse::tableFor).toList();
     }
 
     /** Stops the sink first, then transforms, then ingest, so each stops with its input idle. */

@@ -1,5 +1,9 @@
 package dev.sluice.cli.local;
 
+import dev.sluice.ingest.publish.TopicNames;
+import dev.sluice.ingest.source.TableId;
+import dev.sluice.sink.config.TableNameFormat;
+import dev.sluice.transforms.replicate.ReplicationSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -11,16 +15,19 @@ import java.util.Properties;
 /**
  * Where replicated rows land: a JDBC URL ({@code jdbc:duckdb:FILE} or {@code jdbc:postgresql://...}),
  * checked by opening it before anything else starts, so a typo costs one sentence, not a half-run pipeline.
- * {@code historyTables} are the target tables that also keep a {@code <table>_history} (the sink's history.tables).
+ * {@code historyTables} are the target tables that also keep a {@code <table>_history} (the sink's history.tables);
+ * {@code tableNameFormat} is the sink's {@code table.name.format}, which reconcile and the drain use too.
  */
-public record WarehouseTarget(String jdbcUrl, String user, String password, List<String> historyTables) {
+public record WarehouseTarget(String jdbcUrl, String user, String password, List<String> historyTables,
+                              String tableNameFormat) {
 
     public WarehouseTarget {
         historyTables = List.copyOf(historyTables);
+        new TableNameFormat(tableNameFormat); // one sentence for a bad format, before anything starts
     }
 
     public WarehouseTarget(String jdbcUrl, String user, String password) {
-        this(jdbcUrl, user, password, List.of());
+        this(jdbcUrl, user, password, List.of(), TableNameFormat.DEFAULT);
     }
 
     public static WarehouseTarget parse(String url, Path defaultDuckDbFile) {
@@ -48,12 +55,23 @@ public record WarehouseTarget(String jdbcUrl, String user, String password, List
             return this;
         }
         return new WarehouseTarget(jdbcUrl, newUser == null ? user : newUser, newPassword == null ? password : newPassword,
-                historyTables);
+                historyTables, tableNameFormat);
     }
 
     /** The same warehouse, keeping a history of these tables (names as in the warehouse, e.g. orders). */
     public WarehouseTarget withHistory(List<String> tables) {
-        return new WarehouseTarget(jdbcUrl, user, password, tables.stream().map(String::trim).filter(t -> !t.isEmpty()).toList());
+        return new WarehouseTarget(jdbcUrl, user, password, tables.stream().map(String::trim).filter(t -> !t.isEmpty()).toList(),
+                tableNameFormat);
+    }
+
+    /** The same warehouse with this {@code table.name.format} (null keeps the current one). */
+    public WarehouseTarget withTableNameFormat(String format) {
+        return format == null ? this : new WarehouseTarget(jdbcUrl, user, password, historyTables, format);
+    }
+
+    /** The warehouse table the rows of source table {@code schema.table} land in. */
+    public String tableFor(TableId table) {
+        return new TableNameFormat(tableNameFormat).tableFor(TopicNames.changeTopic(ReplicationSpec.DEFAULT_PIPELINE, table));
     }
 
     /** The URL for messages and banners, with a {@code password} parameter's value blanked. */
