@@ -88,13 +88,16 @@ public final class ControlTables {
     }
 
     /**
-     * The {@code execute-snapshot} signal's data, built by Jackson (a quote or backslash in a name stays data). Debezium
-     * reads each data collection as a regular expression over {@code schema.table}, so the name goes in as the same
-     * pattern as in {@code table.include.list}: it matches this table only, whatever characters the names hold.
+     * The {@code execute-snapshot} signal's data, built by Jackson (a quote or backslash in a name stays data). The
+     * table goes in double-quoted, {@code "public"."order items.v2"}: Debezium first reads each data collection as a
+     * regular expression over its tables' unquoted {@code schema.table} names and, on a match, parses that unquoted
+     * name back, which fails for a name with a blank, a dot or a quote ("Unable to parse table identifier", and the
+     * table is silently skipped). The quoted form matches no unquoted name (names with a double quote are refused at
+     * start), so Debezium parses it as written, where quotes keep each name whole.
      */
     static String snapshotSignalData(TableId table) {
         ObjectNode data = JSON.createObjectNode();
-        data.putArray("data-collections").add(table.includeListPattern());
+        data.putArray("data-collections").add(quoted(table));
         data.put("type", "incremental");
         return data.toString();
     }

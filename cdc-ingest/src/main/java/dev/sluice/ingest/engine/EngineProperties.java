@@ -48,8 +48,9 @@ public final class EngineProperties {
         p.setProperty("plugin.name", "pgoutput");
         p.setProperty("slot.name", settings.slotName());
         p.setProperty("publication.name", settings.publicationName());
-        // filtered: the publication holds exactly the captured tables (created or altered at start)
-        p.setProperty("publication.autocreate.mode", "filtered");
+        // disabled: ingest creates the publication with exactly the captured tables, or alters it, before the engine
+        // starts (PublicationTables); Debezium's own SQL for it breaks on a double quote in a table name
+        p.setProperty("publication.autocreate.mode", "disabled");
         // Sluice's signal and heartbeat tables are captured too (so they are in the publication), never published
         ControlTables control = ControlTables.of(settings);
         List<TableId> included = new ArrayList<>(tables);

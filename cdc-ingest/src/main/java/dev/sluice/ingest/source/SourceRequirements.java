@@ -1,5 +1,10 @@
 package dev.sluice.ingest.source;
 
+import dev.sluice.ingest.control.ControlTables;
+import dev.sluice.ingest.publish.TopicNames;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
 import java.util.Optional;
 
 /**
@@ -33,6 +38,31 @@ public final class SourceRequirements {
     public static String tableMissing(TableId table, String database) {
         return "Table " + table + " does not exist in database " + database
                 + "; check the name (schema.table, case-sensitive) or leave it out of --tables.";
+    }
+
+    /**
+     * Why {@code table} cannot be captured by its name, or null: Debezium writes a name holding a double quote into
+     * its snapshot SQL without escaping it (the initial load and every backfill fail), and Kafka caps a topic name
+     * at {@value TopicNames#MAX_TOPIC_LENGTH} characters.
+     */
+    public static String nameProblem(TableId table, String topicPrefix) {
+        if (table.schema().contains("\"") || table.table().contains("\"")) {
+            return "Table " + table + " has a double quote in its name, which Debezium cannot load or backfill (its"
+                    + " snapshot SQL leaves the quote unescaped); rename it (ALTER TABLE ... RENAME TO ...) or leave it"
+                    + " out of --tables.";
+        }
+        try {
+            Pattern.compile(ControlTables.quoted(table)); // Debezium compiles each backfill signal entry as a pattern
+        } catch (PatternSyntaxException e) {
+            return "Table " + table + " has a backslash in its name that Debezium's backfill signal reads as a broken"
+                    + " regular expression (" + e.getDescription() + "); rename it or leave it out of --tables.";
+        }
+        String topic = TopicNames.changeTopic(topicPrefix, table);
+        if (topic.length() > TopicNames.MAX_TOPIC_LENGTH) {
+            return "Table " + table + " would need a change topic of " + topic.length() + " characters, more than"
+                    + " Kafka's " + TopicNames.MAX_TOPIC_LENGTH + "; rename it to a shorter name or leave it out of --tables.";
+        }
+        return null;
     }
 
     public static String tableWithoutKey(TableId table) {

@@ -50,4 +50,17 @@ class SourceRequirementsTest {
                 .contains("leave it out of --tables")
                 .contains("REPLICA IDENTITY FULL is not supported yet");
     }
+
+    @Test
+    void namesDebeziumCannotLoadOrKafkaCannotHoldAreRefusedWithTheFix() {
+        assertThat(SourceRequirements.nameProblem(new TableId("public", "say \"hi\""), "sluice"))
+                .startsWith("Table public.say \"hi\" has a double quote in its name");
+        assertThat(SourceRequirements.nameProblem(new TableId("public", "a\\kb"), "sluice"))
+                .startsWith("Table public.a\\kb has a backslash in its name");
+        assertThat(SourceRequirements.nameProblem(new TableId("public", "表".repeat(63 / 3)), "sluice")).isNull();
+        assertThat(SourceRequirements.nameProblem(new TableId("表".repeat(21), "表".repeat(21)), "sluice"))
+                .contains("more than Kafka's 249");
+        assertThat(SourceRequirements.nameProblem(new TableId("public", "order items.v2"), "sluice")).isNull();
+        assertThat(SourceRequirements.nameProblem(new TableId("public", "Zählung's select"), "sluice")).isNull();
+    }
 }

@@ -232,10 +232,12 @@ public final class ReplicationPipeline implements AutoCloseable {
             }
             Thread.sleep(250);
         }
-        CompletionTarget target = new CompletionTarget(SourcePosition.current(settings.source().jdbcUrl(),
-                settings.source().user(), settings.source().password()), warehouseTables());
+        long lsn = SourcePosition.current(settings.source().jdbcUrl(), settings.source().user(), settings.source().password());
         long deadline = System.nanoTime() + max.toNanos();
         for (WarehouseTarget warehouse : settings.warehouses()) {
+            // each warehouse names the tables its own way (table.name.format)
+            CompletionTarget target = new CompletionTarget(lsn, tables.captured().stream().map(warehouse::tableFor)
+                    .distinct().toList());
             Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
             if (!FrontierWait.await(new WarehouseFrontier(warehouse), target, left, this::throwIfFailed)) {
                 return false;
