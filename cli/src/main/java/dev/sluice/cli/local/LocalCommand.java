@@ -357,7 +357,7 @@ public final class LocalCommand implements Callable<Integer> {
         if (reconcile) {
             out.println("Reconciling source and warehouse:");
             List<TableComparison> results = new Reconciler(source.jdbcUrl(), source.user(), source.password(),
-                    target.jdbcUrl(), target.user(), target.password()).compare(replicated);
+                    target.jdbcUrl(), target.user(), target.password(), target::tableFor).compare(replicated);
             results.forEach(r -> out.println("  " + r.line()));
             if (results.isEmpty()) {
                 System.err.println(Reconciler.NOTHING_COMPARED);

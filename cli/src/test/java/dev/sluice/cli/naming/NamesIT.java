@@ -36,10 +36,11 @@ import org.junit.jupiter.api.io.TempDir;
  * Awkward names through the whole replication path (ingest, transforms, sink, reconcile), into a PostgreSQL warehouse
  * with the default table.name.format {@code ${table}} and a DuckDB warehouse with {@code ${schema}_${table}}:
  * public.users and audit.users never share a table (PostgreSQL: the second to arrive is dead-lettered with the fix;
- * DuckDB: two tables), a table whose name holds a quote, Unicode and a reserved word (with such columns) and one
- * whose name holds a space and a dot are loaded (incremental snapshot: the backfill signal), streamed and reconciled,
- * a text value equal to Debezium's default unavailable-value placeholder arrives as written, and a TOASTed value an
- * update did not touch is kept.
+ * DuckDB: two tables); a table whose name holds a quote and Unicode (with columns named {@code select} and
+ * {@code Größe "cm"}) and one named by a reserved word are loaded (Debezium incremental snapshot, through the backfill
+ * signal), streamed and reconciled; a text value equal to Debezium's default unavailable-value placeholder arrives as
+ * written, and a TOASTed value an update did not touch is kept. Names Debezium cannot load (a blank, a dot, a double
+ * quote) are refused before anything starts, with the sentence.
  */
 class NamesIT {
     private static final String SOURCE = "names_source";
