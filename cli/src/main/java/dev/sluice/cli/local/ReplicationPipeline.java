@@ -34,6 +34,7 @@ import java.util.function.Supplier;
 public final class ReplicationPipeline implements AutoCloseable {
 
     public static final String PIPELINE = ReplicationSpec.DEFAULT_PIPELINE;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReplicationPipeline.class);
     static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
 
     /**
@@ -121,6 +122,8 @@ public final class ReplicationPipeline implements AutoCloseable {
     private void startServices() {
         ingest = new IngestService(ingestSettings(settings));
         tables = ingest.start();
+        // said once at start, not only in each dead-lettered record
+        settings.warehouses().forEach(w -> w.namingProblems(tables.captured()).forEach(LOG::warn));
         transforms = new TransformService(TransformConfig.of(settings.bootstrapServers(), settings.registryUrl())
                 .withStateDir(settings.workDir().resolve("streams")));
         transforms.start();

@@ -9,7 +9,13 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import dev.sluice.sink.table.TableClaims;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.Properties;
 
 /**
@@ -67,6 +73,31 @@ public record WarehouseTarget(String jdbcUrl, String user, String password, List
     /** The same warehouse with this {@code table.name.format} (null keeps the current one). */
     public WarehouseTarget withTableNameFormat(String format) {
         return format == null ? this : new WarehouseTarget(jdbcUrl, user, password, historyTables, format);
+    }
+
+    /**
+     * One sentence per warehouse table that several of {@code tables} map to (only the first to arrive is written,
+     * the sink dead-letters the others) or whose name is reserved for Sluice's own tables; empty when none.
+     */
+    public List<String> namingProblems(List<TableId> tables) {
+        Map<String, List<TableId>> byTable = new LinkedHashMap<>();
+        // DuckDB matches names case-insensitively, as the sink's claims do there
+        tables.forEach(t -> byTable.computeIfAbsent(isDuckDb() ? tableFor(t).toLowerCase(Locale.ROOT) : tableFor(t),
+                k -> new ArrayList<>()).add(t));
+        List<String> problems = new ArrayList<>();
+        byTable.forEach((table, sources) -> {
+            if (table.toLowerCase(Locale.ROOT).startsWith(TableClaims.RESERVED_PREFIX)) {
+                problems.add("Source table " + sources.get(0) + " maps to warehouse table " + table + ", a name reserved for"
+                        + " Sluice's own tables, so its rows go to the dead-letter topic; set --table-name-format (e.g."
+                        + " ${schema}_${table}) or rename the table.");
+            } else if (sources.size() > 1) {
+                problems.add("Source tables " + sources.stream().map(TableId::toString).collect(Collectors.joining(" and "))
+                        + " all map to warehouse table " + table + " under table.name.format " + tableNameFormat
+                        + ", so only the first to arrive is written and the others go to the dead-letter topic; set"
+                        + " --table-name-format ${schema}_${table}.");
+            }
+        });
+        return problems;
     }
 
     /** The warehouse table the rows of source table {@code schema.table} land in. */
