@@ -6,6 +6,7 @@ import dev.sluice.sink.dialect.Dialect;
 import dev.sluice.sink.dialect.Dialects;
 import dev.sluice.sink.dialect.WarehouseConnection;
 import dev.sluice.sink.metrics.SinkMetrics;
+import dev.sluice.sink.table.TableClaims;
 import dev.sluice.sink.table.TableManager;
 import dev.sluice.schemas.heartbeat.Heartbeat;
 import dev.sluice.sink.write.BatchWriter;
@@ -64,6 +65,9 @@ public class WarehouseSinkTask extends SinkTask {
     private RuntimeException failure;
     private SinkMetrics metrics;
     private BackgroundWrite writes;
+    private TableClaims claims;
+    /** Per topic seen: null when it may write its table, else why its records are dead-lettered. */
+    private final Map<String, String> refusals = new HashMap<>();
 
     /** A warehouse action that may fail for a lost connection. */
     @FunctionalInterface
@@ -86,6 +90,7 @@ public class WarehouseSinkTask extends SinkTask {
         deadLetters = new DeadLetters(context);
         metrics = new SinkMetrics();
         writes = new BackgroundWrite(Thread.currentThread().getName() + "-writer");
+        claims = new TableClaims(dialect.foldsNameCase(), dialect.maxNameBytes());
         TableManager tables = new TableManager(dialect, config.autoCreate(), config.schemaChangePolicy());
         writer = new BatchWriter(dialect, tables, offsets, config.deleteMode(), config.insertMode(), metrics,
                 "sluice_stage_" + TASK_IDS.incrementAndGet() + "_");
@@ -115,6 +120,7 @@ public class WarehouseSinkTask extends SinkTask {
         for (int attempt = 1; ; attempt++) {
             try {
                 offsets.createTables(connection);
+                claims.createTable(connection);
                 return;
             } catch (SQLException raced) {
                 if (attempt == CONTROL_TABLE_ATTEMPTS) {
@@ -153,7 +159,12 @@ public class WarehouseSinkTask extends SinkTask {
             if (next != null && record.kafkaOffset() < next) {
                 continue; // already in the warehouse: delivered again before the seek took effect
             }
+            String refusal = refusal(record.topic());
             Heartbeat beat = heartbeat(record);
+            if (beat != null && refusal != null) {
+                batch.consumed(tp, record.kafkaOffset()); // a refused topic must not move another topic's frontier
+                continue;
+            }
             if (beat != null) {
                 batch.heartbeat(FrontierStore.position(parser.tableFor(record.topic()), tp, beat), record.kafkaOffset());
                 continue;
@@ -161,6 +172,9 @@ public class WarehouseSinkTask extends SinkTask {
             RowRecord row;
             try {
                 row = parser.parse(record);
+                if (refusal != null && row != null) {
+                    throw new DataException(refusal);
+                }
                 if (row == null) {
                     throw new DataException("The record at " + record.topic() + "-" + record.kafkaPartition() + "@"
                             + record.kafkaOffset() + " is a tombstone (no value); row topics carry deletes as rows with "
@@ -186,6 +200,24 @@ public class WarehouseSinkTask extends SinkTask {
             // change waits for one write, not for a flush interval; while a write runs the next batch grows
             writeInBackground();
         }
+    }
+
+    /**
+     * Why the records of {@code topic} may not go to their table ({@link TableClaims}), or null; worked out once per
+     * topic, after the write in flight (the claim uses the connection in its own transaction).
+     */
+    private String refusal(String topic) {
+        if (refusals.containsKey(topic)) {
+            return refusals.get(topic);
+        }
+        stored.putAll(writes.await());
+        String table = parser.tableFor(topic);
+        String refusal = withRetries("Claiming table " + table + " in", () -> claims.claim(connection, topic, table));
+        if (refusal != null) {
+            LOG.warn("{}", refusal);
+        }
+        refusals.put(topic, refusal);
+        return refusal;
     }
 
     /** The source heartbeat a record carries (no value, heartbeat headers), else null. */

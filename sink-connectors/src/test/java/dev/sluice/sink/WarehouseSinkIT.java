@@ -191,7 +191,7 @@ class WarehouseSinkIT {
             .field("doc", SchemaBuilder.string().name("io.debezium.data.Json").optional().build())
             .field("__source_ts", Schema.INT64_SCHEMA).field("__version", Schema.INT64_SCHEMA)
             .field("__deleted", Schema.BOOLEAN_SCHEMA).build();
-    static final String PLACEHOLDER = "__debezium_unavailable_value";
+    static final String PLACEHOLDER = dev.sluice.schemas.toast.UnavailableValue.PLACEHOLDER;
 
     /**
      * Debezium sends an update that leaves a TOASTed column alone with the placeholder in that column (text, json) or

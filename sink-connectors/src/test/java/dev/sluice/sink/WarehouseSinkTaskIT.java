@@ -184,7 +184,7 @@ class WarehouseSinkTaskIT {
         WarehouseSinkTask task = task(url, "c-toast", Map.of(), new TopicPartition(topic, 0));
         task.put(List.of(row(topic, 0, "eu", 1, "long text", "1.00", 10, false)));
         commit(task, topic);
-        task.put(List.of(row(topic, 1, "eu", 1, "__debezium_unavailable_value", "2.00", 11, false)));
+        task.put(List.of(row(topic, 1, "eu", 1, dev.sluice.schemas.toast.UnavailableValue.PLACEHOLDER, "2.00", 11, false)));
         commit(task, topic);
         task.stop();
 
@@ -499,6 +499,32 @@ class WarehouseSinkTaskIT {
         b.stop();
         assertThat(SharedDuckDb.openDatabases()).isZero();
         assertThat(query(url, "SELECT count(*) FROM \"shared\"")).containsExactly("2");
+    }
+
+    @ParameterizedTest
+    @MethodSource("warehouses")
+    void aSecondTopicMappingToAClaimedTableIsDeadLetteredAndNeverMovesItsFrontier(String url) throws Exception {
+        String name = "twin_" + url.substring(5, 9);
+        String first = "replica.public." + name;
+        String second = "replica.audit." + name;
+        TopicPartition p0 = new TopicPartition(first, 0);
+        TopicPartition q0 = new TopicPartition(second, 0);
+        WarehouseSinkTask task = task(url, "c-twin", Map.of(), p0, q0);
+        task.put(List.of(row(first, 0, "eu", 1, "mine", "1.00", 10, false)));
+        task.put(List.of(row(second, 0, "eu", 1, "theirs", "9.00", 20, false), row(second, 1, "eu", 2, "theirs", "9.00", 21, false),
+                heartbeat(second, 0, 2, new Heartbeat(500, 5_000, 0, 1))));
+        Map<TopicPartition, OffsetAndMetadata> committed = task.preCommit(Map.of(p0, new OffsetAndMetadata(0), q0,
+                new OffsetAndMetadata(0)));
+        task.stop();
+
+        assertThat(query(url, "SELECT \"Order Id\", \"select\" FROM " + table(first))).containsExactly("1|mine");
+        assertThat(lastContext.deadLetters).extracting(SinkRecord::kafkaOffset).containsExactly(0L, 1L);
+        assertThat((String) lastContext.deadLetters.get(0).headers().lastWithName(DeadLetters.REASON).value())
+                .startsWith("Topic " + second + " (source table audit." + name + ") maps to warehouse table " + name
+                        + ", which already holds the rows of topic " + first + " (source table public." + name + ")");
+        assertThat(query(url, "SELECT count(*) FROM \"_sluice_frontier\" WHERE \"table_name\" = '" + name + "'"))
+                .as("the refused topic's heartbeat").containsExactly("0");
+        assertThat(committed).containsEntry(q0, new OffsetAndMetadata(3));
     }
 
     @ParameterizedTest

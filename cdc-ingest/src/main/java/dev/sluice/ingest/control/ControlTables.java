@@ -3,6 +3,8 @@ package dev.sluice.ingest.control;
 import dev.sluice.ingest.IngestSettings;
 import dev.sluice.ingest.source.TableId;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -23,6 +25,8 @@ import java.util.UUID;
  * signal table only.
  */
 public final class ControlTables {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TableId signal;
     private final TableId heartbeat;
@@ -77,11 +81,25 @@ public final class ControlTables {
         try (PreparedStatement s = connection.prepareStatement(
                 "INSERT INTO " + quoted(signal) + " (id, type, data) VALUES (?, 'execute-snapshot', ?)")) {
             s.setString(1, id);
-            // the plain name: Debezium matches it as a pattern, and a dot also matches itself
-            s.setString(2, "{\"data-collections\": [\"" + table + "\"], \"type\": \"incremental\"}");
+            s.setString(2, snapshotSignalData(table));
             s.executeUpdate();
         }
         return id;
+    }
+
+    /**
+     * The {@code execute-snapshot} signal's data, built by Jackson (a quote or backslash in a name stays data). The
+     * table goes in double-quoted, {@code "public"."order items.v2"}: Debezium first reads each data collection as a
+     * regular expression over its tables' unquoted {@code schema.table} names and, on a match, parses that unquoted
+     * name back, which fails for a name with a blank, a dot or a quote ("Unable to parse table identifier", and the
+     * table is silently skipped). The quoted form matches no unquoted name (names with a double quote are refused at
+     * start), so Debezium parses it as written, where quotes keep each name whole.
+     */
+    static String snapshotSignalData(TableId table) {
+        ObjectNode data = JSON.createObjectNode();
+        data.putArray("data-collections").add(quoted(table));
+        data.put("type", "incremental");
+        return data.toString();
     }
 
     public static String quoted(TableId table) {

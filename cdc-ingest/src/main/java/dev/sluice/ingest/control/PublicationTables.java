@@ -15,9 +15,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Keeps an existing publication holding exactly the captured tables (plus Sluice's control tables),
- * so that a table added to the configuration is published from the next start on. A missing
- * publication is left to Debezium, which creates it with the same tables.
+ * Keeps the publication holding exactly the captured tables (plus Sluice's control tables), so that a
+ * table added to the configuration is published from the next start on. A missing publication is
+ * created here, not by Debezium: Debezium's filtered publication SQL does not escape a double quote in a
+ * table name (a syntax error, and the engine fails), while every name here is quoted and escaped.
  */
 public final class PublicationTables {
 
@@ -51,12 +52,20 @@ public final class PublicationTables {
     }
 
     /**
-     * Sets the publication's tables to {@code wanted} when it exists and differs; returns the tables
-     * that were added (empty when nothing changed or the publication does not exist yet).
+     * Creates the publication with {@code wanted} when it does not exist, else sets its tables to {@code wanted}
+     * when they differ; returns the tables that were added to an existing publication (empty when nothing changed
+     * or the publication is new).
      */
     public List<TableId> sync(Connection connection, List<TableId> wanted) throws SQLException {
         Optional<Set<TableId>> current = current(connection);
-        if (current.isEmpty() || current.get().equals(new LinkedHashSet<>(wanted))) {
+        if (current.isEmpty()) {
+            try (Statement s = connection.createStatement()) {
+                s.execute("CREATE PUBLICATION \"" + publication.replace("\"", "\"\"") + "\" FOR TABLE "
+                        + wanted.stream().map(ControlTables::quoted).collect(Collectors.joining(", ")));
+            }
+            return List.of();
+        }
+        if (current.get().equals(new LinkedHashSet<>(wanted))) {
             return List.of();
         }
         List<TableId> added = new ArrayList<>(wanted);

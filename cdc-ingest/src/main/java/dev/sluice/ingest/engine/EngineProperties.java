@@ -3,6 +3,7 @@ package dev.sluice.ingest.engine;
 import dev.sluice.ingest.IngestSettings;
 import dev.sluice.ingest.control.ControlTables;
 import dev.sluice.ingest.source.TableId;
+import dev.sluice.schemas.toast.UnavailableValue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -47,14 +48,19 @@ public final class EngineProperties {
         p.setProperty("plugin.name", "pgoutput");
         p.setProperty("slot.name", settings.slotName());
         p.setProperty("publication.name", settings.publicationName());
-        // filtered: the publication holds exactly the captured tables (created or altered at start)
-        p.setProperty("publication.autocreate.mode", "filtered");
+        // disabled: ingest creates the publication with exactly the captured tables, or alters it, before the engine
+        // starts (PublicationTables); Debezium's own SQL for it breaks on a double quote in a table name
+        p.setProperty("publication.autocreate.mode", "disabled");
         // Sluice's signal and heartbeat tables are captured too (so they are in the publication), never published
         ControlTables control = ControlTables.of(settings);
         List<TableId> included = new ArrayList<>(tables);
         included.addAll(control.both());
         p.setProperty("table.include.list", included.stream().map(TableId::includeListPattern).collect(Collectors.joining(",")));
         p.setProperty("topic.prefix", settings.topicPrefix());
+        // reversible topic names (TopicNames): public."a b" and public.a_b must not share a topic
+        p.setProperty("topic.naming.strategy", EncodedTopicNaming.class.getName());
+        // a placeholder no text value can equal (it holds NUL): a user's '__debezium_unavailable_value' is data
+        p.setProperty("unavailable.value.placeholder", UnavailableValue.PLACEHOLDER);
         // initial: the existing rows come by incremental snapshots that ingest requests at the first start (chunked,
         // committed as read, resumable), so Debezium itself starts streaming without a blocking snapshot
         p.setProperty("snapshot.mode", settings.loadsInChunks() ? "no_data" : settings.snapshotMode());
@@ -98,11 +104,14 @@ public final class EngineProperties {
     /**
      * The settings exactly-once ingestion rests on, applied after the pass-through properties so
      * that no override can silently weaken the guarantee: BEGIN/END markers (Kafka transactions
-     * commit only at source-transaction ends), and the offset store that reads only committed
-     * offsets and leaves writing them to the publisher's transactions.
+     * commit only at source-transaction ends), the offset store that reads only committed
+     * offsets and leaves writing them to the publisher's transactions, and the names downstream relies on.
      */
     private static void exactlyOnceEssentials(Properties p) {
         p.setProperty("provide.transaction.metadata", "true");
+        // the topics the publisher and the sink expect, and the placeholder the sink recognises
+        p.setProperty("topic.naming.strategy", EncodedTopicNaming.class.getName());
+        p.setProperty("unavailable.value.placeholder", UnavailableValue.PLACEHOLDER);
         p.setProperty("topic.transaction", TRANSACTION_TOPIC_SUFFIX);
         p.setProperty("offset.storage", KafkaOffsetStore.class.getName());
     }

@@ -1,5 +1,6 @@
 package dev.sluice.ingest.load;
 
+import dev.sluice.ingest.control.ControlTables;
 import dev.sluice.ingest.source.TableId;
 import org.apache.kafka.connect.data.Struct;
 import org.slf4j.Logger;
@@ -66,7 +67,9 @@ public final class InitialLoad {
             Object data = notification.schema().field("additional_data") == null ? null : notification.get("additional_data");
             String collection = data instanceof Map<?, ?> map ? String.valueOf(map.get("data_collection")) : null;
             tables.forEach((table, load) -> {
-                if (collection != null && (collection.equals(table.toString()) || collection.endsWith("." + table))) {
+                // Debezium names it unquoted, or as the backfill signal wrote it (double-quoted)
+                if (collection != null && (collection.equals(table.toString()) || collection.endsWith("." + table)
+                        || collection.equals(ControlTables.quoted(table)))) {
                     finish(table, load, "complete");
                 }
             });

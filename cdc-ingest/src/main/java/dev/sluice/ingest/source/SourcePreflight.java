@@ -179,6 +179,10 @@ public final class SourcePreflight {
             return allTablesWithKey(connection);
         }
         for (TableId table : settings.tables()) {
+            String nameProblem = SourceRequirements.nameProblem(table, settings.topicPrefix());
+            if (nameProblem != null) {
+                throw new SourceSetupException(nameProblem);
+            }
             try (PreparedStatement s = connection.prepareStatement(TABLE_QUERY + ONE_TABLE)) {
                 s.setString(1, table.schema());
                 s.setString(2, table.table());
@@ -204,6 +208,11 @@ public final class SourcePreflight {
                 TableId table = new TableId(rs.getString(1), rs.getString(2));
                 if (control.isControlTable(table)) {
                     continue; // Sluice's own signal and heartbeat tables are captured, never published
+                }
+                String nameProblem = SourceRequirements.nameProblem(table, settings.topicPrefix());
+                if (nameProblem != null) {
+                    log.warn("Not capturing table {}: {}", table, nameProblem);
+                    continue;
                 }
                 (rs.getBoolean(3) ? captured : skipped).add(table);
             }

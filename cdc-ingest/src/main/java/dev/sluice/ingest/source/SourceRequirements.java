@@ -1,5 +1,10 @@
 package dev.sluice.ingest.source;
 
+import dev.sluice.ingest.control.ControlTables;
+import dev.sluice.ingest.publish.TopicNames;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
 import java.util.Optional;
 
 /**
@@ -33,6 +38,56 @@ public final class SourceRequirements {
     public static String tableMissing(TableId table, String database) {
         return "Table " + table + " does not exist in database " + database
                 + "; check the name (schema.table, case-sensitive) or leave it out of --tables.";
+    }
+
+    /**
+     * Why {@code table} cannot be captured by its name, or null. Debezium's incremental snapshots (the initial load
+     * and every backfill) keep the tables still to read in the stored offset as unquoted {@code schema.table} and parse
+     * that back at each offset commit: a name with a blank or a dot, one starting with a quote character, or one with
+     * a doubled quote character does not survive it, and the engine stops. A double quote anywhere also breaks
+     * Debezium's snapshot SQL (left unescaped). A backslash sequence may make the signal an invalid pattern. And Kafka
+     * caps a topic name at {@value TopicNames#MAX_TOPIC_LENGTH} characters.
+     */
+    public static String nameProblem(TableId table, String topicPrefix) {
+        String what = unreadable(table.schema());
+        what = what != null ? what : unreadable(table.table());
+        if (what != null) {
+            return "Table " + table + " has " + what + " in its name, which Debezium's incremental snapshots (its initial"
+                    + " load and every backfill) cannot read; rename it (ALTER TABLE ... RENAME TO ...) or leave it out of"
+                    + " --tables.";
+        }
+        try {
+            Pattern.compile(ControlTables.quoted(table)); // Debezium compiles each backfill signal entry as a pattern
+        } catch (PatternSyntaxException e) {
+            return "Table " + table + " has a backslash in its name that Debezium's backfill signal reads as a broken"
+                    + " regular expression (" + e.getDescription() + "); rename it or leave it out of --tables.";
+        }
+        String topic = TopicNames.changeTopic(topicPrefix, table);
+        if (topic.length() > TopicNames.MAX_TOPIC_LENGTH) {
+            return "Table " + table + " would need a change topic of " + topic.length() + " characters, more than"
+                    + " Kafka's " + TopicNames.MAX_TOPIC_LENGTH + "; rename it to a shorter name or leave it out of --tables.";
+        }
+        return null;
+    }
+
+    /** What in {@code name} Debezium's table name parser or snapshot SQL cannot take, or null. */
+    private static String unreadable(String name) {
+        if (name.chars().anyMatch(Character::isWhitespace)) {
+            return "a blank";
+        }
+        if (name.indexOf('.') >= 0) {
+            return "a dot";
+        }
+        if (name.indexOf('"') >= 0) {
+            return "a double quote";
+        }
+        if (name.startsWith("'") || name.startsWith("`")) {
+            return "a leading quote";
+        }
+        if (name.contains("''") || name.contains("``")) {
+            return "a doubled quote";
+        }
+        return null;
     }
 
     public static String tableWithoutKey(TableId table) {

@@ -30,22 +30,27 @@ public record TableId(String schema, String table) implements Comparable<TableId
     }
 
     /**
-     * This table as one entry of Debezium's {@code table.include.list}, which is a list of regular
-     * expressions matched against {@code schema.table}: every character that regex would read as an
-     * operator is escaped, so {@code public.orders} does not also match {@code public_orders}.
+     * This table as one entry of Debezium's {@code table.include.list}, a comma-separated list of regular
+     * expressions matched against {@code schema.table}. Every character of the names outside {@code [a-zA-Z0-9_]}
+     * is written as a hex escape ({@code \x2e}, {@code \x{e9}}), so the pattern matches this table only (a dot,
+     * a {@code $} or a {@code +} in a name means itself) and holds no comma or blank that the list's own splitting
+     * and trimming would cut at. ({@code Pattern.quote} would leave a comma in the name unescaped.)
      */
     public String includeListPattern() {
         return escape(schema) + "\\." + escape(table);
     }
 
     private static String escape(String identifier) {
-        StringBuilder out = new StringBuilder(identifier.length() + 4);
-        for (char c : identifier.toCharArray()) {
-            if ("\\.[]{}()*+?^$|".indexOf(c) >= 0) {
-                out.append('\\');
+        StringBuilder out = new StringBuilder(identifier.length() + 8);
+        identifier.codePoints().forEach(c -> {
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_') {
+                out.appendCodePoint(c);
+            } else if (c < 0x80) {
+                out.append(String.format("\\x%02x", c));
+            } else {
+                out.append("\\x{").append(Integer.toHexString(c)).append('}');
             }
-            out.append(c);
-        }
+        });
         return out.toString();
     }
 

@@ -26,7 +26,7 @@ class EnginePropertiesTest {
                 .containsEntry("plugin.name", "pgoutput")
                 .containsEntry("slot.name", "shop_slot")
                 .containsEntry("publication.name", "shop_pub")
-                .containsEntry("publication.autocreate.mode", "filtered")
+                .containsEntry("publication.autocreate.mode", "disabled")
                 .containsEntry("table.include.list", "public\\.orders,sales\\.items,public\\.shop_slot_signal,public\\.shop_slot_heartbeat")
                 .containsEntry("topic.prefix", "shop")
                 .containsEntry("tombstones.on.delete", "false")

@@ -50,6 +50,14 @@ class InitialLoadTest {
     }
 
     @Test
+    void aScanNamedAsTheQuotedSignalWroteItCounts() {
+        InitialLoad load = new InitialLoad();
+        load.loading(BIG, 1_000, true, false);
+        load.notified(notification("TABLE_SCAN_COMPLETED", Map.of("data_collection", "\"public\".\"big\"")));
+        assertThat(load.complete()).isTrue();
+    }
+
+    @Test
     void progressShowsRowsOfTheEstimateRateAndTimeLeft() {
         TableLoadProgress half = new TableLoadProgress(BIG, 50_000, 1_000_000, false, Duration.ofSeconds(5), false);
         assertThat(half.line()).isEqualTo("public.big 50,000/~1,000,000 (5%) 10,000 rows/s, 95 s left");

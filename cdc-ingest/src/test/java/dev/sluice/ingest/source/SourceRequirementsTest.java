@@ -50,4 +50,23 @@ class SourceRequirementsTest {
                 .contains("leave it out of --tables")
                 .contains("REPLICA IDENTITY FULL is not supported yet");
     }
+
+    @Test
+    void namesDebeziumCannotLoadOrKafkaCannotHoldAreRefusedWithTheFix() {
+        assertThat(SourceRequirements.nameProblem(new TableId("public", "say\"hi\""), "sluice"))
+                .isEqualTo("Table public.say\"hi\" has a double quote in its name, which Debezium's incremental snapshots"
+                        + " (its initial load and every backfill) cannot read; rename it (ALTER TABLE ... RENAME TO ...) or"
+                        + " leave it out of --tables.");
+        assertThat(SourceRequirements.nameProblem(new TableId("public", "order items"), "sluice")).contains("has a blank");
+        assertThat(SourceRequirements.nameProblem(new TableId("my.schema", "t"), "sluice")).contains("has a dot");
+        assertThat(SourceRequirements.nameProblem(new TableId("public", "'q"), "sluice")).contains("a leading quote");
+        assertThat(SourceRequirements.nameProblem(new TableId("public", "it''s"), "sluice")).contains("a doubled quote");
+        assertThat(SourceRequirements.nameProblem(new TableId("public", "a\\kb"), "sluice"))
+                .startsWith("Table public.a\\kb has a backslash in its name");
+        assertThat(SourceRequirements.nameProblem(new TableId("public", "表".repeat(63 / 3)), "sluice")).isNull();
+        assertThat(SourceRequirements.nameProblem(new TableId("表".repeat(21), "表".repeat(21)), "sluice"))
+                .contains("more than Kafka's 249");
+        assertThat(SourceRequirements.nameProblem(new TableId("public", "Zählung's-$order+"), "sluice")).isNull();
+        assertThat(SourceRequirements.nameProblem(new TableId("public", "select"), "sluice")).isNull();
+    }
 }

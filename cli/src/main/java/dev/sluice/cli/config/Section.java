@@ -7,6 +7,7 @@ import dev.sluice.transforms.state.BoundedRocksDbMemory;
 import dev.sluice.schemas.registry.EmbeddedSchemaRegistry;
 import dev.sluice.schemas.registry.SchemaRegistryConfig;
 import dev.sluice.sink.config.SchemaChangePolicy;
+import dev.sluice.sink.config.TableNameFormat;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
@@ -105,7 +106,9 @@ public enum Section {
                                     + "or ignore.")
                     .define("specs", Type.LIST, List.of(), null, Importance.MEDIUM,
                             "Also sink the output topics of these pipeline specs.")
-                    .define("history.tables", Type.LIST, List.of(), null, Importance.MEDIUM, historyDoc())),
+                    .define("history.tables", Type.LIST, List.of(), null, Importance.MEDIUM, historyDoc())
+                    .define("table.name.format", Type.STRING, TableNameFormat.DEFAULT, nonEmpty(), Importance.MEDIUM,
+                            tableNameFormatDoc())),
     REGISTRY("registry", "sluice registry: the embedded Schema Registry as a service.", false, new ConfigDef()
             .define("port", Type.INT, 8081, Range.between(0, 65535), Importance.HIGH,
                     "Port of the REST API; 0 picks a free port.")
@@ -139,6 +142,8 @@ public enum Section {
             .define("schema.change.policy", Type.STRING, SinkConnectorConfig.DEFAULT_POLICY, policy(), Importance.MEDIUM,
                     "What the sink does when rows no longer fit their table: evolve, fail or ignore.")
             .define("history.tables", Type.LIST, List.of(), null, Importance.MEDIUM, historyDoc())
+            .define("table.name.format", Type.STRING, TableNameFormat.DEFAULT, nonEmpty(), Importance.MEDIUM,
+                    tableNameFormatDoc())
             .define("snapshot.mode", Type.STRING, IngestSettings.DEFAULT_SNAPSHOT_MODE, snapshotMode(), Importance.MEDIUM,
                     "Debezium snapshot mode.")
             .define("home", Type.STRING, null, null, Importance.MEDIUM,
@@ -213,7 +218,8 @@ public enum Section {
                 "partitions", "--partitions", "heartbeat.interval.ms", "--heartbeat-interval"));
         f.put("transform", Map.of("state.dir", "--state-dir", "specs", "--spec", "replication", "--no-replication"));
         f.put("connect", Map.of("warehouse", "--warehouse", "work.dir", "--work-dir",
-                "schema.change.policy", "--schema-change-policy", "specs", "--spec", "history.tables", "--history"));
+                "schema.change.policy", "--schema-change-policy", "specs", "--spec", "history.tables", "--history",
+                "table.name.format", "--table-name-format"));
         f.put("registry", Map.of("port", "--port", "topic", "--topic"));
         Map<String, String> local = new LinkedHashMap<>(Map.of("source.url", "--source-url", "tables", "--tables",
                 "warehouse", "--warehouse", "schema.change.policy", "--schema-change-policy",
@@ -221,8 +227,16 @@ public enum Section {
                 "registry.port", "--registry-port", "postgres.port", "--postgres-port", "rate", "--rate"));
         local.put("status.interval.ms", "--status-interval");
         local.put("history.tables", "--history");
+        local.put("table.name.format", "--table-name-format");
         f.put("local", local);
         return f;
+    }
+
+    private static String tableNameFormatDoc() {
+        return "The sink's table.name.format: the warehouse table of source table schema.table; ${table} (the table's "
+                + "name), ${schema}_${table} when two schemas hold tables of one name. A table already holding another "
+                + "source table's rows is never shared: the second table's records go to the dead-letter topic "
+                + "(docs/naming.md).";
     }
 
     private static String historyDoc() {

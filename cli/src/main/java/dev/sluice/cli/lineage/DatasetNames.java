@@ -42,9 +42,9 @@ public final class DatasetNames {
         return "postgres://" + host + ":" + port;
     }
 
-    /** The warehouse table the sink writes {@code topic} into (its default {@code table.name.format}). */
+    /** The warehouse table the sink writes {@code topic} into (the warehouse's {@code table.name.format}). */
     public static Dataset warehouseTableOf(WarehouseTarget warehouse, String topic) {
-        return warehouseTable(warehouse, new TableNameFormat(TableNameFormat.DEFAULT).tableFor(topic));
+        return warehouseTable(warehouse, new TableNameFormat(warehouse.tableNameFormat()).tableFor(topic));
     }
 
     public static Dataset warehouseTable(WarehouseTarget warehouse, String table) {

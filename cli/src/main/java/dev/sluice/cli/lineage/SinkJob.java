@@ -64,7 +64,7 @@ public final class SinkJob implements JobLineage {
 
     @Override
     public List<Dataset> outputs(TopicCatalog catalog) {
-        TableNameFormat names = new TableNameFormat(TableNameFormat.DEFAULT);
+        TableNameFormat names = new TableNameFormat(warehouse.tableNameFormat());
         List<Dataset> outputs = new ArrayList<>();
         List<String> tables = new ArrayList<>();
         for (String topic : topics(catalog)) {

@@ -6,6 +6,7 @@ import dev.sluice.cli.drain.WarehouseFrontier;
 import dev.sluice.cli.local.WarehouseTarget;
 import dev.sluice.cli.source.SourceUrl;
 import dev.sluice.ingest.load.TableLoadProgress;
+import dev.sluice.ingest.source.TableId;
 import dev.sluice.sink.config.TableNameFormat;
 import dev.sluice.sink.metrics.SinkMetrics;
 import io.micrometer.core.instrument.Counter;
@@ -47,7 +48,7 @@ public final class LocalView implements LiveView {
     }
 
     private final Parts parts;
-    private final TableNameFormat names = new TableNameFormat(TableNameFormat.DEFAULT);
+    private final TableNameFormat names;
     private final Admin admin;
     private final TopicFlow flow;
     private final SourceStats source;
@@ -58,6 +59,7 @@ public final class LocalView implements LiveView {
     private int ticks;
 
     public LocalView(Parts parts) {
+        this.names = new TableNameFormat(parts.warehouse().tableNameFormat());
         this.parts = parts;
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, parts.bootstrapServers(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000));
@@ -116,11 +118,11 @@ public final class LocalView implements LiveView {
             snapshot.set("slot", slot);
         }
         Map<String, TableLoadProgress> loads = new HashMap<>();
-        parts.loads().get().forEach(p -> loads.put(names.tableFor("replica." + p.table()), p));
+        parts.loads().get().forEach(p -> loads.put(parts.warehouse().tableFor(p.table()), p));
         long currentLsn = slot == null ? -1 : slot.path("currentLsn").asLong(-1);
         ArrayNode rows = snapshot.putArray("tables");
         for (String table : tables) {
-            String sourceTable = parts.sourceTables().stream().filter(t -> names.tableFor("replica." + t).equals(table))
+            String sourceTable = parts.sourceTables().stream().filter(t -> parts.warehouse().tableFor(TableId.parse(t)).equals(table))
                     .findFirst().orElse(null);
             ObjectNode row = rows.addObject().put("table", table).put("source", sourceTable);
             putCount(row, "sourceRows", sourceTable == null ? null : sourceRows.get(sourceTable));

@@ -69,6 +69,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
         description = {"Run the whole pipeline locally: Kafka, PostgreSQL with a demo shop and load (or your own database),",
                 "schema registry, cdc-ingest, stream-transforms and a Connect worker writing into DuckDB."})
 public final class LocalCommand implements Callable<Integer> {
+    /** The help of every --table-name-format: the sink's table.name.format. */
+    public static final String TABLE_NAME_FORMAT_HELP = "Warehouse table of each source table: $${table} (default) or "
+            + "$${schema}_$${table} when two schemas hold tables of one name; a table is never shared, a second source "
+            + "table that maps to it goes to the dead-letter topic.";
+
 
     @Option(names = "--source-url", paramLabel = "postgresql://USER@HOST:PORT/DB",
             description = "Replicate this PostgreSQL database instead of the demo (password from PGPASSWORD).")
@@ -89,6 +94,9 @@ public final class LocalCommand implements Callable<Integer> {
     @Option(names = "--history", split = ",", paramLabel = "TABLES",
             description = "Warehouse tables that also keep an SCD type 2 history in <table>_history, e.g. orders,customers.")
     List<String> history = new ArrayList<>();
+
+    @Option(names = "--table-name-format", paramLabel = "FORMAT", description = TABLE_NAME_FORMAT_HELP)
+    String tableNameFormat;
 
     @Option(names = "--exit-after", paramLabel = "DURATION", converter = DurationOption.class,
             description = "Stop the load after this long (e.g. 90s), let the pipeline drain, then exit.")
@@ -147,6 +155,7 @@ public final class LocalCommand implements Callable<Integer> {
                 .put(Section.LOCAL, "warehouse", warehouse)
                 .put(Section.LOCAL, "schema.change.policy", schemaChangePolicy)
                 .put(Section.LOCAL, "history.tables", history)
+                .put(Section.LOCAL, "table.name.format", tableNameFormat)
                 .put(Section.LOCAL, "snapshot.mode", snapshotMode)
                 .put(Section.LOCAL, "home", home)
                 .put(Section.LOCAL, "kafka.port", kafkaPort)
@@ -183,7 +192,8 @@ public final class LocalCommand implements Callable<Integer> {
         WarehouseTarget target = WarehouseTarget.parse(warehouse, home.resolve("warehouse.duckdb"))
                 .withCredentials(settings.getString("warehouse.user"),
                         settings.getPassword("warehouse.password") == null ? null : settings.getPassword("warehouse.password").value())
-                .withHistory(history);
+                .withHistory(history)
+                .withTableNameFormat(settings.getString("table.name.format"));
         target.check();
         ServiceMetrics.prometheus(); // every service below records into the global registry, scraped at /metrics
         if (sourceForUser != null) {
@@ -348,7 +358,7 @@ public final class LocalCommand implements Callable<Integer> {
         if (reconcile) {
             out.println("Reconciling source and warehouse:");
             List<TableComparison> results = new Reconciler(source.jdbcUrl(), source.user(), source.password(),
-                    target.jdbcUrl(), target.user(), target.password()).compare(replicated);
+                    target.jdbcUrl(), target.user(), target.password(), target::tableFor).compare(replicated);
             results.forEach(r -> out.println("  " + r.line()));
             if (results.isEmpty()) {
                 System.err.println(Reconciler.NOTHING_COMPARED);

@@ -16,7 +16,6 @@ import dev.sluice.ingest.source.TableId;
 import dev.sluice.transforms.replicate.ReplicationSpec;
 import dev.sluice.transforms.runtime.TransformConfig;
 import dev.sluice.transforms.runtime.TransformService;
-import dev.sluice.sink.config.TableNameFormat;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,6 +34,7 @@ import java.util.function.Supplier;
 public final class ReplicationPipeline implements AutoCloseable {
 
     public static final String PIPELINE = ReplicationSpec.DEFAULT_PIPELINE;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReplicationPipeline.class);
     static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
 
     /**
@@ -122,6 +122,8 @@ public final class ReplicationPipeline implements AutoCloseable {
     private void startServices() {
         ingest = new IngestService(ingestSettings(settings));
         tables = ingest.start();
+        // said once at start, not only in each dead-lettered record
+        settings.warehouses().forEach(w -> w.namingProblems(tables.captured()).forEach(LOG::warn));
         transforms = new TransformService(TransformConfig.of(settings.bootstrapServers(), settings.registryUrl())
                 .withStateDir(settings.workDir().resolve("streams")));
         transforms.start();
@@ -233,10 +235,12 @@ public final class ReplicationPipeline implements AutoCloseable {
             }
             Thread.sleep(250);
         }
-        CompletionTarget target = new CompletionTarget(SourcePosition.current(settings.source().jdbcUrl(),
-                settings.source().user(), settings.source().password()), warehouseTables());
+        long lsn = SourcePosition.current(settings.source().jdbcUrl(), settings.source().user(), settings.source().password());
         long deadline = System.nanoTime() + max.toNanos();
         for (WarehouseTarget warehouse : settings.warehouses()) {
+            // each warehouse names the tables its own way (table.name.format)
+            CompletionTarget target = new CompletionTarget(lsn, tables.captured().stream().map(warehouse::tableFor)
+                    .distinct().toList());
             Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
             if (!FrontierWait.await(new WarehouseFrontier(warehouse), target, left, this::throwIfFailed)) {
                 return false;
@@ -245,10 +249,10 @@ public final class ReplicationPipeline implements AutoCloseable {
         return true;
     }
 
-    /** The warehouse tables the replicated source tables land in (the sink's default table.name.format). */
+    /** The warehouse tables the replicated source tables land in (the first warehouse's table.name.format). */
     public List<String> warehouseTables() {
-        TableNameFormat names = new TableNameFormat(TableNameFormat.DEFAULT);
-        return tables().stream().map(t -> names.tableFor(PIPELINE + "." + t)).toList();
+        WarehouseTarget warehouse = settings.warehouses().get(0);
+        return tables.captured().stream().map(warehouse::tableFor).toList();
     }
 
     /** Stops the sink first, then transforms, then ingest, so each stops with its input idle. */

@@ -46,6 +46,7 @@ public final class SinkConnectorConfig {
         c.put("tasks.max", "1");
         c.put("topics.regex", ReplicationSpec.DEFAULT_PIPELINE + "\\.[^.]+\\.[^.]+");
         c.put("connection.url", warehouse.jdbcUrl());
+        c.put("table.name.format", warehouse.tableNameFormat());
         if (!warehouse.historyTables().isEmpty()) {
             c.put("history.tables", String.join(",", warehouse.historyTables()));
         }

@@ -1,5 +1,10 @@
 package dev.sluice.cli.local;
 
+import dev.sluice.ingest.publish.TopicNames;
+import dev.sluice.ingest.source.TableId;
+import dev.sluice.sink.config.TableNameFormat;
+import dev.sluice.sink.table.TableClaims;
+import dev.sluice.transforms.replicate.ReplicationSpec;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -7,24 +12,32 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Where replicated rows land: a JDBC URL ({@code jdbc:duckdb:FILE} or {@code jdbc:postgresql://...}),
  * checked by opening it before anything else starts, so a typo costs one sentence, not a half-run pipeline.
- * {@code historyTables} are the target tables that also keep a {@code <table>_history} (the sink's history.tables).
+ * {@code historyTables} are the target tables that also keep a {@code <table>_history} (the sink's history.tables);
+ * {@code tableNameFormat} is the sink's {@code table.name.format}, which reconcile and the drain use too.
  */
-public record WarehouseTarget(String jdbcUrl, String user, String password, List<String> historyTables) {
+public record WarehouseTarget(String jdbcUrl, String user, String password, List<String> historyTables,
+                              String tableNameFormat) {
 
     public WarehouseTarget {
         historyTables = List.copyOf(historyTables);
+        new TableNameFormat(tableNameFormat); // one sentence for a bad format, before anything starts
     }
 
     public WarehouseTarget(String jdbcUrl, String user, String password) {
-        this(jdbcUrl, user, password, List.of());
+        this(jdbcUrl, user, password, List.of(), TableNameFormat.DEFAULT);
     }
 
     private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)([?&])password=([^&]*)&?");
@@ -62,12 +75,48 @@ public record WarehouseTarget(String jdbcUrl, String user, String password, List
             return this;
         }
         return new WarehouseTarget(jdbcUrl, newUser == null ? user : newUser, newPassword == null ? password : newPassword,
-                historyTables);
+                historyTables, tableNameFormat);
     }
 
     /** The same warehouse, keeping a history of these tables (names as in the warehouse, e.g. orders). */
     public WarehouseTarget withHistory(List<String> tables) {
-        return new WarehouseTarget(jdbcUrl, user, password, tables.stream().map(String::trim).filter(t -> !t.isEmpty()).toList());
+        return new WarehouseTarget(jdbcUrl, user, password, tables.stream().map(String::trim).filter(t -> !t.isEmpty()).toList(),
+                tableNameFormat);
+    }
+
+    /** The same warehouse with this {@code table.name.format} (null keeps the current one). */
+    public WarehouseTarget withTableNameFormat(String format) {
+        return format == null ? this : new WarehouseTarget(jdbcUrl, user, password, historyTables, format);
+    }
+
+    /**
+     * One sentence per warehouse table that several of {@code tables} map to (only the first to arrive is written,
+     * the sink dead-letters the others) or whose name is reserved for Sluice's own tables; empty when none.
+     */
+    public List<String> namingProblems(List<TableId> tables) {
+        Map<String, List<TableId>> byTable = new LinkedHashMap<>();
+        // DuckDB matches names case-insensitively, as the sink's claims do there
+        tables.forEach(t -> byTable.computeIfAbsent(isDuckDb() ? tableFor(t).toLowerCase(Locale.ROOT) : tableFor(t),
+                k -> new ArrayList<>()).add(t));
+        List<String> problems = new ArrayList<>();
+        byTable.forEach((table, sources) -> {
+            if (table.toLowerCase(Locale.ROOT).startsWith(TableClaims.RESERVED_PREFIX)) {
+                problems.add("Source table " + sources.get(0) + " maps to warehouse table " + table + ", a name reserved for"
+                        + " Sluice's own tables, so its rows go to the dead-letter topic; set --table-name-format (e.g."
+                        + " ${schema}_${table}) or rename the table.");
+            } else if (sources.size() > 1) {
+                problems.add("Source tables " + sources.stream().map(TableId::toString).collect(Collectors.joining(" and "))
+                        + " all map to warehouse table " + table + " under table.name.format " + tableNameFormat
+                        + ", so only the first to arrive is written and the others go to the dead-letter topic; set"
+                        + " --table-name-format ${schema}_${table}.");
+            }
+        });
+        return problems;
+    }
+
+    /** The warehouse table the rows of source table {@code schema.table} land in. */
+    public String tableFor(TableId table) {
+        return new TableNameFormat(tableNameFormat).tableFor(TopicNames.changeTopic(ReplicationSpec.DEFAULT_PIPELINE, table));
     }
 
     /** The URL for messages and banners, with a {@code password} parameter's value blanked. */

@@ -5,6 +5,7 @@ import dev.sluice.cli.source.SourceUrl;
 import dev.sluice.ingest.IngestSettings;
 import dev.sluice.ingest.source.SourcePreflight;
 import dev.sluice.ingest.source.TableId;
+import dev.sluice.sink.config.TableNameFormat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -28,10 +29,16 @@ public final class ReconcileCommand implements Callable<Integer> {
             description = "Tables to compare (default: every table with a primary key).")
     List<String> tables = new ArrayList<>();
 
+    @Option(names = "--table-name-format", paramLabel = "FORMAT",
+            description = "The sink's table.name.format, so each source table is compared with the warehouse table it "
+                    + "lands in (default: $${table}).")
+    String tableNameFormat = TableNameFormat.DEFAULT;
+
     @Override
     public Integer call() throws Exception {
         SourceUrl source = SourceUrl.parse(sourceUrl);
-        WarehouseTarget target = WarehouseTarget.parse(warehouse, Path.of(".sluice", "warehouse.duckdb"));
+        WarehouseTarget target = WarehouseTarget.parse(warehouse, Path.of(".sluice", "warehouse.duckdb"))
+                .withTableNameFormat(tableNameFormat);
         target.check();
         List<String> toCompare = tables;
         if (toCompare.isEmpty()) {
@@ -41,7 +48,7 @@ public final class ReconcileCommand implements Callable<Integer> {
             toCompare = new SourcePreflight(settings).resolveTables().captured().stream().map(TableId::toString).toList();
         }
         List<TableComparison> results = new Reconciler(source.jdbcUrl(), source.user(), source.password(),
-                target.jdbcUrl(), target.user(), target.password()).compare(toCompare);
+                target.jdbcUrl(), target.user(), target.password(), target::tableFor).compare(toCompare);
         results.forEach(r -> System.out.println(r.line()));
         if (results.isEmpty()) {
             System.err.println(Reconciler.NOTHING_COMPARED);

@@ -1,5 +1,7 @@
 package dev.sluice.cli.reconcile;
 
+import dev.sluice.cli.local.WarehouseTarget;
+import dev.sluice.ingest.source.TableId;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -11,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.function.Function;
 
 /**
  * Compares replicated tables between the source and the warehouse, row by row and value by value.
@@ -23,9 +26,20 @@ public final class Reconciler {
     private final Properties sourceProps;
     private final String warehouseJdbcUrl;
     private final Properties warehouseProps;
+    private final Function<TableId, String> warehouseTable;
 
+    /** Compares each source table with the warehouse table of the sink's default table.name.format. */
     public Reconciler(String sourceJdbcUrl, String sourceUser, String sourcePassword,
                       String warehouseJdbcUrl, String warehouseUser, String warehousePassword) {
+        this(sourceJdbcUrl, sourceUser, sourcePassword, warehouseJdbcUrl, warehouseUser, warehousePassword,
+                new WarehouseTarget(warehouseJdbcUrl, warehouseUser, warehousePassword)::tableFor);
+    }
+
+    /** @param warehouseTable the warehouse table a source table lands in (the sink's table.name.format) */
+    public Reconciler(String sourceJdbcUrl, String sourceUser, String sourcePassword,
+                      String warehouseJdbcUrl, String warehouseUser, String warehousePassword,
+                      Function<TableId, String> warehouseTable) {
+        this.warehouseTable = warehouseTable;
         this.sourceJdbcUrl = sourceJdbcUrl;
         this.sourceProps = credentials(sourceUser, sourcePassword);
         this.warehouseJdbcUrl = warehouseJdbcUrl;
@@ -82,7 +96,7 @@ public final class Reconciler {
 
     private Map<List<Object>, List<Object>> readWarehouse(Connection warehouse, TableShape shape) throws SQLException {
         Map<List<Object>, List<Object>> rows = new HashMap<>();
-        String target = TableShape.quote(shape.table());
+        String target = TableShape.quote(warehouseTable.apply(new TableId(shape.schema(), shape.table())));
         boolean softDeletes;
         try (Statement s = warehouse.createStatement()) {
             try (ResultSet probe = s.executeQuery("SELECT * FROM " + target + " WHERE 1 = 0")) {

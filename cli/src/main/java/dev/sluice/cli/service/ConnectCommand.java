@@ -13,6 +13,7 @@ import dev.sluice.cli.lineage.JobLineage;
 import dev.sluice.cli.lineage.PipelineJobs;
 import dev.sluice.cli.lineage.ServiceLineage;
 import dev.sluice.cli.lineage.SinkJob;
+import dev.sluice.cli.local.LocalCommand;
 import dev.sluice.cli.local.SchemaChangePolicyOption;
 import dev.sluice.cli.local.SinkConnectorConfig;
 import dev.sluice.cli.local.WarehouseTarget;
@@ -65,6 +66,9 @@ public final class ConnectCommand implements Callable<Integer> {
             description = "Warehouse tables that also keep an SCD type 2 history in <table>_history, e.g. orders,customers.")
     List<String> history = new ArrayList<>();
 
+    @Option(names = "--table-name-format", paramLabel = "FORMAT", description = LocalCommand.TABLE_NAME_FORMAT_HELP)
+    String tableNameFormat;
+
     @Option(names = "--spec", paramLabel = "PATH",
             description = "Also sink the output topics of these pipeline specs (files or directories, repeatable), "
                     + "through a second connector, " + SinkConnectorConfig.NAME + "-specs.")
@@ -77,7 +81,8 @@ public final class ConnectCommand implements Callable<Integer> {
                 .put(Section.CONNECT, "work.dir", workDir)
                 .put(Section.CONNECT, "schema.change.policy", schemaChangePolicy)
                 .put(Section.CONNECT, "specs", specs)
-                .put(Section.CONNECT, "history.tables", history);
+                .put(Section.CONNECT, "history.tables", history)
+                .put(Section.CONNECT, "table.name.format", tableNameFormat);
         kafka.addTo(flags);
         http.addTo(flags);
         ServiceConfig all = flags.load(config.file, Section.KAFKA, Section.SCHEMA_REGISTRY, Section.HTTP, Section.CONNECT, Section.LINEAGE);
@@ -89,7 +94,8 @@ public final class ConnectCommand implements Callable<Integer> {
         WarehouseTarget target = WarehouseTarget.parse(c.getString("warehouse"), workDir.resolve("warehouse.duckdb"))
                 .withCredentials(c.getString("warehouse.user"),
                         c.getPassword("warehouse.password") == null ? null : c.getPassword("warehouse.password").value())
-                .withHistory(c.getList("history.tables"));
+                .withHistory(c.getList("history.tables"))
+                .withTableNameFormat(c.getString("table.name.format"));
         target.check();
         Map<String, String> worker = new HashMap<>();
         worker.put("offset.flush.interval.ms", "250");

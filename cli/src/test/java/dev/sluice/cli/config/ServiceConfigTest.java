@@ -140,4 +140,20 @@ class ServiceConfigTest {
             assertThat(ServiceConfig.load(sample, env, Map.of(), sections)).isNotNull();
         }
     }
+
+    @Test
+    void aTableNameFormatIsNotTakenForASecretReference() throws Exception {
+        ServiceConfig c = ServiceConfig.load(file("""
+                kafka:
+                  bootstrap.servers: file:9092
+                schema-registry:
+                  url: http://file:8081
+                connect:
+                  warehouse: jdbc:duckdb:/tmp/w.duckdb
+                  table.name.format: ${schema}_${table}
+                """), Map.of(), Map.of(), List.of(Section.KAFKA, Section.SCHEMA_REGISTRY, Section.HTTP, Section.CONNECT));
+        assertThat(c.get(Section.CONNECT).getString("table.name.format")).isEqualTo("${schema}_${table}");
+        assertThat(ServiceConfig.load(file("kafka:\n  bootstrap.servers: file:9092\n"), Map.of(), Map.of(),
+                List.of(Section.KAFKA, Section.LOCAL)).get(Section.LOCAL).getString("table.name.format")).isEqualTo("${table}");
+    }
 }

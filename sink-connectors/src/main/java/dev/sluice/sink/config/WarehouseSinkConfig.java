@@ -54,7 +54,10 @@ public final class WarehouseSinkConfig extends AbstractConfig {
                             + "rather than the plain value.", CONNECTION_GROUP, 3, Width.MEDIUM, "Password")
             .define(TABLE_NAME_FORMAT, Type.STRING, TableNameFormat.DEFAULT, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Target table name for a topic: ${table} is the topic's last dot-separated part, ${schema} the one "
-                            + "before it, ${topic} the whole topic. The result is one quoted identifier.",
+                            + "before it (both decoded from the topic name encoding, docs/naming.md), ${topic} the whole "
+                            + "topic. The result is one quoted identifier. A table belongs to the first topic that reaches "
+                            + "it (_sluice_tables): records of another topic mapping to it, or to a name starting with "
+                            + "_sluice_, go to the dead-letter queue with the reason (e.g. use ${schema}_${table}).",
                     WRITES_GROUP, 1, Width.MEDIUM, "Table name format")
             .define(DELETE_MODE, Type.STRING, "soft", ConfigDef.CaseInsensitiveValidString.in("soft", "hard", "none"),
                     Importance.MEDIUM,

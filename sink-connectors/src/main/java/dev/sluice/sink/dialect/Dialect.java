@@ -24,6 +24,16 @@ public interface Dialect {
         return true;
     }
 
+    /** Whether the warehouse matches quoted table names case-insensitively (DuckDB: "Users" is users). */
+    default boolean foldsNameCase() {
+        return false;
+    }
+
+    /** The longest table name, in UTF-8 bytes, the warehouse keeps whole (PostgreSQL cuts longer ones). */
+    default int maxNameBytes() {
+        return Integer.MAX_VALUE;
+    }
+
     /** Binds one converted value (see {@link JdbcValues}); null values are bound as typed nulls. */
     default void bind(PreparedStatement statement, int index, ColumnType type, Object value) throws SQLException {
         if (value == null) {

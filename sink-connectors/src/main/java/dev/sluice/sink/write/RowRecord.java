@@ -1,5 +1,6 @@
 package dev.sluice.sink.write;
 
+import dev.sluice.schemas.toast.UnavailableValue;
 import dev.sluice.sink.dialect.ColumnType;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,8 +19,11 @@ public record RowRecord(String table, TopicPartition partition, long offset, Lis
     public static final String SOURCE_TS = "__source_ts";
     public static final String VERSION = "__version";
     public static final String DELETED = "__deleted";
-    /** What Debezium sends for a TOASTed column the change did not touch (its default unavailable.value.placeholder). */
-    public static final String UNAVAILABLE_PLACEHOLDER = "__debezium_unavailable_value";
+    /**
+     * What Debezium sends for a TOASTed column the change did not touch: the {@code unavailable.value.placeholder}
+     * cdc-ingest sets, which no text value can equal ({@link UnavailableValue}).
+     */
+    public static final String UNAVAILABLE_PLACEHOLDER = UnavailableValue.PLACEHOLDER;
 
     /** Marks a column value as "unchanged at the source, keep the stored one". */
     public enum Unchanged { VALUE }

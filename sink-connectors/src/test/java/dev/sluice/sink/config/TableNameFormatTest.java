@@ -33,4 +33,19 @@ class TableNameFormatTest {
                 .hasMessageContaining("include ${table}");
         assertThatThrownBy(() -> new TableNameFormat(" ")).isInstanceOf(ConfigException.class);
     }
+
+    @Test
+    void encodedSchemaAndTableNamesAreDecoded() {
+        assertThat(new TableNameFormat("${table}").tableFor("replica.public.-order-20items")).isEqualTo("order items");
+        assertThat(new TableNameFormat("${schema}_${table}").tableFor("replica.-my-2eschema.-say-20-22hi-22"))
+                .isEqualTo("my.schema_say \"hi\"");
+        assertThat(new TableNameFormat("${table}").tableFor("shop.events-2024")).as("hand-written parts stay").isEqualTo("events-2024");
+        assertThat(TableNameFormat.sourceTableOf("replica.-a-2eb.-caf-c3-a9")).isEqualTo("a.b.café");
+    }
+
+    @Test
+    void aNameHoldingAPlaceholderStaysAsItIs() {
+        String topic = "replica.public." + dev.sluice.schemas.naming.TopicNamePart.encode("${schema}");
+        assertThat(new TableNameFormat("${schema}_${table}").tableFor(topic)).isEqualTo("public_${schema}");
+    }
 }

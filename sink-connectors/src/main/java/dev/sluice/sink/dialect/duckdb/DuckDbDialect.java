@@ -24,6 +24,11 @@ public final class DuckDbDialect implements Dialect {
     private static final int MAX_DECIMAL_PRECISION = 38;
 
     @Override
+    public boolean foldsNameCase() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return "duckdb";
     }

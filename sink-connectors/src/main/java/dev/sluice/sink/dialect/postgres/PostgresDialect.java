@@ -22,6 +22,12 @@ public final class PostgresDialect implements Dialect {
     private static final String PREFIX = "jdbc:postgresql:";
     private static final int COPY_CHUNK_CHARS = 256 * 1024;
 
+    /** NAMEDATALEN - 1: PostgreSQL silently cuts a longer name, so two long names could become one table. */
+    @Override
+    public int maxNameBytes() {
+        return 63;
+    }
+
     @Override
     public String name() {
         return "postgresql";
