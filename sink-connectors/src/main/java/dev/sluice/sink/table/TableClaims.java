@@ -5,6 +5,7 @@ import static dev.sluice.sink.dialect.Identifiers.quote;
 import dev.sluice.sink.config.TableNameFormat;
 import dev.sluice.sink.dialect.WarehouseConnection;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -73,7 +74,7 @@ public final class TableClaims {
         if (problem != null) {
             return problem;
         }
-        String key = caseInsensitive ? table.toLowerCase(Locale.ROOT) : table;
+        String key = key(caseInsensitive, table);
         connection.writeLock().lock();
         try {
             try (PreparedStatement insert = connection.jdbc().prepareStatement("INSERT INTO " + CLAIMS + " ("
@@ -107,6 +108,32 @@ public final class TableClaims {
         } finally {
             connection.writeLock().unlock();
         }
+    }
+
+    /**
+     * Moves the claim on {@code from} to {@code to}, in the caller's transaction: a renamed table keeps the topic whose
+     * rows it holds (a rebuild's promotion swaps tables). Does nothing where nobody claimed {@code from}.
+     */
+    public static void rename(Connection c, boolean caseInsensitive, String from, String to) throws SQLException {
+        try (PreparedStatement update = c.prepareStatement("UPDATE " + CLAIMS + " SET " + quote("table_key") + " = ?, "
+                + quote("table_name") + " = ? WHERE " + quote("table_key") + " = ?")) {
+            update.setString(1, key(caseInsensitive, to));
+            update.setString(2, to);
+            update.setString(3, key(caseInsensitive, from));
+            update.executeUpdate();
+        }
+    }
+
+    /** Forgets the claim on a dropped table, in the caller's transaction. */
+    public static void release(Connection c, boolean caseInsensitive, String table) throws SQLException {
+        try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + CLAIMS + " WHERE " + quote("table_key") + " = ?")) {
+            delete.setString(1, key(caseInsensitive, table));
+            delete.executeUpdate();
+        }
+    }
+
+    private static String key(boolean caseInsensitive, String table) {
+        return caseInsensitive ? table.toLowerCase(Locale.ROOT) : table;
     }
 
     private static String sentence(String topic) {

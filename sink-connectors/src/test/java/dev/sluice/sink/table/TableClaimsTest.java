@@ -54,6 +54,21 @@ class TableClaimsTest {
     }
 
     @Test
+    void aRenamedTableKeepsItsTopicAndADroppedOneIsFree() throws Exception {
+        assertThat(claims.claim(connection, "replica.public.orders", "orders")).isNull();
+        assertThat(claims.claim(connection, "v2.public.orders", "orders__v2")).isNull();
+        // a promotion: orders -> orders__previous, orders__v2 -> orders
+        TableClaims.rename(connection.jdbc(), true, "orders", "orders__previous");
+        TableClaims.rename(connection.jdbc(), true, "Orders__V2", "orders");
+        assertThat(claims.claim(connection, "v2.public.orders", "orders")).as("the rebuild's topic now holds orders").isNull();
+        assertThat(claims.claim(connection, "replica.public.orders", "orders")).contains("already holds the rows of topic"
+                + " v2.public.orders");
+        assertThat(claims.claim(connection, "replica.public.orders", "orders__previous")).isNull();
+        TableClaims.release(connection.jdbc(), true, "orders__previous");
+        assertThat(claims.claim(connection, "other.public.orders", "orders__previous")).isNull();
+    }
+
+    @Test
     void reservedAndOverlongNamesAreRefused() {
         assertThat(claims.nameProblem("replica.public._sluice_offsets", "_sluice_offsets")).isEqualTo("Topic"
                 + " replica.public._sluice_offsets (source table public._sluice_offsets) maps to warehouse table"
