@@ -7,6 +7,7 @@ import dev.sluice.cli.demo.ShopCommand;
 import dev.sluice.cli.dlq.DlqCommand;
 import dev.sluice.cli.local.LocalCommand;
 import dev.sluice.cli.reconcile.ReconcileCommand;
+import dev.sluice.cli.rebuild.RebuildCommand;
 import dev.sluice.cli.replay.ReplayCommand;
 import dev.sluice.cli.service.ConnectCommand;
 import dev.sluice.cli.service.IngestCommand;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Command;
         subcommands = {LocalCommand.class, ReconcileCommand.class, IngestCommand.class, TransformCommand.class,
                 ConnectCommand.class, RegistryCommand.class, ChaosCommand.class, BenchCommand.class, BackfillCommand.class,
                 SlotCommand.class, SpecCommand.class, ShopCommand.class, DlqCommand.class,
-                ReplayCommand.class})
+                ReplayCommand.class, RebuildCommand.class})
 public final class SluiceCommand implements Runnable {
 
     @Override

@@ -1,0 +1,102 @@
+package dev.sluice.cli.rebuild;
+
+import dev.sluice.cli.config.Section;
+import dev.sluice.cli.config.ServiceConfig;
+import dev.sluice.cli.http.Health;
+import dev.sluice.cli.http.Stages;
+import dev.sluice.cli.local.WarehouseTarget;
+import dev.sluice.cli.service.ServiceLifetime;
+import dev.sluice.cli.spec.UserSpecs;
+import dev.sluice.schemas.registry.RestSchemaRegistryClient;
+import dev.sluice.schemas.registry.SchemaRegistryConfig;
+import dev.sluice.transforms.pipeline.spec.PipelineSpec;
+import dev.sluice.transforms.replicate.ReplicationSpec;
+import dev.sluice.transforms.runtime.TransformConfig;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sluice rebuild start}: runs a pipeline's new version as its own application from the earliest retained
+ * offsets into shadow tables, until stopped (Ctrl-C), like the other services. Run it again with the same name to
+ * resume; once the rebuild is promoted, the same command keeps the live tables current.
+ */
+@Command(name = "start", mixinStandardHelpOptions = true,
+        description = {"Run a spec (--spec FILE) or the replication pipeline (--replication) from the start of retained",
+                "history into shadow tables <table>__NAME, until stopped; the live version keeps serving."})
+public final class RebuildStartCommand implements Callable<Integer> {
+
+    @Mixin
+    RebuildOptions options;
+
+    @ArgGroup(multiplicity = "1")
+    What what;
+
+    static final class What {
+        @Option(names = "--spec", paramLabel = "FILE", description = "The pipeline spec's new version.")
+        Path spec;
+
+        @Option(names = "--replication", description = "Rebuild the replication pipeline (every replicated table).")
+        boolean replication;
+    }
+
+    @Option(names = "--as", required = true, paramLabel = "NAME",
+            description = "The rebuild's name: shadow tables are <table>__NAME, e.g. v2.")
+    String name;
+
+    @Override
+    public Integer call() throws Exception {
+        ServiceConfig all = options.all();
+        Function<String, String> env = System::getenv;
+        PipelineSpec spec = null;
+        if (what.spec != null) {
+            spec = UserSpecs.load(List.of(what.spec), Set.of(ReplicationSpec.DEFAULT_PIPELINE)).get(0);
+            UserSpecs.compile(spec, env);
+            UserSpecs.checkColumns(spec, new RestSchemaRegistryClient(all.registryUrl(),
+                    RestSchemaRegistryClient.DEFAULT_RETRY_WINDOW, SchemaRegistryConfig.accessFrom(all.registryAccess(true))));
+        }
+        Shadow shadow = new Shadow(name, spec);
+        WarehouseTarget warehouse = options.warehouse();
+        Rebuilds.Row row = Rebuild.register(warehouse, shadow, spec == null ? "replication" : what.spec.toString());
+        boolean promoted = row.state() == Rebuilds.State.PROMOTED;
+
+        Map<String, Object> overrides = new HashMap<>(all.kafkaPassThrough());
+        overrides.putAll(all.registryAccess(true));
+        TransformConfig base = TransformConfig.of(all.bootstrapServers(), all.registryUrl()).withKafkaOverrides(overrides);
+        Map<String, String> worker = new HashMap<>();
+        all.kafkaPassThrough().forEach((k, v) -> {
+            worker.put(k, v);
+            worker.put("consumer." + k, v);
+        });
+        worker.putAll(ServiceConfig.workerConfigProviders());
+        Map<String, String> secrets = new HashMap<>();
+        if (all.raw(Section.CONNECT, "warehouse.password") != null) {
+            secrets.put("connection.password", all.raw(Section.CONNECT, "warehouse.password"));
+        }
+        all.registryAccess(false).forEach((k, v) -> {
+            secrets.put("key.converter." + k, v);
+            secrets.put("value.converter." + k, v);
+        });
+        ShadowRun run = ShadowRun.start(shadow, base, options.stateDir(), options.workDir(), warehouse, promoted,
+                worker, secrets, env);
+        System.out.println("sluice rebuild " + name + ": " + shadow.applicationId() + " writes "
+                + (promoted ? "the live tables (promoted)" : "<table>__" + name)
+                + "; follow it with sluice rebuild status " + name + ", stop it with Ctrl-C.");
+        AtomicBoolean closing = new AtomicBoolean();
+        Health health = new Health(List.of(Stages.transform(shadow.applicationId(), run.transform(), closing::get),
+                Stages.connect(run.connect(), () -> List.of(shadow.connector()))));
+        return ServiceLifetime.runUntilStopped("sluice rebuild", () -> {
+            closing.set(true);
+            run.close();
+        }, health);
+    }
+}
