@@ -208,7 +208,7 @@ public final class Rebuild {
 
     /** Both sinks must be stopped: a running one would go on writing the table it had open under its new name. */
     private static void requireSinksStopped(Admin admin, Rebuilds.Row row) {
-        for (String connector : List.of(row.connector(), row.liveConnector())) {
+        for (String connector : List.of(row.liveConnector(), row.connector())) {
             String group = "connect-" + connector;
             int members = StreamsApplication.members(admin, group);
             if (members > 0) {

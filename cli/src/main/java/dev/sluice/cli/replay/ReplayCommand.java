@@ -58,13 +58,17 @@ public final class ReplayCommand implements Callable<Integer> {
         StreamsApplication app = application(pipeline, Path.of(all.get(Section.TRANSFORM).getString("state.dir")));
         var out = command.commandLine().getOut();
         try (Admin admin = Admin.create(new HashMap<>(all.kafka()))) {
+            String howToStop = "the sluice transform or sluice local that runs pipeline " + pipeline;
+            if (!dryRun) {
+                app.requireStopped(admin, howToStop); // before the plan: a refused run prints nothing but the refusal
+            }
             ReplayPlan plan = Replay.plan(admin, app, start);
             plan.lines().forEach(out::println);
             if (dryRun) {
                 out.println("Dry run: nothing changed.");
                 return 0;
             }
-            Replay.apply(admin, plan, "the sluice transform or sluice local that runs pipeline " + pipeline);
+            Replay.apply(admin, plan, howToStop);
             out.println("Replay of " + app.applicationId() + " prepared; start its service again (sluice transform or"
                     + " sluice local) to reprocess.");
         }
