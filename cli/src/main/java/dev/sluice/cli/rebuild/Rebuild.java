@@ -37,6 +37,12 @@ public final class Rebuild {
      * @return the recorded rebuild
      */
     static Rebuilds.Row register(WarehouseTarget warehouse, Shadow shadow, String specName) throws SQLException {
+        return register(warehouse, shadow, specName, shadow.liveConnector());
+    }
+
+    /** As above, with the live version's sink connector named (the one promotion waits to be stopped). */
+    static Rebuilds.Row register(WarehouseTarget warehouse, Shadow shadow, String specName, String liveConnector)
+            throws SQLException {
         try (WarehouseSession session = WarehouseSession.open(warehouse)) {
             Rebuilds.Row[] row = new Rebuilds.Row[1];
             session.inTransaction(c -> {
@@ -56,7 +62,7 @@ public final class Rebuild {
                     return;
                 }
                 row[0] = new Rebuilds.Row(shadow.name(), shadow.pipeline(), specName, shadow.applicationId(),
-                        shadow.connector(), shadow.liveConnector(), shadow.topicsRegex(), List.of(),
+                        shadow.connector(), liveConnector, shadow.topicsRegex(), List.of(),
                         Rebuilds.State.RUNNING, Instant.now(), null);
                 Rebuilds.insert(c, row[0]);
             });

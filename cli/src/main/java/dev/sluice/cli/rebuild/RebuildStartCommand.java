@@ -53,6 +53,11 @@ public final class RebuildStartCommand implements Callable<Integer> {
             description = "The rebuild's name: shadow tables are <table>__NAME, e.g. v2.")
     String name;
 
+    @Option(names = "--live-connector", paramLabel = "CONNECTOR",
+            description = "The sink connector writing the live tables, which promotion waits to be stopped"
+                    + " (default: sluice-warehouse for --replication, sluice-warehouse-specs for --spec).")
+    String liveConnector;
+
     @Override
     public Integer call() throws Exception {
         ServiceConfig all = options.all();
@@ -66,7 +71,8 @@ public final class RebuildStartCommand implements Callable<Integer> {
         }
         Shadow shadow = new Shadow(name, spec);
         WarehouseTarget warehouse = options.warehouse();
-        Rebuilds.Row row = Rebuild.register(warehouse, shadow, spec == null ? "replication" : what.spec.toString());
+        Rebuilds.Row row = Rebuild.register(warehouse, shadow, spec == null ? "replication" : what.spec.toString(),
+                liveConnector == null ? shadow.liveConnector() : liveConnector);
         boolean promoted = row.state() == Rebuilds.State.PROMOTED;
 
         Map<String, Object> overrides = new HashMap<>(all.kafkaPassThrough());
