@@ -60,11 +60,40 @@ public final class RebuildStartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Started started = start();
+        ShadowRun run = started.run();
+        Shadow shadow = started.shadow();
+        System.out.println("sluice rebuild " + name + ": " + shadow.applicationId() + " writes "
+                + (started.promoted() ? "the live tables (promoted)" : "<table>__" + name)
+                + "; follow it with sluice rebuild status " + name + ", stop it with Ctrl-C.");
+        AtomicBoolean closing = new AtomicBoolean();
+        Health health = new Health(List.of(Stages.transform(shadow.applicationId(), run.transform(), closing::get),
+                Stages.connect(run.connect(), () -> List.of(shadow.connector()))));
+        return ServiceLifetime.runUntilStopped("sluice rebuild", () -> {
+            closing.set(true);
+            run.close();
+        }, health);
+    }
+
+    /** What {@link #start} started: the rebuild's processes, its names, and whether it writes the live tables. */
+    record Started(ShadowRun run, Shadow shadow, boolean promoted) {
+    }
+
+    /**
+     * Checks the spec, records (or finds) the rebuild in the warehouse and starts its processes; the command then
+     * keeps them running until stopped.
+     */
+    Started start() throws Exception {
         ServiceConfig all = options.all();
         Function<String, String> env = System::getenv;
         PipelineSpec spec = null;
         if (what.spec != null) {
-            spec = UserSpecs.load(List.of(what.spec), Set.of(ReplicationSpec.DEFAULT_PIPELINE)).get(0);
+            List<PipelineSpec> specs = UserSpecs.load(List.of(what.spec), Set.of(ReplicationSpec.DEFAULT_PIPELINE));
+            if (specs.size() != 1) {
+                throw new IllegalArgumentException("--spec " + what.spec + " holds " + specs.size() + " specs; a rebuild"
+                        + " runs one pipeline, so name its spec file.");
+            }
+            spec = specs.get(0);
             UserSpecs.compile(spec, env);
             UserSpecs.checkColumns(spec, new RestSchemaRegistryClient(all.registryUrl(),
                     RestSchemaRegistryClient.DEFAULT_RETRY_WINDOW, SchemaRegistryConfig.accessFrom(all.registryAccess(true))));
@@ -94,15 +123,6 @@ public final class RebuildStartCommand implements Callable<Integer> {
         });
         ShadowRun run = ShadowRun.start(shadow, base, options.stateDir(), options.workDir(), warehouse, promoted,
                 worker, secrets, env);
-        System.out.println("sluice rebuild " + name + ": " + shadow.applicationId() + " writes "
-                + (promoted ? "the live tables (promoted)" : "<table>__" + name)
-                + "; follow it with sluice rebuild status " + name + ", stop it with Ctrl-C.");
-        AtomicBoolean closing = new AtomicBoolean();
-        Health health = new Health(List.of(Stages.transform(shadow.applicationId(), run.transform(), closing::get),
-                Stages.connect(run.connect(), () -> List.of(shadow.connector()))));
-        return ServiceLifetime.runUntilStopped("sluice rebuild", () -> {
-            closing.set(true);
-            run.close();
-        }, health);
+        return new Started(run, shadow, promoted);
     }
 }

@@ -96,13 +96,12 @@ class RebuildIT {
     void rebuildsIntoShadowTablesPromotesUnderAReaderRollsBackAndAborts() throws Exception {
         assertThat(run("rebuild", "status", "v2")).isEqualTo("exit 2: sluice: There is no rebuild named 'v2' in this"
                 + " warehouse; start one with sluice rebuild start --as v2.");
-        Shadow shadow = new Shadow("v2", null);
-        Rebuild.register(warehouse, shadow, "replication");
-        try (ShadowRun ignored = shadowRun(shadow, false)) {
-            await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).until(() -> run("rebuild", "status", "v2")
+        try (ShadowRun ignored = startCommand("--replication", "--as", "v2")) {
+            // while both run, each frontier moves with every heartbeat: the status that said caught up is checked
+            String[] status = new String[1];
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).until(() -> (status[0] = run("rebuild", "status", "v2"))
                     .contains("Caught up: ready to promote."));
-            String status = run("rebuild", "status", "v2");
-            assertThat(status).contains("Rebuild v2 of pipeline replica (replication): running")
+            assertThat(status[0]).contains("Rebuild v2 of pipeline replica (replication): running")
                     .containsPattern("orders: shadow orders__v2 \\d+ rows, complete to version \\d+ .*; live orders \\d+ rows,"
                             + " complete to version \\d+ .*; caught up: yes");
             assertThat(rows("orders__v2")).isEqualTo(rows("orders"));
@@ -138,7 +137,7 @@ class RebuildIT {
                 .containsExactly("0");
 
         // promoted, the rebuild is the live version: its sink goes on from its own offsets into orders
-        try (ShadowRun ignored = shadowRun(shadow, true)) {
+        try (ShadowRun ignored = startCommand("--replication", "--as", "v2")) { // promoted: into the live table
             source("INSERT INTO public.orders VALUES (100, 1000, 'after promotion')");
             await().atMost(WAIT).until(() -> warehouseQuery("SELECT count(*) FROM orders WHERE id = 100").equals(List.of("1")));
             assertThat(warehouseQuery("SELECT count(*) FROM information_schema.tables WHERE table_name = 'orders__v2'"))
@@ -180,12 +179,10 @@ class RebuildIT {
                   topic: clean.public.orders_clean
                 """);
         PipelineSpec spec = UserSpecs.parse(file);
-        Shadow first = new Shadow("d1", spec);
         Shadow second = new Shadow("d2", spec);
-        Rebuild.register(warehouse, first, file.toString());
         Rebuild.register(warehouse, second, file.toString());
         List<String> expectedIds = warehouseQuery("SELECT id FROM orders WHERE note IS NOT NULL ORDER BY id");
-        try (ShadowRun a = shadowRun(first, false); ShadowRun b = shadowRun(second, false)) {
+        try (ShadowRun a = startCommand("--spec", file.toString(), "--as", "d1"); ShadowRun b = shadowRun(second, false)) {
             // a shadow table exists from its sink's first batch on
             await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).ignoreExceptions().until(() ->
                     warehouseQuery("SELECT id FROM orders_clean__d1 ORDER BY id").equals(expectedIds)
@@ -244,14 +241,23 @@ class RebuildIT {
                 work.resolve("state"), work.resolve("connect"), warehouse, promoted, Map.of(), Map.of(), System::getenv);
     }
 
+    /** What {@code sluice rebuild start ARGS} starts before it waits to be stopped. */
+    private static ShadowRun startCommand(String... args) throws Exception {
+        RebuildStartCommand command = CommandLine.populateCommand(new RebuildStartCommand(), withRebuildOptions(args));
+        return command.start().run();
+    }
+
+    private static String[] withRebuildOptions(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--bootstrap-servers", infra.kafka.bootstrapServers(), "--registry-url", infra.registry.url(),
+                "--warehouse", warehouse.jdbcUrl() + "?user=" + infra.postgres.user() + "&password=" + infra.postgres.password(),
+                "--state-dir", work.resolve("state").toString(), "--work-dir", work.resolve("connect").toString()));
+        return all.toArray(String[]::new);
+    }
+
     /** {@code sluice ARGS} with the rebuild's Kafka, registry, warehouse and directories; "exit N: output". */
     private static String run(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        if (args[0].equals("rebuild")) {
-            all.addAll(List.of("--bootstrap-servers", infra.kafka.bootstrapServers(), "--registry-url", infra.registry.url(),
-                    "--warehouse", warehouse.jdbcUrl() + "?user=" + infra.postgres.user() + "&password=" + infra.postgres.password(),
-                    "--state-dir", work.resolve("state").toString(), "--work-dir", work.resolve("connect").toString()));
-        }
+        List<String> all = List.of(args[0].equals("rebuild") ? withRebuildOptions(args) : args);
         StringWriter out = new StringWriter();
         CommandLine cli = SluiceCommand.commandLine();
         cli.setOut(new PrintWriter(out, true));
