@@ -35,22 +35,23 @@ final class RebuildOptions {
     @Option(names = "--work-dir", description = "Connect worker state, as for sluice connect (default: .sluice/connect).")
     Path workDir;
 
-    private ServiceConfig loaded;
-
+    /** Every section rebuild start reads: Kafka, the registry, the warehouse, state directories. */
     ServiceConfig all() {
-        if (loaded == null) {
-            ConfigFileOption.Flags flags = new ConfigFileOption.Flags()
-                    .put(Section.CONNECT, "warehouse", warehouse)
-                    .put(Section.CONNECT, "work.dir", workDir)
-                    .put(Section.TRANSFORM, "state.dir", stateDir);
-            kafka.addTo(flags);
-            loaded = flags.load(config.file, Section.KAFKA, Section.SCHEMA_REGISTRY, Section.CONNECT, Section.TRANSFORM);
-        }
-        return loaded;
+        return load(Section.KAFKA, Section.SCHEMA_REGISTRY, Section.CONNECT, Section.TRANSFORM);
+    }
+
+    /** Only the sections asked for, so status needs no Kafka setting and promote no registry. */
+    private ServiceConfig load(Section... sections) {
+        ConfigFileOption.Flags flags = new ConfigFileOption.Flags()
+                .put(Section.CONNECT, "warehouse", warehouse)
+                .put(Section.CONNECT, "work.dir", workDir)
+                .put(Section.TRANSFORM, "state.dir", stateDir);
+        kafka.addTo(flags);
+        return flags.load(config.file, sections);
     }
 
     WarehouseTarget warehouse() {
-        AbstractConfig c = all().get(Section.CONNECT);
+        AbstractConfig c = load(Section.CONNECT).get(Section.CONNECT);
         WarehouseTarget target = WarehouseTarget.parse(c.getString("warehouse"), workDir().resolve("warehouse.duckdb"))
                 .withCredentials(c.getString("warehouse.user"),
                         c.getPassword("warehouse.password") == null ? null : c.getPassword("warehouse.password").value());
@@ -59,15 +60,15 @@ final class RebuildOptions {
     }
 
     Path stateDir() {
-        return Path.of(all().get(Section.TRANSFORM).getString("state.dir"));
+        return Path.of(load(Section.TRANSFORM).get(Section.TRANSFORM).getString("state.dir"));
     }
 
     Path workDir() {
-        return Path.of(all().get(Section.CONNECT).getString("work.dir"));
+        return Path.of(load(Section.CONNECT).get(Section.CONNECT).getString("work.dir"));
     }
 
     Admin admin() {
-        return Admin.create(new HashMap<>(all().kafka()));
+        return Admin.create(new HashMap<>(load(Section.KAFKA).kafka()));
     }
 
     /** A rebuild's local directories: its Streams state and its Connect worker's files. */

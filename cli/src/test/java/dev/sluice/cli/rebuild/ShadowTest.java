@@ -76,4 +76,15 @@ class ShadowTest {
                 + " letters, digits and single underscores, starting with a letter (not 'previous'), e.g. v2.");
         assertThat(dir.resolve("w.duckdb")).doesNotExist();
     }
+
+    @Test
+    void statusNeedsOnlyTheWarehouseAndNamesAnUnknownRebuild() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = SluiceCommand.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute("rebuild", "status", "v2", "--warehouse", "jdbc:duckdb:" + dir.resolve("status.duckdb"));
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString().trim()).isEqualTo("sluice: There is no rebuild named 'v2' in this warehouse; start one"
+                + " with sluice rebuild start --as v2.");
+    }
 }
