@@ -77,8 +77,10 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     /**
-     * Application id {@code sluice-<pipeline>}; its state under {@code <state-dir>/<id>} (the replication pipeline)
-     * or {@code <state-dir>/specs/<pipeline>/<id>} (a spec, as {@code sluice transform --spec} lays it out).
+     * Application id {@code sluice-<pipeline>}; its state under {@code <state-dir>/<id>} (the replication pipeline),
+     * {@code <state-dir>/specs/<pipeline>/<id>} (a spec, as {@code sluice transform --spec} lays it out) or, beside
+     * the default {@code .sluice/streams}, {@code .sluice/specs/<pipeline>/<id>} (a spec under {@code sluice local}).
+     * Only those that exist are deleted, and the plan names them.
      */
     static StreamsApplication application(String pipeline, Path stateDir) {
         if (pipeline.isBlank() || !pipeline.matches("[a-zA-Z0-9._-]+")) {
@@ -86,6 +88,8 @@ public final class ReplayCommand implements Callable<Integer> {
                     + " pipeline: name of a spec, or replica.");
         }
         String id = "sluice-" + pipeline;
-        return new StreamsApplication(id, List.of(stateDir.resolve(id), stateDir.resolve("specs").resolve(pipeline).resolve(id)));
+        Path absolute = stateDir.toAbsolutePath();
+        return new StreamsApplication(id, List.of(stateDir.resolve(id), stateDir.resolve("specs").resolve(pipeline).resolve(id),
+                absolute.resolveSibling("specs").resolve(pipeline).resolve(id)));
     }
 }
