@@ -20,6 +20,8 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,6 +63,7 @@ public final class RebuildStartCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Started started = start();
+        started.truncated().forEach(line -> System.err.println("sluice rebuild: warning: " + line));
         ShadowRun run = started.run();
         Shadow shadow = started.shadow();
         System.out.println("sluice rebuild " + name + ": " + shadow.applicationId() + " writes "
@@ -75,8 +78,11 @@ public final class RebuildStartCommand implements Callable<Integer> {
         }, health);
     }
 
-    /** What {@link #start} started: the rebuild's processes, its names, and whether it writes the live tables. */
-    record Started(ShadowRun run, Shadow shadow, boolean promoted) {
+    /**
+     * What {@link #start} started: the rebuild's processes, its names, whether it writes the live tables, and its
+     * input partitions whose start retention deleted ({@link RetainedHistory}).
+     */
+    record Started(ShadowRun run, Shadow shadow, boolean promoted, List<String> truncated) {
     }
 
     /**
@@ -121,8 +127,23 @@ public final class RebuildStartCommand implements Callable<Integer> {
             secrets.put("key.converter." + k, v);
             secrets.put("value.converter." + k, v);
         });
+        List<String> truncated;
+        try (Admin admin = options.admin()) {
+            truncated = RetainedHistory.truncated(admin, inputs(spec));
+        }
         ShadowRun run = ShadowRun.start(shadow, base, options.stateDir(), options.workDir(), warehouse, promoted,
                 worker, secrets, env);
-        return new Started(run, shadow, promoted);
+        return new Started(run, shadow, promoted, truncated);
+    }
+
+    /** The topics the pipeline reads: the spec's topics or pattern, or replication's change topics. */
+    private static Predicate<String> inputs(PipelineSpec spec) {
+        if (spec == null) {
+            return ReplicationSpec.defaults()::isInputTopic;
+        }
+        if (spec.source().pattern() != null) {
+            return topic -> spec.source().pattern().matcher(topic).matches();
+        }
+        return spec.source().topics()::contains;
     }
 }

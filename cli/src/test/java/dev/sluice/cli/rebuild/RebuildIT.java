@@ -30,7 +30,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -203,6 +208,24 @@ class RebuildIT {
 
     @Test
     @Order(3)
+    void aTopicThatLostItsStartIsNamedBeforeARebuildReadsIt() throws Exception {
+        admin.createTopics(List.of(new NewTopic("truncated.input", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                infra.kafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < 3; i++) {
+                producer.send(new ProducerRecord<>("truncated.input", new byte[] {(byte) i})).get();
+            }
+        }
+        assertThat(RetainedHistory.truncated(admin, "truncated.input"::equals)).isEmpty();
+        TopicPartition tp = new TopicPartition("truncated.input", 0);
+        admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(2))).all().get(30, TimeUnit.SECONDS);
+        assertThat(RetainedHistory.truncated(admin, "truncated.input"::equals)).containsExactly("truncated.input-0 starts"
+                + " at offset 2: its first 2 records are gone, so the rebuild misses rows they alone carried; backfill the"
+                + " table first (sluice backfill) or rebuild from a topic that holds the whole history.");
+    }
+
+    @Test
+    @Order(4)
     void replayRefusesWhileRunningPrintsItsPlanThenRewinds() throws Exception {
         String[] replay = {"replay", "--pipeline", "replica", "--from", "earliest", "--bootstrap-servers",
                 infra.kafka.bootstrapServers(), "--state-dir", work.resolve("live/streams").toString()};
@@ -244,7 +267,9 @@ class RebuildIT {
     /** What {@code sluice rebuild start ARGS} starts before it waits to be stopped. */
     private static ShadowRun startCommand(String... args) throws Exception {
         RebuildStartCommand command = CommandLine.populateCommand(new RebuildStartCommand(), withRebuildOptions(args));
-        return command.start().run();
+        RebuildStartCommand.Started started = command.start();
+        assertThat(started.truncated()).as("input partitions that lost their start").isEmpty();
+        return started.run();
     }
 
     private static String[] withRebuildOptions(String... args) {
