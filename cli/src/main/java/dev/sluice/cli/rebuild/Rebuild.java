@@ -27,6 +27,9 @@ import org.apache.kafka.clients.admin.Admin;
  */
 public final class Rebuild {
 
+    /** Marks, in {@code _sluice_rebuilds.tables}, a promoted table that had no live version before. */
+    static final String NEW_TABLE = "+";
+
     private Rebuild() {
     }
 
@@ -37,10 +40,13 @@ public final class Rebuild {
      * @return the recorded rebuild
      */
     static Rebuilds.Row register(WarehouseTarget warehouse, Shadow shadow, String specName) throws SQLException {
-        return register(warehouse, shadow, specName, shadow.liveConnector());
+        return register(warehouse, shadow, specName, null);
     }
 
-    /** As above, with the live version's sink connector named (the one promotion waits to be stopped). */
+    /**
+     * As above, with the live version's sink connector named (the one promotion waits to be stopped); null means the
+     * sink of the pipeline's promoted rebuild when there is one, else the service's ({@link Shadow#liveConnector}).
+     */
     static Rebuilds.Row register(WarehouseTarget warehouse, Shadow shadow, String specName, String liveConnector)
             throws SQLException {
         try (WarehouseSession session = WarehouseSession.open(warehouse)) {
@@ -50,6 +56,10 @@ public final class Rebuild {
                 var existing = Rebuilds.find(c, shadow.name());
                 if (existing.isPresent()) {
                     Rebuilds.Row r = existing.get();
+                    if (r.state() == Rebuilds.State.REPLACED) {
+                        throw new IllegalArgumentException("The rebuild '" + shadow.name() + "' was replaced by a later"
+                                + " promotion; start a new one under another name (--as), or abort it.");
+                    }
                     if (r.state() == Rebuilds.State.ABORTED) {
                         throw new IllegalArgumentException("The rebuild '" + shadow.name() + "' was aborted; start a"
                                 + " new one under another name (--as).");
@@ -61,8 +71,10 @@ public final class Rebuild {
                     row[0] = r;
                     return;
                 }
+                String live = liveConnector != null ? liveConnector
+                        : Rebuilds.promotedConnector(c, shadow.pipeline()).orElse(shadow.liveConnector());
                 row[0] = new Rebuilds.Row(shadow.name(), shadow.pipeline(), specName, shadow.applicationId(),
-                        shadow.connector(), liveConnector, shadow.topicsRegex(), List.of(),
+                        shadow.connector(), live, shadow.topicsRegex(), List.of(),
                         Rebuilds.State.RUNNING, Instant.now(), null);
                 Rebuilds.insert(c, row[0]);
             });
@@ -128,9 +140,13 @@ public final class Rebuild {
                 }
             }
             List<String> names = tables.stream().map(TableStatus::table).toList();
+            // a table with no live version before is marked, so a rollback knows it has no previous to restore
+            List<String> recorded = tables.stream().map(t -> t.liveRows() == null ? t.table() + NEW_TABLE : t.table())
+                    .toList();
             session.inTransaction(c -> {
                 TableSwap.promote(c, names, "__" + name);
-                Rebuilds.update(c, name, Rebuilds.State.PROMOTED, names, Instant.now());
+                Rebuilds.replacePromoted(c, row.pipeline(), name);
+                Rebuilds.update(c, name, Rebuilds.State.PROMOTED, recorded, Instant.now());
             });
             return names;
         }
@@ -145,11 +161,21 @@ public final class Rebuild {
                         + ", not promoted; there is nothing to roll back.");
             }
             requireSinksStopped(admin, row);
+            List<String> tables = row.tables().stream().map(t -> t.replace(NEW_TABLE, "")).toList();
+            for (String t : row.tables()) {
+                if (!t.endsWith(NEW_TABLE) && !TableSwap.exists(session.jdbc(), t + "__" + Shadow.PREVIOUS)) {
+                    throw new IllegalStateException("The rebuild '" + name + "' cannot be rolled back: " + t
+                            + "__previous is gone (a later promotion replaced it), so " + t + " would have no table to"
+                            + " go back to; roll back the later rebuild instead.");
+                }
+            }
             session.inTransaction(c -> {
-                TableSwap.rollback(c, row.tables(), "__" + name);
+                TableSwap.rollback(c, tables, "__" + name);
+                // the rebuild this one replaced writes the live tables again
+                Rebuilds.restoreReplaced(c, row.pipeline(), row.liveConnector());
                 Rebuilds.update(c, name, Rebuilds.State.ROLLED_BACK, row.tables(), null);
             });
-            return row.tables();
+            return tables;
         }
     }
 

@@ -57,7 +57,8 @@ public final class RebuildStartCommand implements Callable<Integer> {
 
     @Option(names = "--live-connector", paramLabel = "CONNECTOR",
             description = "The sink connector writing the live tables, which promotion waits to be stopped"
-                    + " (default: sluice-warehouse for --replication, sluice-warehouse-specs for --spec).")
+                    + " (default: the sink of the pipeline's promoted rebuild, else sluice-warehouse for --replication"
+                    + " and sluice-warehouse-specs for --spec).")
     String liveConnector;
 
     @Override
@@ -107,7 +108,7 @@ public final class RebuildStartCommand implements Callable<Integer> {
         Shadow shadow = new Shadow(name, spec);
         WarehouseTarget warehouse = options.warehouse();
         Rebuilds.Row row = Rebuild.register(warehouse, shadow, spec == null ? "replication" : what.spec.toString(),
-                liveConnector == null ? shadow.liveConnector() : liveConnector);
+                liveConnector);
         boolean promoted = row.state() == Rebuilds.State.PROMOTED;
 
         Map<String, Object> overrides = new HashMap<>(all.kafkaPassThrough());

@@ -23,11 +23,13 @@ final class Rebuilds {
     static final String TABLE = "_sluice_rebuilds";
     private static final String T = quote(TABLE);
 
-    enum State { RUNNING, PROMOTED, ROLLED_BACK, ABORTED }
+    /** REPLACED: promoted once, then a later rebuild of its pipeline was promoted over it. */
+    enum State { RUNNING, PROMOTED, ROLLED_BACK, REPLACED, ABORTED }
 
     /**
      * @param spec   the spec file the rebuild runs, or {@code replication}
-     * @param tables the live tables it swapped (empty before the first promotion)
+     * @param tables the live tables it swapped (empty before the first promotion); one without a live version before
+     *               ends with {@link Rebuild#NEW_TABLE}
      */
     record Row(String name, String pipeline, String spec, String applicationId, String connector, String liveConnector,
                String topicsRegex, List<String> tables, State state, Instant startedAt, Instant promotedAt) {
@@ -102,6 +104,45 @@ final class Rebuilds {
             ps.setString(2, String.join(",", tables));
             ps.setTimestamp(3, promotedAt == null ? null : Timestamp.from(promotedAt));
             ps.setString(4, name);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The promoted rebuild of {@code pipeline}, if any: its sink writes the live tables now. */
+    static Optional<String> promotedConnector(Connection c, String pipeline) throws SQLException {
+        if (!tableExists(c)) {
+            return Optional.empty();
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + quote("connector") + " FROM " + T + " WHERE "
+                + quote("pipeline") + " = ? AND " + quote("state") + " = ?")) {
+            ps.setString(1, pipeline);
+            ps.setString(2, State.PROMOTED.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Marks the other promoted rebuild of {@code pipeline} replaced; call inside the promotion's transaction. */
+    static void replacePromoted(Connection c, String pipeline, String except) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + T + " SET " + quote("state") + " = ? WHERE "
+                + quote("pipeline") + " = ? AND " + quote("state") + " = ? AND " + quote("name") + " <> ?")) {
+            ps.setString(1, State.REPLACED.name());
+            ps.setString(2, pipeline);
+            ps.setString(3, State.PROMOTED.name());
+            ps.setString(4, except);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Undoes {@link #replacePromoted} for the rebuild whose sink is {@code connector}; inside the rollback's transaction. */
+    static void restoreReplaced(Connection c, String pipeline, String connector) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + T + " SET " + quote("state") + " = ? WHERE "
+                + quote("pipeline") + " = ? AND " + quote("state") + " = ? AND " + quote("connector") + " = ?")) {
+            ps.setString(1, State.PROMOTED.name());
+            ps.setString(2, pipeline);
+            ps.setString(3, State.REPLACED.name());
+            ps.setString(4, connector);
             ps.executeUpdate();
         }
     }
