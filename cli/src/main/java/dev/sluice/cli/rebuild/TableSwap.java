@@ -15,7 +15,7 @@ import java.util.List;
  * The renames of a promotion and a rollback, to run inside ONE transaction ({@link WarehouseSession#inTransaction}):
  * readers see the old tables or the new ones, never a missing one. A table's rows in {@code _sluice_progress} and
  * {@code _sluice_frontier} move with it, so freshness and completeness read on {@code <table>} are those of the rows
- * it now holds. Both warehouses allow this: PostgreSQL's DDL is transactional (a reader waiting on the rename's lock
+ * it now holds, and so does its claim in {@code _sluice_tables} (which topic fills it). Both warehouses allow this: PostgreSQL's DDL is transactional (a reader waiting on the rename's lock
  * looks the name up again and reads the new table), and DuckDB (1.5) renames tables with a primary key inside a
  * transaction and lets a primary-key value freed by an UPDATE be taken again in the same transaction.
  */
@@ -57,6 +57,7 @@ final class TableSwap {
         try (Statement s = c.createStatement()) {
             s.execute("ALTER TABLE " + quote(from) + " RENAME TO " + quote(to));
         }
+        moveClaim(c, from, to);
         for (String control : CONTROL_TABLES) {
             if (exists(c, control)) {
                 try (PreparedStatement ps = c.prepareStatement("UPDATE " + quote(control) + " SET " + quote("table_name")
@@ -69,10 +70,38 @@ final class TableSwap {
         }
     }
 
+    /**
+     * The sink's table claims ({@code _sluice_tables}, keyed by the name, lower-cased where the warehouse matches names
+     * case-insensitively): a claim moves with its table, so the rebuild's topic still owns the table it now fills.
+     */
+    private static final String CLAIMS = "_sluice_tables";
+
+    private static void moveClaim(Connection c, String from, String to) throws SQLException {
+        if (!exists(c, CLAIMS)) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + quote(CLAIMS) + " SET " + quote("table_key")
+                + " = CASE WHEN " + quote("table_key") + " = " + quote("table_name") + " THEN ? ELSE lower(?) END, "
+                + quote("table_name") + " = ? WHERE " + quote("table_name") + " = ?")) {
+            ps.setString(1, to);
+            ps.setString(2, to);
+            ps.setString(3, to);
+            ps.setString(4, from);
+            ps.executeUpdate();
+        }
+    }
+
     /** Drops {@code table} (if it exists) and its control rows. */
     static void drop(Connection c, String table) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS " + quote(table));
+        }
+        if (exists(c, CLAIMS)) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + quote(CLAIMS) + " WHERE "
+                    + quote("table_name") + " = ?")) {
+                ps.setString(1, table);
+                ps.executeUpdate();
+            }
         }
         for (String control : CONTROL_TABLES) {
             if (exists(c, control)) {

@@ -38,6 +38,10 @@ class TableSwapTest {
                 "INSERT INTO orders VALUES (1, 10), (2, 20)",
                 "CREATE TABLE orders__v2 (id BIGINT PRIMARY KEY, amount INTEGER)",
                 "INSERT INTO orders__v2 VALUES (1, 11), (2, 21), (3, 31)",
+                "CREATE TABLE \"_sluice_tables\" (\"table_key\" VARCHAR PRIMARY KEY, \"table_name\" VARCHAR NOT NULL,"
+                        + " \"topic\" VARCHAR NOT NULL, \"claimed_at\" TIMESTAMPTZ)",
+                "INSERT INTO \"_sluice_tables\" VALUES ('orders', 'orders', 'replica.public.orders', NULL),"
+                        + " ('orders__v2', 'orders__v2', 'replica__v2.public.orders', NULL)",
                 "INSERT INTO \"_sluice_progress\" VALUES ('orders', 1, 100, NULL, 100, 1), ('orders__v2', 2, 200, NULL, 200, 2)",
                 "INSERT INTO \"_sluice_frontier\" VALUES ('orders', 'replica.public.orders', 0, 0, 1, 100, 1),"
                         + " ('orders__v2', 'replica__v2.public.orders', 0, 0, 1, 200, 2)");
@@ -52,6 +56,9 @@ class TableSwapTest {
         assertThat(query("SELECT version FROM \"_sluice_progress\" WHERE table_name = 'orders__previous'")).isEqualTo("100");
         assertThat(query("SELECT topic FROM \"_sluice_frontier\" WHERE table_name = 'orders'")).isEqualTo("replica__v2.public.orders");
         assertThat(query("SELECT count(*) FROM information_schema.tables WHERE table_name = 'orders__v2'")).isEqualTo("0");
+        // the claim moves with the table: the rebuild's topic owns orders now, the live topic orders__previous
+        assertThat(query("SELECT topic FROM \"_sluice_tables\" WHERE table_key = 'orders'")).isEqualTo("replica__v2.public.orders");
+        assertThat(query("SELECT topic FROM \"_sluice_tables\" WHERE table_key = 'orders__previous'")).isEqualTo("replica.public.orders");
         // the renamed table keeps its primary key: the sink's upserts (ON CONFLICT) go on working
         sql("INSERT INTO orders VALUES (3, 32) ON CONFLICT (id) DO UPDATE SET amount = EXCLUDED.amount");
         assertThat(query("SELECT amount FROM orders WHERE id = 3")).isEqualTo("32");
@@ -60,6 +67,7 @@ class TableSwapTest {
         assertThat(query("SELECT sum(amount) FROM orders")).isEqualTo("30");
         assertThat(query("SELECT sum(amount) FROM orders__v2")).isEqualTo("64");
         assertThat(query("SELECT version FROM \"_sluice_progress\" WHERE table_name = 'orders__v2'")).isEqualTo("200");
+        assertThat(query("SELECT topic FROM \"_sluice_tables\" WHERE table_key = 'orders'")).isEqualTo("replica.public.orders");
         assertThat(query("SELECT count(*) FROM information_schema.tables WHERE table_name = 'orders__previous'")).isEqualTo("0");
     }
 
