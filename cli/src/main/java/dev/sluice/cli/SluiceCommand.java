@@ -7,6 +7,8 @@ import dev.sluice.cli.demo.ShopCommand;
 import dev.sluice.cli.dlq.DlqCommand;
 import dev.sluice.cli.local.LocalCommand;
 import dev.sluice.cli.reconcile.ReconcileCommand;
+import dev.sluice.cli.rebuild.RebuildCommand;
+import dev.sluice.cli.replay.ReplayCommand;
 import dev.sluice.cli.service.ConnectCommand;
 import dev.sluice.cli.service.IngestCommand;
 import dev.sluice.cli.service.RegistryCommand;
@@ -23,7 +25,8 @@ import picocli.CommandLine.Command;
         description = "Streaming CDC from PostgreSQL through Kafka into your warehouse.",
         subcommands = {LocalCommand.class, ReconcileCommand.class, IngestCommand.class, TransformCommand.class,
                 ConnectCommand.class, RegistryCommand.class, ChaosCommand.class, BenchCommand.class, BackfillCommand.class,
-                SlotCommand.class, SpecCommand.class, ShopCommand.class, DlqCommand.class})
+                SlotCommand.class, SpecCommand.class, ShopCommand.class, DlqCommand.class,
+                ReplayCommand.class, RebuildCommand.class})
 public final class SluiceCommand implements Runnable {
 
     @Override

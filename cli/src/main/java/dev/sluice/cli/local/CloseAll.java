@@ -1,7 +1,7 @@
 package dev.sluice.cli.local;
 
 /** Closes several resources in order, every one of them even when an earlier close fails. */
-final class CloseAll {
+public final class CloseAll {
 
     private CloseAll() {
     }
@@ -10,7 +10,7 @@ final class CloseAll {
      * Closes each non-null resource in the order given; the first failure is thrown after all were closed, later
      * ones are attached to it as suppressed.
      */
-    static void inOrder(AutoCloseable... resources) {
+    public static void inOrder(AutoCloseable... resources) {
         RuntimeException first = null;
         for (AutoCloseable resource : resources) {
             if (resource == null) {

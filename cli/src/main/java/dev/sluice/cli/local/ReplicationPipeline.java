@@ -169,6 +169,15 @@ public final class ReplicationPipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops a sink connector: its task leaves its consumer group and writes no more (a rebuild's promotion needs
+     * that); {@link #startSink} starts it again, from the offsets stored in the warehouse.
+     */
+    public void stopSink(String name) {
+        connect.deleteConnector(name);
+        connectorNames.remove(name);
+    }
+
     /** The state of a sink connector's task ("RUNNING", "FAILED", ...) and its error trace, if any. */
     public org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo.TaskState sinkTask(String name) {
         return connect.connectorStatus(name).tasks().get(0);

@@ -1,0 +1,150 @@
+package dev.sluice.cli.rebuild;
+
+import dev.sluice.cli.config.Section;
+import dev.sluice.cli.config.ServiceConfig;
+import dev.sluice.cli.http.Health;
+import dev.sluice.cli.http.Stages;
+import dev.sluice.cli.local.WarehouseTarget;
+import dev.sluice.cli.service.ServiceLifetime;
+import dev.sluice.cli.spec.UserSpecs;
+import dev.sluice.schemas.registry.RestSchemaRegistryClient;
+import dev.sluice.schemas.registry.SchemaRegistryConfig;
+import dev.sluice.transforms.pipeline.spec.PipelineSpec;
+import dev.sluice.transforms.replicate.ReplicationSpec;
+import dev.sluice.transforms.runtime.TransformConfig;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sluice rebuild start}: runs a pipeline's new version as its own application from the earliest retained
+ * offsets into shadow tables, until stopped (Ctrl-C), like the other services. Run it again with the same name to
+ * resume; once the rebuild is promoted, the same command keeps the live tables current.
+ */
+@Command(name = "start", mixinStandardHelpOptions = true,
+        description = {"Run a spec (--spec FILE) or the replication pipeline (--replication) from the start of retained",
+                "history into shadow tables <table>__NAME, until stopped; the live version keeps serving."})
+public final class RebuildStartCommand implements Callable<Integer> {
+
+    @Mixin
+    RebuildOptions options;
+
+    @ArgGroup(multiplicity = "1")
+    What what;
+
+    static final class What {
+        @Option(names = "--spec", paramLabel = "FILE", description = "The pipeline spec's new version.")
+        Path spec;
+
+        @Option(names = "--replication", description = "Rebuild the replication pipeline (every replicated table).")
+        boolean replication;
+    }
+
+    @Option(names = "--as", required = true, paramLabel = "NAME",
+            description = "The rebuild's name: shadow tables are <table>__NAME, e.g. v2.")
+    String name;
+
+    @Option(names = "--live-connector", paramLabel = "CONNECTOR",
+            description = "The sink connector writing the live tables, which promotion waits to be stopped"
+                    + " (default: the sink of the pipeline's promoted rebuild, else sluice-warehouse for --replication"
+                    + " and sluice-warehouse-specs for --spec).")
+    String liveConnector;
+
+    @Override
+    public Integer call() throws Exception {
+        Started started = start();
+        started.truncated().forEach(line -> System.err.println("sluice rebuild: warning: " + line));
+        ShadowRun run = started.run();
+        Shadow shadow = started.shadow();
+        System.out.println("sluice rebuild " + name + ": " + shadow.applicationId() + " writes "
+                + (started.promoted() ? "the live tables (promoted)" : "<table>__" + name)
+                + "; follow it with sluice rebuild status " + name + ", stop it with Ctrl-C.");
+        AtomicBoolean closing = new AtomicBoolean();
+        Health health = new Health(List.of(Stages.transform(shadow.applicationId(), run.transform(), closing::get),
+                Stages.connect(run.connect(), () -> List.of(shadow.connector()))));
+        return ServiceLifetime.runUntilStopped("sluice rebuild", () -> {
+            closing.set(true);
+            run.close();
+        }, health);
+    }
+
+    /**
+     * What {@link #start} started: the rebuild's processes, its names, whether it writes the live tables, and its
+     * input partitions whose start retention deleted ({@link RetainedHistory}).
+     */
+    record Started(ShadowRun run, Shadow shadow, boolean promoted, List<String> truncated) {
+    }
+
+    /**
+     * Checks the spec, records (or finds) the rebuild in the warehouse and starts its processes; the command then
+     * keeps them running until stopped.
+     */
+    Started start() throws Exception {
+        ServiceConfig all = options.all();
+        Function<String, String> env = System::getenv;
+        PipelineSpec spec = null;
+        if (what.spec != null) {
+            List<PipelineSpec> specs = UserSpecs.load(List.of(what.spec), Set.of(ReplicationSpec.DEFAULT_PIPELINE));
+            if (specs.size() != 1) {
+                throw new IllegalArgumentException("--spec " + what.spec + " holds " + specs.size() + " specs; a rebuild"
+                        + " runs one pipeline, so name its spec file.");
+            }
+            spec = specs.get(0);
+            UserSpecs.compile(spec, env);
+            UserSpecs.checkColumns(spec, new RestSchemaRegistryClient(all.registryUrl(),
+                    RestSchemaRegistryClient.DEFAULT_RETRY_WINDOW, SchemaRegistryConfig.accessFrom(all.registryAccess(true))));
+        }
+        Shadow shadow = new Shadow(name, spec);
+        WarehouseTarget warehouse = options.warehouse();
+        Rebuilds.Row row = Rebuild.register(warehouse, shadow, spec == null ? "replication" : what.spec.toString(),
+                liveConnector);
+        boolean promoted = row.state() == Rebuilds.State.PROMOTED;
+
+        Map<String, Object> overrides = new HashMap<>(all.kafkaPassThrough());
+        overrides.putAll(all.registryAccess(true));
+        TransformConfig base = TransformConfig.of(all.bootstrapServers(), all.registryUrl()).withKafkaOverrides(overrides);
+        Map<String, String> worker = new HashMap<>();
+        all.kafkaPassThrough().forEach((k, v) -> {
+            worker.put(k, v);
+            worker.put("consumer." + k, v);
+        });
+        worker.putAll(ServiceConfig.workerConfigProviders());
+        Map<String, String> secrets = new HashMap<>();
+        if (all.raw(Section.CONNECT, "warehouse.password") != null) {
+            secrets.put("connection.password", all.raw(Section.CONNECT, "warehouse.password"));
+        }
+        all.registryAccess(false).forEach((k, v) -> {
+            secrets.put("key.converter." + k, v);
+            secrets.put("value.converter." + k, v);
+        });
+        List<String> truncated;
+        try (Admin admin = options.admin()) {
+            truncated = RetainedHistory.truncated(admin, inputs(spec));
+        }
+        ShadowRun run = ShadowRun.start(shadow, base, options.stateDir(), options.workDir(), warehouse, promoted,
+                worker, secrets, env);
+        return new Started(run, shadow, promoted, truncated);
+    }
+
+    /** The topics the pipeline reads: the spec's topics or pattern, or replication's change topics. */
+    private static Predicate<String> inputs(PipelineSpec spec) {
+        if (spec == null) {
+            return ReplicationSpec.defaults()::isInputTopic;
+        }
+        if (spec.source().pattern() != null) {
+            return topic -> spec.source().pattern().matcher(topic).matches();
+        }
+        return spec.source().topics()::contains;
+    }
+}
