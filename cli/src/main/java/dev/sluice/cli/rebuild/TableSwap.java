@@ -2,6 +2,7 @@ package dev.sluice.cli.rebuild;
 
 import static dev.sluice.sink.dialect.Identifiers.quote;
 
+import dev.sluice.sink.table.TableClaims;
 import dev.sluice.sink.write.FrontierStore;
 import dev.sluice.sink.write.OffsetStore;
 import java.sql.Connection;
@@ -70,25 +71,16 @@ final class TableSwap {
         }
     }
 
-    /**
-     * The sink's table claims ({@code _sluice_tables}, keyed by the name, lower-cased where the warehouse matches names
-     * case-insensitively): a claim moves with its table, so the rebuild's topic still owns the table it now fills.
-     */
-    private static final String CLAIMS = "_sluice_tables";
-
+    /** The sink's table claims move with their table, so the rebuild's topic still owns the table it now fills. */
     private static void moveClaim(Connection c, String from, String to) throws SQLException {
-        if (!exists(c, CLAIMS)) {
-            return;
+        if (exists(c, TableClaims.CLAIMS_TABLE)) {
+            TableClaims.rename(c, foldsNameCase(c), from, to);
         }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE " + quote(CLAIMS) + " SET " + quote("table_key")
-                + " = CASE WHEN " + quote("table_key") + " = " + quote("table_name") + " THEN ? ELSE lower(?) END, "
-                + quote("table_name") + " = ? WHERE " + quote("table_name") + " = ?")) {
-            ps.setString(1, to);
-            ps.setString(2, to);
-            ps.setString(3, to);
-            ps.setString(4, from);
-            ps.executeUpdate();
-        }
+    }
+
+    /** DuckDB matches quoted names case-insensitively, and its claims are keyed so. */
+    private static boolean foldsNameCase(Connection c) throws SQLException {
+        return c.getMetaData().getURL().startsWith("jdbc:duckdb:");
     }
 
     /** Drops {@code table} (if it exists) and its control rows. */
@@ -96,12 +88,8 @@ final class TableSwap {
         try (Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS " + quote(table));
         }
-        if (exists(c, CLAIMS)) {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + quote(CLAIMS) + " WHERE "
-                    + quote("table_name") + " = ?")) {
-                ps.setString(1, table);
-                ps.executeUpdate();
-            }
+        if (exists(c, TableClaims.CLAIMS_TABLE)) {
+            TableClaims.release(c, foldsNameCase(c), table);
         }
         for (String control : CONTROL_TABLES) {
             if (exists(c, control)) {
