@@ -8,6 +8,7 @@ import dev.sluice.ingest.engine.SourceOffsetRecords;
 import dev.sluice.ingest.load.InitialLoad;
 import dev.sluice.ingest.source.TableId;
 import dev.sluice.schemas.connect.AvroConverter;
+import dev.sluice.schemas.kafka.RecordSizeLimit;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.micrometer.core.instrument.Metrics;
@@ -16,6 +17,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.storage.Converter;
@@ -70,6 +72,8 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
     private final Map<String, TableId> tablesByTopic;
     private final long commitIntervalNanos;
     private final TransactionBound bound;
+    /** The largest change published; the settings' by {@link #create}. */
+    private RecordSizeLimit recordSizeLimit = RecordSizeLimit.DEFAULT;
     /** Told what each committed transaction held of an initial load; the service's own by {@link #create}. */
     private InitialLoad load = new InitialLoad();
     /** Backfill reads and Debezium notifications in the open transaction: told to {@link #load} once it commits. */
@@ -176,6 +180,7 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
                 TopicNames.changeTopic(settings.topicPrefix(), ControlTables.of(settings).heartbeat()), snapshotReadPosition,
                 settings.transactionBound());
         publisher.load = load;
+        publisher.recordSizeLimit = settings.recordSizeLimit();
         return publisher;
     }
 
@@ -240,6 +245,9 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
         } catch (RuntimeException e) {
             abort();
             Exception cause = sendFailure.get() != null ? sendFailure.get() : e;
+            if (cause instanceof OversizedChange oversized) {
+                throw oversized; // already the sentence: the table, the key and the setting to raise
+            }
             throw new IllegalStateException("Writing changes to Kafka failed (" + cause.getMessage()
                     + "); the Kafka transaction was aborted and its changes will be read again after a restart.", e);
         }
@@ -274,14 +282,32 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
         byte[] key = keyConverter.fromConnectData(topic, record.keySchema(), record.key());
         byte[] value = valueConverter.fromConnectData(topic, record.valueSchema(), record.value());
         long commitTime = SourceCommitTime.of(record);
+        long bytes = (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
+        if (bytes > recordSizeLimit.maxRecordBytes()) {
+            // refused here, not by the producer: its error would not say which row, and nothing of it is sent
+            throw OversizedChange.overLimit(tableName(record), record.key(), bytes, recordSizeLimit);
+        }
         begin();
-        bytesInTransaction += (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
+        bytesInTransaction += bytes;
         producer.send(new ProducerRecord<>(topic, null, commitTime, key, value), (metadata, error) -> {
-            if (error != null) {
+            if (error instanceof RecordTooLargeException) {
+                sendFailure.compareAndSet(null, OversizedChange.refusedByBroker(tableName(record), topic, record.key(),
+                        bytes, recordSizeLimit));
+            } else if (error != null) {
                 sendFailure.compareAndSet(null, error);
             }
         });
         return commitTime;
+    }
+
+    private String tableName(SourceRecord record) {
+        TableId table = tablesByTopic.get(record.topic());
+        return table == null ? "topic " + record.topic() : table.toString();
+    }
+
+    /** The limit a change must keep to (tests; {@link #create} sets the settings'). */
+    void recordSizeLimit(RecordSizeLimit limit) {
+        this.recordSizeLimit = limit;
     }
 
     private void begin() {

@@ -272,6 +272,7 @@ public final class BenchRun {
     private LocalKafkaBroker freshBroker() throws java.io.IOException {
         Path logs = java.nio.file.Files.createTempDirectory(java.nio.file.Files.createDirectories(settings.workDir()),
                 "kafka-");
-        return LocalKafkaBroker.start(logs, PortCheck.freePort());
+        return LocalKafkaBroker.start(logs, PortCheck.freePort(),
+                dev.sluice.schemas.kafka.RecordSizeLimit.DEFAULT.broker());
     }
 }
