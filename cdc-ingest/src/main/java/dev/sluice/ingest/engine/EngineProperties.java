@@ -3,6 +3,7 @@ package dev.sluice.ingest.engine;
 import dev.sluice.ingest.IngestSettings;
 import dev.sluice.ingest.control.ControlTables;
 import dev.sluice.ingest.source.TableId;
+import dev.sluice.ingest.values.SpecialNumericConverter;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -89,6 +90,10 @@ public final class EngineProperties {
         p.setProperty("poll.interval.ms", "50");
         p.setProperty("max.batch.size", "8192");
         p.setProperty("max.queue.size", "32768");
+
+        // numeric NaN and ±Infinity are valid source values that Debezium's precise decimals cannot carry
+        p.setProperty("converters", SpecialNumericConverter.NAME);
+        p.setProperty(SpecialNumericConverter.NAME + ".type", SpecialNumericConverter.class.getName());
 
         settings.debeziumProperties().forEach(p::setProperty);
         exactlyOnceEssentials(p);

@@ -244,9 +244,14 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
             }
         } catch (RuntimeException e) {
             abort();
+            // already the sentence (the table, the key and the setting to raise); the sends the abort failed since
+            // do not replace it
+            if (e instanceof OversizedChange oversized) {
+                throw oversized;
+            }
             Exception cause = sendFailure.get() != null ? sendFailure.get() : e;
             if (cause instanceof OversizedChange oversized) {
-                throw oversized; // already the sentence: the table, the key and the setting to raise
+                throw oversized;
             }
             throw new IllegalStateException("Writing changes to Kafka failed (" + cause.getMessage()
                     + "); the Kafka transaction was aborted and its changes will be read again after a restart.", e);
@@ -289,14 +294,18 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
         }
         begin();
         bytesInTransaction += bytes;
-        producer.send(new ProducerRecord<>(topic, null, commitTime, key, value), (metadata, error) -> {
-            if (error instanceof RecordTooLargeException) {
-                sendFailure.compareAndSet(null, OversizedChange.refusedByBroker(tableName(record), topic, record.key(),
-                        bytes, recordSizeLimit));
-            } else if (error != null) {
-                sendFailure.compareAndSet(null, error);
-            }
-        });
+        try {
+            producer.send(new ProducerRecord<>(topic, null, commitTime, key, value), (metadata, error) -> {
+                if (error instanceof RecordTooLargeException) {
+                    sendFailure.compareAndSet(null, OversizedChange.refusedByBroker(tableName(record), topic,
+                            record.key(), bytes, recordSizeLimit));
+                } else if (error != null) {
+                    sendFailure.compareAndSet(null, error);
+                }
+            });
+        } catch (RecordTooLargeException e) {
+            throw OversizedChange.refusedByBroker(tableName(record), topic, record.key(), bytes, recordSizeLimit);
+        }
         return commitTime;
     }
 
