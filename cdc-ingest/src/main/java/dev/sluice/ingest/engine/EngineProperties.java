@@ -91,13 +91,25 @@ public final class EngineProperties {
         p.setProperty("max.batch.size", "8192");
         p.setProperty("max.queue.size", "32768");
 
-        // numeric NaN and ±Infinity are valid source values that Debezium's precise decimals cannot carry
-        p.setProperty("converters", SpecialNumericConverter.NAME);
-        p.setProperty(SpecialNumericConverter.NAME + ".type", SpecialNumericConverter.class.getName());
-
         settings.debeziumProperties().forEach(p::setProperty);
+        specialNumerics(p);
         exactlyOnceEssentials(p);
         return p;
+    }
+
+    /**
+     * numeric NaN and ±Infinity are valid source values that Debezium's precise decimals cannot carry: a converter
+     * takes over numeric columns without precision, in precise mode only (double and string modes carry them as
+     * Debezium does), and beside any converters the user configured.
+     */
+    private static void specialNumerics(Properties p) {
+        if (!"precise".equalsIgnoreCase(p.getProperty("decimal.handling.mode", "precise"))) {
+            return;
+        }
+        String converters = p.getProperty("converters", "");
+        p.setProperty("converters", converters.isBlank() ? SpecialNumericConverter.NAME
+                : converters + "," + SpecialNumericConverter.NAME);
+        p.setProperty(SpecialNumericConverter.NAME + ".type", SpecialNumericConverter.class.getName());
     }
 
     /**
