@@ -9,6 +9,7 @@ import dev.sluice.ingest.engine.StoredSourceOffset;
 import dev.sluice.ingest.load.InitialLoad;
 import dev.sluice.ingest.load.RowEstimate;
 import dev.sluice.ingest.publish.ChangePublisher;
+import dev.sluice.ingest.publish.IngestDeadLetters;
 import dev.sluice.ingest.publish.OversizedChange;
 import dev.sluice.ingest.publish.TopicNames;
 import dev.sluice.ingest.publish.TopicProvisioner;
@@ -296,6 +297,8 @@ public final class IngestService implements AutoCloseable {
             provisioner.ensureChangeTopics(tablesByTopic.keySet(), settings.topicPartitions(), settings.replicationFactor());
             provisioner.ensureOffsetsTopic(settings.offsetsTopic(), settings.replicationFactor());
             provisioner.ensureChangeTopics(List.of(EngineProperties.notificationTopic(settings)), 1, settings.replicationFactor());
+            provisioner.ensureChangeTopics(List.of(IngestDeadLetters.topic(settings.topicPrefix())), 1,
+                    settings.replicationFactor());
         }
     }
 

@@ -7,6 +7,7 @@ import dev.sluice.ingest.engine.EngineProperties;
 import dev.sluice.ingest.engine.SourceOffsetRecords;
 import dev.sluice.ingest.load.InitialLoad;
 import dev.sluice.ingest.source.TableId;
+import dev.sluice.ingest.values.SpecialNumericConverter;
 import dev.sluice.schemas.connect.AvroConverter;
 import dev.sluice.schemas.kafka.RecordSizeLimit;
 import io.debezium.engine.DebeziumEngine;
@@ -19,6 +20,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.storage.Converter;
 import org.slf4j.Logger;
@@ -72,6 +74,8 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
     private final Map<String, TableId> tablesByTopic;
     private final long commitIntervalNanos;
     private final TransactionBound bound;
+    /** Where changes go that cannot be published ({@link IngestDeadLetters}); the settings' by {@link #create}. */
+    private String deadLetterTopic = IngestDeadLetters.topic("sluice");
     /** The largest change published; the settings' by {@link #create}. */
     private RecordSizeLimit recordSizeLimit = RecordSizeLimit.DEFAULT;
     /** Told what each committed transaction held of an initial load; the service's own by {@link #create}. */
@@ -181,6 +185,7 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
                 settings.transactionBound());
         publisher.load = load;
         publisher.recordSizeLimit = settings.recordSizeLimit();
+        publisher.deadLetterTopic = IngestDeadLetters.topic(settings.topicPrefix());
         return publisher;
     }
 
@@ -207,7 +212,12 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
                     } else if (SnapshotReadPosition.isInitialRead(record)) {
                         SnapshotReadPosition.stamp(record, snapshotReadVersion());
                     }
-                    send(record, table);
+                    List<String> nanColumns = SpecialNumericConverter.nanColumns(record.value());
+                    if (nanColumns.isEmpty()) {
+                        send(record, table);
+                    } else {
+                        deadLetter(record, table, nanColumns);
+                    }
                     changesSinceBoundary++;
                 } else if (kind == TransactionBoundaries.Kind.NOTIFICATION) {
                     // rides along in the open transaction; a replay after a crash may repeat it
@@ -307,6 +317,26 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
             throw OversizedChange.refusedByBroker(tableName(record), topic, record.key(), bytes, recordSizeLimit);
         }
         return commitTime;
+    }
+
+    /** A change that cannot be encoded goes to the ingest dead-letter topic, in the open transaction. */
+    private void deadLetter(SourceRecord record, TableId table, List<String> nanColumns) {
+        String reason = IngestDeadLetters.nanReason(table.toString(), record.key(), nanColumns);
+        byte[] key;
+        try {
+            key = keyConverter.fromConnectData(record.topic(), record.keySchema(), record.key());
+        } catch (DataException e) {
+            key = null; // the key holds the NaN itself: its text is in a header
+        }
+        begin();
+        changesInTransaction++;
+        producer.send(IngestDeadLetters.letter(deadLetterTopic, SourceCommitTime.of(record), key, table.toString(),
+                record.key(), reason), (metadata, error) -> {
+            if (error != null) {
+                sendFailure.compareAndSet(null, error);
+            }
+        });
+        log.warn("Dead-lettered to {}: {}", deadLetterTopic, reason);
     }
 
     private String tableName(SourceRecord record) {

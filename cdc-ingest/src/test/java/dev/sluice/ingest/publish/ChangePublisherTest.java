@@ -284,6 +284,33 @@ class ChangePublisherTest {
     }
 
     @Test
+    void aChangeHoldingANumericNaNIsDeadLetteredWithTheReasonInItsTransaction() throws Exception {
+        Schema row = SchemaBuilder.struct().field("id", Schema.INT32_SCHEMA)
+                .field("price", org.apache.kafka.connect.data.Decimal.builder(2).optional().build()).build();
+        Schema envelope = SchemaBuilder.struct().field("after", row).build();
+        Struct key = new Struct(ROW).put("id", 9);
+        Struct value = new Struct(envelope).put("after", new Struct(row).put("id", 9)
+                .put("price", dev.sluice.ingest.values.SpecialNumericConverter.NAN));
+        RecordChangeEvent<SourceRecord> end = event(marker("END", "COMMIT"));
+        publisher.handleBatch(List.of(event(marker("BEGIN", "BEGIN")),
+                event(new SourceRecord(PARTITION, offset("INSERT"), TOPIC, null, ROW, key, envelope, value)), event(change(10)),
+                end), committer);
+
+        List<ProducerRecord<byte[], byte[]>> written = producer.history();
+        assertThat(written).extracting(ProducerRecord::topic).containsExactly("sluice-ingest.dlq", TOPIC, "shop-offsets");
+        ProducerRecord<byte[], byte[]> letter = written.get(0);
+        assertThat(letter.value()).isNull();
+        assertThat(new String(letter.headers().lastHeader("sluice.errors.reason").value(), StandardCharsets.UTF_8))
+                .isEqualTo("The change to public.orders with key id=9 holds NaN in numeric(p,s) column price, which Kafka "
+                        + "Connect's Decimal cannot carry; it is not replicated: declare the column numeric without "
+                        + "precision (which carries NaN), then run sluice backfill --table public.orders.");
+        assertThat(new String(letter.headers().lastHeader("sluice.errors.stage").value(), StandardCharsets.UTF_8)).isEqualTo("ingest");
+        assertThat(letter.headers().lastHeader("sluice.errors.topic")).as("not replayable: the fix is at the source").isNull();
+        assertThat(producer.commitCount()).isEqualTo(1);
+        assertThat(committer.processed).containsExactly(end);
+    }
+
+    @Test
     void closeAbortsATransactionLeftHalfRead() throws Exception {
         publisher.handleBatch(List.of(event(marker("BEGIN", "BEGIN")), event(change(1))), committer);
         publisher.close();

@@ -4,6 +4,7 @@ import io.debezium.data.SpecialValueDecimal;
 import io.debezium.data.VariableScaleDecimal;
 import io.debezium.spi.converter.CustomConverter;
 import io.debezium.spi.converter.RelationalColumn;
+import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.junit.jupiter.api.Test;
@@ -36,10 +37,35 @@ class SpecialNumericConverterTest {
     }
 
     @Test
-    void numericWithPrecisionAndOtherTypesAreLeftToDebezium() {
-        assertThat(register(column("numeric", 10, 2)).schema).isNull();
+    void numericWithPrecisionKeepsDebeziumsDecimalAndMarksNaN() {
+        Registration r = register(column("numeric", 10, 2));
+        assertThat(r.schema.build()).isEqualTo(io.debezium.data.SpecialValueDecimal.builder(
+                io.debezium.jdbc.JdbcValueConverters.DecimalMode.PRECISE, 10, 2).optional().build());
+        assertThat(r.converter.convert(new SpecialValueDecimal(new BigDecimal("1.5")))).isEqualTo(new BigDecimal("1.50"));
+        assertThat(r.converter.convert(new BigDecimal("-3.25"))).isEqualTo(new BigDecimal("-3.25"));
+        assertThat(r.converter.convert(SpecialValueDecimal.NOT_A_NUMBER)).isSameAs(SpecialNumericConverter.NAN);
+        // the marker never encodes as a number: its scale is no column's
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> org.apache.kafka.connect.data.Decimal.fromLogical(
+                r.schema.build(), SpecialNumericConverter.NAN)).isInstanceOf(org.apache.kafka.connect.errors.DataException.class);
+    }
+
+    @Test
+    void theMarkerIsFoundInTheRowImagesByIdentity() {
+        Schema row = SchemaBuilder.struct().field("id", Schema.INT32_SCHEMA)
+                .field("price", org.apache.kafka.connect.data.Decimal.builder(2).optional().build()).optional().build();
+        Schema envelope = SchemaBuilder.struct().field("before", row).field("after", row).build();
+        Struct nan = new Struct(row).put("id", 1).put("price", SpecialNumericConverter.NAN);
+        Struct zero = new Struct(row).put("id", 1).put("price", new BigDecimal("0.00"));
+        assertThat(SpecialNumericConverter.nanColumns(new Struct(envelope).put("after", nan))).containsExactly("price");
+        assertThat(SpecialNumericConverter.nanColumns(new Struct(envelope).put("before", nan).put("after", zero)))
+                .containsExactly("price");
+        assertThat(SpecialNumericConverter.nanColumns(new Struct(envelope).put("after", zero))).isEmpty();
+    }
+
+    @Test
+    void otherTypesAreLeftToDebezium() {
         assertThat(register(column("int4", 10, 0)).schema).isNull();
-        assertThat(register(column("numeric", 131089, 0)).schema).isNotNull();
+        assertThat(register(column("numeric", 131089, 0)).schema.name()).isEqualTo(VariableScaleDecimal.LOGICAL_NAME);
     }
 
     private static Integer special(Object converted) {
