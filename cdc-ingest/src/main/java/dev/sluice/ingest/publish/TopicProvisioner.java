@@ -48,8 +48,8 @@ public final class TopicProvisioner {
         for (String topic : topics) {
             wanted.add(new NewTopic(topic, partitions, replicationFactor).configs(configs));
         }
-        createMissing(wanted);
-        TopicSizeLimits.raise(admin, topics, limit, timeout);
+        // only topics that were there before: a topic created just now has the limit (and may not be described yet)
+        TopicSizeLimits.raise(admin, createMissing(wanted), limit, timeout);
     }
 
     public void ensureOffsetsTopic(String topic, short replicationFactor) {
@@ -57,12 +57,14 @@ public final class TopicProvisioner {
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))));
     }
 
-    private void createMissing(List<NewTopic> wanted) {
+    /** Creates the missing topics of {@code wanted}; returns the names of those that existed already. */
+    private List<String> createMissing(List<NewTopic> wanted) {
         try {
             Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
+            List<String> present = wanted.stream().map(NewTopic::name).filter(existing::contains).toList();
             if (missing.isEmpty()) {
-                return;
+                return present;
             }
             for (var entry : admin.createTopics(missing).values().entrySet()) {
                 try {
@@ -76,6 +78,7 @@ public final class TopicProvisioner {
                     }
                 }
             }
+            return present;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topics.", e);

@@ -25,7 +25,7 @@ class LocalRecordSizeLimitTest {
     @Test
     void theFlagIsChecked() {
         assertThat(run("local", "--home", dir.resolve("a").toString(), "--max-record-bytes", "1000"))
-                .isEqualTo("--max-record-bytes = '1000' is out of range; use a value in [1048576,...,1073741824].");
+                .isEqualTo("sluice: --max-record-bytes = '1000' is out of range; use a value in [1048576,...,1073741824].");
         assertThat(Files.exists(dir.resolve("a"))).as("nothing started").isFalse();
     }
 
@@ -33,7 +33,7 @@ class LocalRecordSizeLimitTest {
     void theKafkaSectionOfTheConfigFileIsRead() throws Exception {
         Path file = Files.writeString(dir.resolve("sluice.yaml"), "kafka:\n  max.record.bytes: 5\n");
         assertThat(run("local", "--home", dir.resolve("b").toString(), "--config", file.toString()))
-                .isEqualTo("kafka.max.record.bytes in " + file + " = '5' is out of range; use a value in "
+                .isEqualTo("sluice: kafka.max.record.bytes in " + file + " = '5' is out of range; use a value in "
                         + "[1048576,...,1073741824].");
         assertThat(Files.exists(dir.resolve("b"))).as("nothing started").isFalse();
     }

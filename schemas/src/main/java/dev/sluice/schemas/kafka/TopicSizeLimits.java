@@ -30,7 +30,9 @@ public final class TopicSizeLimits {
     }
 
     /**
-     * @throws IllegalStateException with one sentence when the configs cannot be read or changed (ACLs, timeout)
+     * Raises what is below the limit. Where the configs cannot be read or changed (no ACL for it, a timeout) it logs a
+     * warning naming the topics and goes on: their records up to the old limit still pass, and a larger one stops
+     * ingest with a sentence naming the topic's setting.
      */
     public static void raise(Admin admin, Collection<String> topics, RecordSizeLimit limit, Duration timeout) {
         if (topics.isEmpty()) {
@@ -56,12 +58,10 @@ public final class TopicSizeLimits {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while checking the topics' max.message.bytes.", e);
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw new IllegalStateException("Could not raise max.message.bytes of " + topics + " to " + wanted
-                    + " (" + cause.getMessage() + "); allow this client to alter topic configs, or set it on the "
-                    + "topics yourself.", cause);
+            log.warn("Could not check or raise max.message.bytes of {} to {} ({}); allow this client to describe and "
+                    + "alter topic configs, or set it on the topics yourself", topics, wanted, cause.toString());
         }
     }
 }
