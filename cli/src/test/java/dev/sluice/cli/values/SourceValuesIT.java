@@ -8,9 +8,12 @@ import dev.sluice.ingest.IngestService;
 import dev.sluice.ingest.IngestSettings;
 import dev.sluice.ingest.publish.IngestDeadLetters;
 import dev.sluice.schemas.kafka.RecordSizeLimit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -38,7 +42,8 @@ import static org.awaitility.Awaitility.await;
  * a 2 MB row (initial load) and a 40 MB row (streamed) arrive byte for byte; timestamp, timestamptz and date
  * ±infinity and numeric NaN/±Infinity arrive with the same text form, through the initial load and streaming; a row
  * holding NaN in a numeric(p,s) column, which has no Decimal form, goes to ingest's dead-letter topic with the reason.
- * A change above a small {@code kafka.max.record.bytes} stops ingest with one sentence naming table, key and setting.
+ * A change above a small {@code kafka.max.record.bytes} stops ingest with one sentence naming table, key and setting,
+ * after ingest raised its existing change topic's {@code max.message.bytes} to that setting.
  */
 class SourceValuesIT {
 
@@ -122,8 +127,19 @@ class SourceValuesIT {
                         infra.kafka.bootstrapServers(), infra.registry.url(), source, List.of("public.wide"), List.of(),
                         work.resolve("limited")).withRecordSizeLimit(new RecordSizeLimit(MB)))
                 .toBuilder().topicPrefix("limited").offsetsTopic("limited-offsets").slotName("sluice_limited").build();
+        // a change topic from before, made with a smaller limit: ingest raises it to the setting's
+        String topic = "limited.public.wide";
+        try (Admin admin = infra.kafka.admin()) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(Map.of("max.message.bytes", "1000"))))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
         try (IngestService ingest = new IngestService(settings)) {
             ingest.start();
+            try (Admin admin = infra.kafka.admin()) {
+                ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+                assertThat(admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource)
+                        .get("max.message.bytes").value()).isEqualTo(Long.toString(2L * MB));
+            }
             try (Connection c = infra.postgres.connect("values_limited"); Statement s = c.createStatement()) {
                 s.execute("INSERT INTO wide VALUES (1, 'small')");
                 s.execute(insertBig(7, 2 * MB).replace("big", "wide"));
