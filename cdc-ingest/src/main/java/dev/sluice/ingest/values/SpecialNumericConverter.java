@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Supplier;
 
 /**
  * Carries PostgreSQL's {@code numeric} NaN, Infinity and -Infinity exactly, where Debezium's precise decimal mode
@@ -60,7 +61,8 @@ public final class SpecialNumericConverter implements CustomConverter<SchemaBuil
             if (column.isOptional()) {
                 schema.optional();
             }
-            registration.register(schema, value -> value == null ? null : toStruct(schema, value, column.name()));
+            registration.register(schema, value -> value != null ? toStruct(schema, value, column.name())
+                    : absent(column, schema, () -> number(schema, BigDecimal.ZERO)));
         } else if (isNumeric(column)) {
             // Debezium's own schema for numeric(p,s) in precise mode
             int scale = column.scale().orElse(0);
@@ -69,8 +71,20 @@ public final class SpecialNumericConverter implements CustomConverter<SchemaBuil
             if (column.isOptional()) {
                 schema.optional();
             }
-            registration.register(schema, value -> value == null ? null : toDecimal(value, scale, column.name()));
+            registration.register(schema, value -> value != null ? toDecimal(value, scale, column.name())
+                    : absent(column, schema, () -> BigDecimal.ZERO.setScale(scale)));
         }
+    }
+
+    /**
+     * A value the source did not send: null for an optional column; for a required one (a delete's old row holds
+     * only the key under the default replica identity) the schema's default, else zero, as Debezium does.
+     */
+    private static Object absent(RelationalColumn column, SchemaBuilder schema, Supplier<Object> zero) {
+        if (column.isOptional()) {
+            return null;
+        }
+        return schema.defaultValue() != null ? schema.defaultValue() : zero.get();
     }
 
     /**

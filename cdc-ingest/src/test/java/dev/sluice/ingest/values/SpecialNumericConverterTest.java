@@ -63,6 +63,17 @@ class SpecialNumericConverterTest {
     }
 
     @Test
+    void aRequiredColumnTheSourceDidNotSendIsZeroAsInDebezium() {
+        // a delete's old row holds only the key under the default replica identity
+        Registration fixed = register(column("numeric", 10, 2, false));
+        assertThat(fixed.converter.convert(null)).isEqualTo(new BigDecimal("0.00"));
+        Registration free = register(column("numeric", 0, 0, false));
+        assertThat(VariableScaleDecimal.toLogical((Struct) free.converter.convert(null)).getDecimalValue())
+                .contains(BigDecimal.ZERO);
+        assertThat(register(column("numeric", 10, 2)).converter.convert(null)).isNull();
+    }
+
+    @Test
     void otherTypesAreLeftToDebezium() {
         assertThat(register(column("int4", 10, 0)).schema).isNull();
         assertThat(register(column("numeric", 131089, 0)).schema.name()).isEqualTo(VariableScaleDecimal.LOGICAL_NAME);
@@ -92,6 +103,10 @@ class SpecialNumericConverterTest {
     }
 
     private static RelationalColumn column(String type, int length, int scale) {
+        return column(type, length, scale, true);
+    }
+
+    private static RelationalColumn column(String type, int length, int scale, boolean optional) {
         return new RelationalColumn() {
             @Override public int jdbcType() { return Types.NUMERIC; }
             @Override public int nativeType() { return 1700; }
@@ -99,7 +114,7 @@ class SpecialNumericConverterTest {
             @Override public String typeExpression() { return type; }
             @Override public OptionalInt length() { return OptionalInt.of(length); }
             @Override public OptionalInt scale() { return OptionalInt.of(scale); }
-            @Override public boolean isOptional() { return true; }
+            @Override public boolean isOptional() { return optional; }
             @Override public Object defaultValue() { return null; }
             @Override public boolean hasDefaultValue() { return false; }
             @Override public String name() { return "amount"; }
