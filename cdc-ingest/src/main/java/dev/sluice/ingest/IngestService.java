@@ -9,6 +9,8 @@ import dev.sluice.ingest.engine.StoredSourceOffset;
 import dev.sluice.ingest.load.InitialLoad;
 import dev.sluice.ingest.load.RowEstimate;
 import dev.sluice.ingest.publish.ChangePublisher;
+import dev.sluice.ingest.publish.IngestDeadLetters;
+import dev.sluice.ingest.publish.OversizedChange;
 import dev.sluice.ingest.publish.TopicNames;
 import dev.sluice.ingest.publish.TopicProvisioner;
 import dev.sluice.ingest.source.ResolvedTables;
@@ -291,10 +293,12 @@ public final class IngestService implements AutoCloseable {
         adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "sluice-ingest-admin");
         try (Admin admin = Admin.create(adminConfig)) {
-            TopicProvisioner provisioner = new TopicProvisioner(admin, settings.kafkaTimeout());
+            TopicProvisioner provisioner = new TopicProvisioner(admin, settings.kafkaTimeout(), settings.recordSizeLimit());
             provisioner.ensureChangeTopics(tablesByTopic.keySet(), settings.topicPartitions(), settings.replicationFactor());
             provisioner.ensureOffsetsTopic(settings.offsetsTopic(), settings.replicationFactor());
             provisioner.ensureChangeTopics(List.of(EngineProperties.notificationTopic(settings)), 1, settings.replicationFactor());
+            provisioner.ensureChangeTopics(List.of(IngestDeadLetters.topic(settings.topicPrefix())), 1,
+                    settings.replicationFactor());
         }
     }
 
@@ -314,10 +318,22 @@ public final class IngestService implements AutoCloseable {
         return e != null && e.isRunning();
     }
 
-    /** Why the engine stopped, if it stopped with an error. */
+    /**
+     * Why the engine stopped, if it stopped with an error: a change too large for Kafka as its own sentence
+     * ({@link OversizedChange}), not wrapped in the engine's report of it.
+     */
     public Optional<Throwable> failure() {
         CdcEngine e = engine;
-        return e == null ? Optional.empty() : e.failure();
+        return e == null ? Optional.empty() : e.failure().map(IngestService::sentenceOf);
+    }
+
+    private static Throwable sentenceOf(Throwable failure) {
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof OversizedChange) {
+                return t;
+            }
+        }
+        return failure;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.sluice.ingest;
 
 import dev.sluice.ingest.source.TableId;
+import dev.sluice.schemas.kafka.RecordSizeLimit;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -70,6 +71,7 @@ public final class IngestSettings {
     private final Duration slotLagCheckInterval;
     private final Map<String, String> debeziumProperties;
     private final Map<String, String> kafkaProperties;
+    private final RecordSizeLimit recordSizeLimit;
     private final Map<String, String> jdbcParameters;
     private final Map<String, String> registryProperties;
 
@@ -99,6 +101,7 @@ public final class IngestSettings {
         this.slotLagCheckInterval = b.slotLagCheckInterval;
         this.debeziumProperties = Map.copyOf(b.debeziumProperties);
         this.kafkaProperties = Map.copyOf(b.kafkaProperties);
+        this.recordSizeLimit = b.recordSizeLimit;
         this.registryProperties = Map.copyOf(b.registryProperties);
         this.jdbcParameters = Collections.unmodifiableMap(new LinkedHashMap<>(b.jdbcParameters));
     }
@@ -135,6 +138,7 @@ public final class IngestSettings {
         b.slotLagCheckInterval = slotLagCheckInterval;
         b.debeziumProperties = new LinkedHashMap<>(debeziumProperties);
         b.kafkaProperties = new LinkedHashMap<>(kafkaProperties);
+        b.recordSizeLimit = recordSizeLimit;
         b.jdbcParameters = new LinkedHashMap<>(jdbcParameters);
         b.registryProperties = new LinkedHashMap<>(registryProperties);
         return b;
@@ -198,6 +202,8 @@ public final class IngestSettings {
      * the offset store's consumer. The exactly-once essentials (transactional id, idempotence, acks) still win.
      */
     public Map<String, String> kafkaProperties() { return kafkaProperties; }
+    /** The largest change ingest publishes ({@code kafka.max.record.bytes}), and the client and topic limits that follow. */
+    public RecordSizeLimit recordSizeLimit() { return recordSizeLimit; }
 
     /**
      * PostgreSQL JDBC driver parameters of the source (e.g. {@code sslmode=verify-full}, {@code sslrootcert=...}),
@@ -278,6 +284,7 @@ public final class IngestSettings {
         private Duration slotLagCheckInterval = DEFAULT_SLOT_LAG_CHECK_INTERVAL;
         private Map<String, String> debeziumProperties = new LinkedHashMap<>();
         private Map<String, String> kafkaProperties = new LinkedHashMap<>();
+        private RecordSizeLimit recordSizeLimit = RecordSizeLimit.DEFAULT;
         private Map<String, String> jdbcParameters = new LinkedHashMap<>();
         private Map<String, String> registryProperties = new LinkedHashMap<>();
 
@@ -325,6 +332,7 @@ public final class IngestSettings {
         public Builder debeziumProperties(Map<String, String> properties) { this.debeziumProperties.putAll(properties); return this; }
         /** Kafka client settings for the producer, admin clients and offset store (TLS, SASL, tuning). */
         public Builder kafkaProperties(Map<String, String> properties) { this.kafkaProperties.putAll(properties); return this; }
+        public Builder recordSizeLimit(RecordSizeLimit limit) { this.recordSizeLimit = limit; return this; }
         /** PostgreSQL JDBC driver parameters of the source, e.g. {@code sslmode=verify-full}. */
         /** Schema Registry client settings beside the URL, e.g. {@code basic.auth.user.info}. */
         public Builder registryProperties(Map<String, String> properties) { this.registryProperties.putAll(properties); return this; }

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * What an end-to-end test of the pipeline runs against, started once per test class: a KRaft
@@ -28,8 +29,13 @@ public final class PipelineInfrastructure implements AutoCloseable {
     }
 
     public static PipelineInfrastructure start(String... databases) {
+        return start(Map.of(), databases);
+    }
+
+    /** As {@link #start(String...)}, with these broker settings (e.g. a {@code RecordSizeLimit}'s). */
+    public static PipelineInfrastructure start(Map<String, String> brokerSettings, String... databases) {
         Metrics.addRegistry(new SimpleMeterRegistry());
-        KafkaTestCluster kafka = KafkaTestCluster.start();
+        KafkaTestCluster kafka = KafkaTestCluster.start(brokerSettings);
         PostgresServer postgres = PostgresServer.startThrowaway();
         EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), 0);
         for (String database : databases) {

@@ -33,6 +33,14 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     public static LocalKafkaBroker start(Path logDirectory, int port) {
+        return start(logDirectory, port, Map.of());
+    }
+
+    /**
+     * @param settings broker settings over the single-node ones, e.g. the record size limit's
+     *                 ({@code message.max.bytes}, replica fetch sizes) from {@code kafka.max.record.bytes}
+     */
+    public static LocalKafkaBroker start(Path logDirectory, int port, Map<String, String> settings) {
         PortCheck.requireFree(port, "Kafka", "--kafka-port");
         int controllerPort = PortCheck.freePort();
         Map<String, Object> props = new HashMap<>(SingleNodeBrokerSettings.asMap());
@@ -48,6 +56,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
         // Local mode: keep a day of changes, enough to replay a demo, without filling the disk.
         props.put("log.retention.hours", "24");
         props.put("log.segment.bytes", String.valueOf(64 * 1024 * 1024));
+        props.putAll(settings);
         KafkaConfig config = new KafkaConfig(props, false);
         try {
             formatOnFirstUse(logDirectory);

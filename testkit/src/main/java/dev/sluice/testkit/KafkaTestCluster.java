@@ -28,6 +28,11 @@ public final class KafkaTestCluster implements AutoCloseable {
 
     /** Formats and starts a fresh single-node cluster in a temporary directory. */
     public static KafkaTestCluster start() {
+        return start(Map.of());
+    }
+
+    /** As {@link #start()}, with these broker settings over the single-node ones (e.g. a record size limit's). */
+    public static KafkaTestCluster start(Map<String, String> brokerSettings) {
         try {
             KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(
                     new TestKitNodes.Builder()
@@ -36,6 +41,7 @@ public final class KafkaTestCluster implements AutoCloseable {
                             .setNumControllerNodes(1)
                             .build());
             SingleNodeBrokerSettings.asMap().forEach(builder::setConfigProp);
+            brokerSettings.forEach(builder::setConfigProp);
             KafkaClusterTestKit cluster = builder.build();
             cluster.format();
             cluster.startup();

@@ -103,6 +103,9 @@ public final class CdcEngine implements AutoCloseable {
                 engine.close();
             } catch (IOException e) {
                 log.warn("Stopping the Debezium engine failed: {}", e.toString());
+            } catch (IllegalStateException e) {
+                // "Engine has been already shut down": it stopped on its own (a failure, kept in failure())
+                log.debug("The Debezium engine had stopped already: {}", e.getMessage());
             }
         }
         executor.shutdown();

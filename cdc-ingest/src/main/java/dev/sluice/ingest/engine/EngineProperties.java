@@ -4,6 +4,7 @@ import dev.sluice.ingest.IngestSettings;
 import dev.sluice.ingest.control.ControlTables;
 import dev.sluice.ingest.source.TableId;
 import dev.sluice.schemas.toast.UnavailableValue;
+import dev.sluice.ingest.values.SpecialNumericConverter;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -97,8 +98,24 @@ public final class EngineProperties {
         p.setProperty("max.queue.size", "32768");
 
         settings.debeziumProperties().forEach(p::setProperty);
+        specialNumerics(p);
         exactlyOnceEssentials(p);
         return p;
+    }
+
+    /**
+     * numeric NaN and ±Infinity are valid source values that Debezium's precise decimals cannot carry: a converter
+     * takes over numeric columns without precision, in precise mode only (double and string modes carry them as
+     * Debezium does), and beside any converters the user configured.
+     */
+    private static void specialNumerics(Properties p) {
+        if (!"precise".equalsIgnoreCase(p.getProperty("decimal.handling.mode", "precise"))) {
+            return;
+        }
+        String converters = p.getProperty("converters", "");
+        p.setProperty("converters", converters.isBlank() ? SpecialNumericConverter.NAME
+                : converters + "," + SpecialNumericConverter.NAME);
+        p.setProperty(SpecialNumericConverter.NAME + ".type", SpecialNumericConverter.class.getName());
     }
 
     /**

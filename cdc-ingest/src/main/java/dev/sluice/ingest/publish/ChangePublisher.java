@@ -7,7 +7,9 @@ import dev.sluice.ingest.engine.EngineProperties;
 import dev.sluice.ingest.engine.SourceOffsetRecords;
 import dev.sluice.ingest.load.InitialLoad;
 import dev.sluice.ingest.source.TableId;
+import dev.sluice.ingest.values.SpecialNumericConverter;
 import dev.sluice.schemas.connect.AvroConverter;
+import dev.sluice.schemas.kafka.RecordSizeLimit;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.micrometer.core.instrument.Metrics;
@@ -16,7 +18,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.storage.Converter;
 import org.slf4j.Logger;
@@ -70,6 +74,10 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
     private final Map<String, TableId> tablesByTopic;
     private final long commitIntervalNanos;
     private final TransactionBound bound;
+    /** Where changes go that cannot be published ({@link IngestDeadLetters}); the settings' by {@link #create}. */
+    private String deadLetterTopic = IngestDeadLetters.topic("sluice");
+    /** The largest change published; the settings' by {@link #create}. */
+    private RecordSizeLimit recordSizeLimit = RecordSizeLimit.DEFAULT;
     /** Told what each committed transaction held of an initial load; the service's own by {@link #create}. */
     private InitialLoad load = new InitialLoad();
     /** Backfill reads and Debezium notifications in the open transaction: told to {@link #load} once it commits. */
@@ -176,6 +184,8 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
                 TopicNames.changeTopic(settings.topicPrefix(), ControlTables.of(settings).heartbeat()), snapshotReadPosition,
                 settings.transactionBound());
         publisher.load = load;
+        publisher.recordSizeLimit = settings.recordSizeLimit();
+        publisher.deadLetterTopic = IngestDeadLetters.topic(settings.topicPrefix());
         return publisher;
     }
 
@@ -202,7 +212,12 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
                     } else if (SnapshotReadPosition.isInitialRead(record)) {
                         SnapshotReadPosition.stamp(record, snapshotReadVersion());
                     }
-                    send(record, table);
+                    List<String> nanColumns = SpecialNumericConverter.nanColumns(record.value());
+                    if (nanColumns.isEmpty()) {
+                        send(record, table);
+                    } else {
+                        deadLetter(record, table, nanColumns);
+                    }
                     changesSinceBoundary++;
                 } else if (kind == TransactionBoundaries.Kind.NOTIFICATION) {
                     // rides along in the open transaction; a replay after a crash may repeat it
@@ -239,7 +254,15 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
             }
         } catch (RuntimeException e) {
             abort();
+            // already the sentence (the table, the key and the setting to raise); the sends the abort failed since
+            // do not replace it
+            if (e instanceof OversizedChange oversized) {
+                throw oversized;
+            }
             Exception cause = sendFailure.get() != null ? sendFailure.get() : e;
+            if (cause instanceof OversizedChange oversized) {
+                throw oversized;
+            }
             throw new IllegalStateException("Writing changes to Kafka failed (" + cause.getMessage()
                     + "); the Kafka transaction was aborted and its changes will be read again after a restart.", e);
         }
@@ -274,14 +297,56 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
         byte[] key = keyConverter.fromConnectData(topic, record.keySchema(), record.key());
         byte[] value = valueConverter.fromConnectData(topic, record.valueSchema(), record.value());
         long commitTime = SourceCommitTime.of(record);
+        long bytes = (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
+        if (bytes > recordSizeLimit.maxRecordBytes()) {
+            // refused here, not by the producer: its error would not say which row, and nothing of it is sent
+            throw OversizedChange.overLimit(tableName(record), record.key(), bytes, recordSizeLimit);
+        }
         begin();
-        bytesInTransaction += (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
-        producer.send(new ProducerRecord<>(topic, null, commitTime, key, value), (metadata, error) -> {
+        bytesInTransaction += bytes;
+        try {
+            producer.send(new ProducerRecord<>(topic, null, commitTime, key, value), (metadata, error) -> {
+                if (error instanceof RecordTooLargeException) {
+                    sendFailure.compareAndSet(null, OversizedChange.refusedByBroker(tableName(record), topic,
+                            record.key(), bytes, recordSizeLimit));
+                } else if (error != null) {
+                    sendFailure.compareAndSet(null, error);
+                }
+            });
+        } catch (RecordTooLargeException e) {
+            throw OversizedChange.refusedByBroker(tableName(record), topic, record.key(), bytes, recordSizeLimit);
+        }
+        return commitTime;
+    }
+
+    /** A change that cannot be encoded goes to the ingest dead-letter topic, in the open transaction. */
+    private void deadLetter(SourceRecord record, TableId table, List<String> nanColumns) {
+        String reason = IngestDeadLetters.nanReason(table.toString(), record.key(), nanColumns);
+        byte[] key;
+        try {
+            key = keyConverter.fromConnectData(record.topic(), record.keySchema(), record.key());
+        } catch (DataException e) {
+            key = null; // the key holds the NaN itself: its text is in a header
+        }
+        begin();
+        changesInTransaction++;
+        producer.send(IngestDeadLetters.letter(deadLetterTopic, SourceCommitTime.of(record), key, table.toString(),
+                record.key(), reason), (metadata, error) -> {
             if (error != null) {
                 sendFailure.compareAndSet(null, error);
             }
         });
-        return commitTime;
+        log.warn("Dead-lettered to {}: {}", deadLetterTopic, reason);
+    }
+
+    private String tableName(SourceRecord record) {
+        TableId table = tablesByTopic.get(record.topic());
+        return table == null ? "topic " + record.topic() : table.toString();
+    }
+
+    /** The limit a change must keep to (tests; {@link #create} sets the settings'). */
+    void recordSizeLimit(RecordSizeLimit limit) {
+        this.recordSizeLimit = limit;
     }
 
     private void begin() {

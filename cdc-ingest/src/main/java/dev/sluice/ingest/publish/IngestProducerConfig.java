@@ -13,8 +13,9 @@ final class IngestProducerConfig {
     }
 
     static Map<String, Object> of(IngestSettings settings) {
-        // the user's client settings (TLS, SASL, tuning) first: the exactly-once essentials below win
-        Map<String, Object> config = new HashMap<>(settings.kafkaProperties());
+        // the record size limit, then the user's client settings (TLS, SASL, tuning): the exactly-once essentials
+        // below win
+        Map<String, Object> config = new HashMap<>(settings.recordSizeLimit().withProducer(settings.kafkaProperties()));
         config.putAll(Map.ofEntries(
                 Map.entry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()),
                 Map.entry(ProducerConfig.CLIENT_ID_CONFIG, "sluice-ingest-" + settings.topicPrefix()),

@@ -1,5 +1,7 @@
 package dev.sluice.ingest.publish;
 
+import dev.sluice.schemas.kafka.RecordSizeLimit;
+import dev.sluice.schemas.kafka.TopicSizeLimits;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
@@ -10,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,8 +23,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * Creates the topics ingestion writes to, when they are missing: change topics with
  * {@code cleanup.policy=delete} (a change stream is a history, not a table) and the offsets topic
- * compacted (only the latest offset per source partition matters). Existing topics are left as
- * they are.
+ * compacted (only the latest offset per source partition matters). Change topics take records of the
+ * {@link RecordSizeLimit}; an existing change topic's {@code max.message.bytes} is raised to it, nothing else
+ * of an existing topic is changed.
  */
 public final class TopicProvisioner {
 
@@ -29,19 +33,23 @@ public final class TopicProvisioner {
 
     private final Admin admin;
     private final Duration timeout;
+    private final RecordSizeLimit limit;
 
-    public TopicProvisioner(Admin admin, Duration timeout) {
+    public TopicProvisioner(Admin admin, Duration timeout, RecordSizeLimit limit) {
         this.admin = admin;
         this.timeout = timeout;
+        this.limit = limit;
     }
 
     public void ensureChangeTopics(Collection<String> topics, int partitions, short replicationFactor) {
         List<NewTopic> wanted = new ArrayList<>();
+        Map<String, String> configs = new HashMap<>(limit.topic());
+        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
         for (String topic : topics) {
-            wanted.add(new NewTopic(topic, partitions, replicationFactor)
-                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE)));
+            wanted.add(new NewTopic(topic, partitions, replicationFactor).configs(configs));
         }
-        createMissing(wanted);
+        // only topics that were there before: a topic created just now has the limit (and may not be described yet)
+        TopicSizeLimits.raise(admin, createMissing(wanted), limit, timeout);
     }
 
     public void ensureOffsetsTopic(String topic, short replicationFactor) {
@@ -49,12 +57,14 @@ public final class TopicProvisioner {
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))));
     }
 
-    private void createMissing(List<NewTopic> wanted) {
+    /** Creates the missing topics of {@code wanted}; returns the names of those that existed already. */
+    private List<String> createMissing(List<NewTopic> wanted) {
         try {
             Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
+            List<String> present = wanted.stream().map(NewTopic::name).filter(existing::contains).toList();
             if (missing.isEmpty()) {
-                return;
+                return present;
             }
             for (var entry : admin.createTopics(missing).values().entrySet()) {
                 try {
@@ -68,6 +78,7 @@ public final class TopicProvisioner {
                     }
                 }
             }
+            return present;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topics.", e);

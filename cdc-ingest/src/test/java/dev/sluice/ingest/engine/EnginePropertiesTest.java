@@ -76,4 +76,19 @@ class EnginePropertiesTest {
                 .containsEntry("offset.storage", KafkaOffsetStore.class.getName());
         assertThat(EngineProperties.transactionTopic(overriding)).isEqualTo("shop.transaction");
     }
+
+    @Test
+    void theSpecialNumericConverterJoinsTheUsersConvertersInPreciseModeOnly() {
+        Properties byDefault = EngineProperties.of(settings, List.of());
+        assertThat(byDefault).containsEntry("converters", "sluicenumeric")
+                .containsEntry("sluicenumeric.type", "dev.sluice.ingest.values.SpecialNumericConverter");
+
+        Properties withOwn = EngineProperties.of(settings.toBuilder().debeziumProperty("converters", "mine")
+                .debeziumProperty("mine.type", "com.example.Mine").build(), List.of());
+        assertThat(withOwn).containsEntry("converters", "mine,sluicenumeric");
+
+        Properties asText = EngineProperties.of(settings.toBuilder().debeziumProperty("decimal.handling.mode", "string")
+                .build(), List.of());
+        assertThat(asText).doesNotContainKey("converters");
+    }
 }

@@ -2,6 +2,7 @@ package dev.sluice.ingest.publish;
 
 import dev.sluice.ingest.TransactionBound;
 import dev.sluice.ingest.source.TableId;
+import dev.sluice.schemas.kafka.RecordSizeLimit;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -248,6 +249,65 @@ class ChangePublisherTest {
         assertThat(producer.transactionAborted()).isTrue();
         assertThat(committer.processed).isEmpty();
         assertThat(meters.get(IngestMetrics.TRANSACTIONS_ABORTED).counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aChangeAboveTheRecordSizeLimitStopsIngestWithOneSentenceAndSendsNothingOfIt() throws Exception {
+        publisher.recordSizeLimit(new RecordSizeLimit(RecordSizeLimit.MIN_BYTES));
+        Schema wide = SchemaBuilder.struct().field("id", Schema.INT32_SCHEMA).field("body", Schema.STRING_SCHEMA).build();
+        Struct key = new Struct(ROW).put("id", 42);
+        Struct row = new Struct(wide).put("id", 42).put("body", "x".repeat((int) RecordSizeLimit.MIN_BYTES));
+        publisher.handleBatch(List.of(event(marker("BEGIN", "BEGIN")), event(change(1)), event(marker("END", "COMMIT"))),
+                committer);
+        int sent = producer.history().size();
+
+        assertThatThrownBy(() -> publisher.handleBatch(List.of(event(marker("BEGIN", "BEGIN")),
+                event(new SourceRecord(PARTITION, offset("INSERT"), TOPIC, null, ROW, key, wide, row))), committer))
+                .isInstanceOf(OversizedChange.class)
+                .hasMessageMatching("The change to public\\.orders with key id=42 is \\d+ bytes serialised, more than "
+                        + "kafka\\.max\\.record\\.bytes \\(1048576 bytes\\); raise kafka\\.max\\.record\\.bytes "
+                        + "\\(SLUICE_KAFKA_MAX_RECORD_BYTES, --max-record-bytes\\) above it and restart ingest\\.");
+        assertThat(producer.history()).hasSize(sent);
+        assertThat(committer.processed).hasSize(1); // only the first transaction's end: the slot stays before the change
+    }
+
+    @Test
+    void aChangeTheBrokerRefusesAsTooLargeNamesTheTopicsSetting() {
+        producer.sendException = new org.apache.kafka.common.errors.RecordTooLargeException("too large");
+
+        assertThatThrownBy(() -> publisher.handleBatch(List.of(event(marker("BEGIN", "BEGIN")), event(change(7)),
+                event(marker("END", "COMMIT"))), committer))
+                .isInstanceOf(OversizedChange.class)
+                .hasMessageStartingWith("Kafka refused the change to public.orders with key id=7 (")
+                .hasMessageContaining("raise max.message.bytes of topic " + TOPIC);
+        assertThat(committer.processed).isEmpty();
+    }
+
+    @Test
+    void aChangeHoldingANumericNaNIsDeadLetteredWithTheReasonInItsTransaction() throws Exception {
+        Schema row = SchemaBuilder.struct().field("id", Schema.INT32_SCHEMA)
+                .field("price", org.apache.kafka.connect.data.Decimal.builder(2).optional().build()).build();
+        Schema envelope = SchemaBuilder.struct().field("after", row).build();
+        Struct key = new Struct(ROW).put("id", 9);
+        Struct value = new Struct(envelope).put("after", new Struct(row).put("id", 9)
+                .put("price", dev.sluice.ingest.values.SpecialNumericConverter.NAN));
+        RecordChangeEvent<SourceRecord> end = event(marker("END", "COMMIT"));
+        publisher.handleBatch(List.of(event(marker("BEGIN", "BEGIN")),
+                event(new SourceRecord(PARTITION, offset("INSERT"), TOPIC, null, ROW, key, envelope, value)), event(change(10)),
+                end), committer);
+
+        List<ProducerRecord<byte[], byte[]>> written = producer.history();
+        assertThat(written).extracting(ProducerRecord::topic).containsExactly("sluice-ingest.dlq", TOPIC, "shop-offsets");
+        ProducerRecord<byte[], byte[]> letter = written.get(0);
+        assertThat(letter.value()).isNull();
+        assertThat(new String(letter.headers().lastHeader("sluice.errors.reason").value(), StandardCharsets.UTF_8))
+                .isEqualTo("The change to public.orders with key id=9 holds NaN in numeric(p,s) column price, which Kafka "
+                        + "Connect's Decimal cannot carry; it is not replicated: declare the column numeric without "
+                        + "precision (which carries NaN), then run sluice backfill --table public.orders.");
+        assertThat(new String(letter.headers().lastHeader("sluice.errors.stage").value(), StandardCharsets.UTF_8)).isEqualTo("ingest");
+        assertThat(letter.headers().lastHeader("sluice.errors.topic")).as("not replayable: the fix is at the source").isNull();
+        assertThat(producer.commitCount()).isEqualTo(1);
+        assertThat(committer.processed).containsExactly(end);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.sluice.ingest.publish;
 
 import dev.sluice.ingest.IngestSettings;
+import dev.sluice.schemas.kafka.RecordSizeLimit;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -20,5 +21,18 @@ class ProducerKafkaSettingsTest {
         Map<String, Object> producer = IngestProducerConfig.of(s);
         assertThat(producer).containsEntry("security.protocol", "SSL")
                 .containsEntry("enable.idempotence", true).containsEntry("acks", "all");
+    }
+
+    @Test
+    void theRecordSizeLimitSetsTheRequestAndBufferSizeAndAnExplicitSettingWins() {
+        IngestSettings.Builder b = IngestSettings.builder()
+                .sourceHost("db").database("shop").user("app")
+                .bootstrapServers("kafka:9093").schemaRegistryUrl("http://registry:8081")
+                .recordSizeLimit(new RecordSizeLimit(100L << 20));
+        Map<String, Object> producer = IngestProducerConfig.of(b.build());
+        assertThat(producer).containsEntry("max.request.size", (int) (101L << 20))
+                .containsEntry("buffer.memory", 101L << 20);
+        assertThat(IngestProducerConfig.of(b.kafkaProperties(Map.of("buffer.memory", "500000000")).build()))
+                .containsEntry("buffer.memory", "500000000");
     }
 }

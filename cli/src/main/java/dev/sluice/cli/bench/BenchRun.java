@@ -169,7 +169,7 @@ public final class BenchRun {
         long rows = BenchMeters.count(meters, TRANSFORMED_OUT);
         out.printf("bench: %,d rows waiting on the row topics; starting the sink alone%n", rows);
         try (ConnectWorker connect = ConnectWorker.start(s.bootstrapServers(), s.workDir().resolve("connect"),
-                Map.of("offset.flush.interval.ms", "250"))) {
+                benchWorker())) {
             double cpu = ProcessResources.cpuSeconds();
             double load = ProcessResources.loadAverage();
             LatencyWindows batches = new LatencyWindows("sluice.sink.batch.latency", meters);
@@ -272,6 +272,14 @@ public final class BenchRun {
     private LocalKafkaBroker freshBroker() throws java.io.IOException {
         Path logs = java.nio.file.Files.createTempDirectory(java.nio.file.Files.createDirectories(settings.workDir()),
                 "kafka-");
-        return LocalKafkaBroker.start(logs, PortCheck.freePort());
+        return LocalKafkaBroker.start(logs, PortCheck.freePort(),
+                dev.sluice.schemas.kafka.RecordSizeLimit.DEFAULT.broker());
+    }
+
+    /** The sink worker of the sink-only stage: as local mode's (record size limit, 250 ms offset flush). */
+    private static Map<String, String> benchWorker() {
+        Map<String, String> worker = new java.util.HashMap<>(dev.sluice.schemas.kafka.RecordSizeLimit.DEFAULT.connectWorker());
+        worker.put("offset.flush.interval.ms", "250");
+        return worker;
     }
 }

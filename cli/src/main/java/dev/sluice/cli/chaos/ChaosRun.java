@@ -67,7 +67,8 @@ public final class ChaosRun {
     public ChaosReport run() throws Exception {
         Files.createDirectories(settings.workDir());
         Random random = new Random(settings.seed());
-        try (LocalKafkaBroker broker = LocalKafkaBroker.start(settings.workDir().resolve("kafka"), PortCheck.freePort());
+        try (LocalKafkaBroker broker = LocalKafkaBroker.start(settings.workDir().resolve("kafka"), PortCheck.freePort(),
+                dev.sluice.schemas.kafka.RecordSizeLimit.DEFAULT.broker());
              PostgresServer postgres = PostgresServer.startThrowaway();
              EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers(), 0)) {
             postgres.createDatabase("shop");

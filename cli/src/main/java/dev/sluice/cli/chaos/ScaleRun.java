@@ -73,7 +73,8 @@ public final class ScaleRun {
     public ScaleReport run() throws Exception {
         Path dir = settings.workDir();
         Files.createDirectories(dir);
-        try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"), PortCheck.freePort());
+        try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"), PortCheck.freePort(),
+                dev.sluice.schemas.kafka.RecordSizeLimit.DEFAULT.broker());
              PostgresServer postgres = PostgresServer.startThrowaway();
              EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers(), 0)) {
             postgres.createDatabase("shop");

@@ -3,6 +3,7 @@ package dev.sluice.cli.config;
 import dev.sluice.cli.local.SinkConnectorConfig;
 import dev.sluice.ingest.IngestSettings;
 import dev.sluice.ingest.TransactionBound;
+import dev.sluice.schemas.kafka.RecordSizeLimit;
 import dev.sluice.transforms.state.BoundedRocksDbMemory;
 import dev.sluice.schemas.registry.EmbeddedSchemaRegistry;
 import dev.sluice.schemas.registry.SchemaRegistryConfig;
@@ -32,7 +33,16 @@ public enum Section {
             + "ssl.*, sasl.*, tuning) is passed through as is to every producer, consumer, admin client, Streams app and "
             + "Connect worker; in the environment as SLUICE_KAFKA_<NAME> with '.' as '_'.", true,
             new ConfigDef().define("bootstrap.servers", Type.LIST, ConfigDef.NO_DEFAULT_VALUE, nonEmptyList(),
-                    Importance.HIGH, "Kafka brokers, HOST:PORT[,HOST:PORT].")),
+                    Importance.HIGH, "Kafka brokers, HOST:PORT[,HOST:PORT].")
+                    .define(RecordSizeLimit.SETTING, Type.LONG, RecordSizeLimit.DEFAULT_BYTES,
+                            Range.between(RecordSizeLimit.MIN_BYTES, RecordSizeLimit.MAX_BYTES), Importance.MEDIUM,
+                            "The largest record (serialised key + value) Sluice carries: every producer "
+                                    + "(max.request.size, buffer.memory), consumer (max.partition.fetch.bytes, "
+                                    + "fetch.max.bytes), Streams app, Connect worker, topic Sluice creates or raises "
+                                    + "(max.message.bytes) and local mode's broker (message.max.bytes) allow it plus 1 MiB. "
+                                    + "A larger change stops ingest with one sentence naming the table and key. "
+                                    + "Brokers you run yourself need message.max.bytes at least this plus 1 MiB "
+                                    + "(docs/cdc-ingest.md, large rows).")),
     SCHEMA_REGISTRY("schema-registry", "Where the services find the Schema Registry, and how they log in to it.", false,
             new ConfigDef()
                     .define("url", Type.STRING, ConfigDef.NO_DEFAULT_VALUE, httpUrl(), Importance.HIGH,
@@ -210,7 +220,8 @@ public enum Section {
 
     private static Map<String, Map<String, String>> flags() {
         Map<String, Map<String, String>> f = new LinkedHashMap<>();
-        f.put("kafka", Map.of("bootstrap.servers", "--bootstrap-servers", "*", "--kafka-property KEY=VALUE"));
+        f.put("kafka", Map.of("bootstrap.servers", "--bootstrap-servers", RecordSizeLimit.SETTING, "--max-record-bytes",
+                "*", "--kafka-property KEY=VALUE"));
         f.put("schema-registry", Map.of("url", "--registry-url"));
         f.put("http", Map.of("port", "--http-port"));
         f.put("ingest", Map.of("source.url", "--source-url", "tables", "--tables", "snapshot.mode", "--snapshot-mode",

@@ -1,6 +1,7 @@
 package dev.sluice.cli.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.schemas.kafka.RecordSizeLimit;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -127,7 +128,13 @@ public final class ServiceConfig {
     public Map<String, String> kafka() {
         Map<String, String> k = new LinkedHashMap<>(resolved.get(Section.KAFKA));
         k.put("bootstrap.servers", String.join(",", get(Section.KAFKA).getList("bootstrap.servers")));
+        k.remove(RecordSizeLimit.SETTING); // Sluice's own: it becomes client settings through recordSizeLimit()
         return k;
+    }
+
+    /** {@code kafka.max.record.bytes}: the largest record, and the client, topic and broker limits that follow. */
+    public RecordSizeLimit recordSizeLimit() {
+        return new RecordSizeLimit(get(Section.KAFKA).getLong(RecordSizeLimit.SETTING));
     }
 
     public String bootstrapServers() {

@@ -1,5 +1,6 @@
 package dev.sluice.cli.demo;
 
+import dev.sluice.schemas.kafka.RecordSizeLimit;
 import dev.sluice.transforms.mask.MaskSpec;
 import dev.sluice.transforms.pipeline.spec.PipelineSpec;
 import dev.sluice.transforms.pipeline.spec.PipelineSpecParser;
@@ -54,11 +55,17 @@ public final class DemoPipelines implements AutoCloseable {
      */
     public static DemoPipelines start(List<PipelineSpec> specs, String bootstrapServers, String registryUrl,
                                       Path stateDir, Function<String, String> env) {
+        return start(specs, bootstrapServers, registryUrl, stateDir, env, RecordSizeLimit.DEFAULT);
+    }
+
+    /** As above, with records up to {@code limit} ({@code kafka.max.record.bytes}). */
+    public static DemoPipelines start(List<PipelineSpec> specs, String bootstrapServers, String registryUrl,
+                                      Path stateDir, Function<String, String> env, RecordSizeLimit limit) {
         DemoPipelines pipelines = new DemoPipelines();
         try {
             for (PipelineSpec spec : specs) {
                 TransformService service = new TransformService(TransformConfig.of(bootstrapServers, registryUrl)
-                        .withPipeline(spec).withStateDir(stateDir.resolve(spec.pipeline())), env);
+                        .withPipeline(spec).withStateDir(stateDir.resolve(spec.pipeline())).withRecordSizeLimit(limit), env);
                 pipelines.services.add(service);
                 service.start();
             }

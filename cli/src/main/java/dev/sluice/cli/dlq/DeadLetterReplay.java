@@ -1,5 +1,6 @@
 package dev.sluice.cli.dlq;
 
+import dev.sluice.schemas.kafka.RecordSizeLimit;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -35,10 +36,16 @@ final class DeadLetterReplay {
     }
 
     private final Map<String, String> kafka;
+    private final RecordSizeLimit limit;
 
     /** @param kafka Kafka client settings, bootstrap.servers included */
     DeadLetterReplay(Map<String, String> kafka) {
+        this(kafka, RecordSizeLimit.DEFAULT);
+    }
+
+    DeadLetterReplay(Map<String, String> kafka, RecordSizeLimit limit) {
         this.kafka = kafka;
+        this.limit = limit;
     }
 
     /** The consumer group holding how far {@code topic} has been replayed. */
@@ -49,12 +56,12 @@ final class DeadLetterReplay {
     /** Replays what {@code topic} holds beyond the group's position, up to its end as of the call. */
     Result replay(String topic, Consumer<DeadLetter> replayed) {
         String group = group(topic);
-        Map<String, Object> consumerProps = new HashMap<>(kafka);
+        Map<String, Object> consumerProps = limit.withConsumer(kafka);
         consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        Map<String, Object> producerProps = new HashMap<>(kafka);
+        Map<String, Object> producerProps = limit.withProducer(kafka);
         // one transactional id per dead-letter topic: a second replay of the same topic fences the first
         producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, group);
         producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");

@@ -2,7 +2,9 @@ package dev.sluice.cli.dlq;
 
 import dev.sluice.cli.config.ConfigFileOption;
 import dev.sluice.cli.config.Section;
+import dev.sluice.cli.config.ServiceConfig;
 import dev.sluice.cli.service.KafkaOptions;
+import dev.sluice.schemas.kafka.RecordSizeLimit;
 import java.util.Map;
 import picocli.CommandLine.Mixin;
 
@@ -17,6 +19,15 @@ final class DlqKafka {
 
     /** Every Kafka client setting, bootstrap.servers included. */
     Map<String, String> settings() {
-        return kafka.addTo(new ConfigFileOption.Flags()).load(config.file, Section.KAFKA).kafka();
+        return load().kafka();
+    }
+
+    /** {@code kafka.max.record.bytes}: a replayed dead letter may be as large as the row it holds. */
+    RecordSizeLimit recordSizeLimit() {
+        return load().recordSizeLimit();
+    }
+
+    private ServiceConfig load() {
+        return kafka.addTo(new ConfigFileOption.Flags()).load(config.file, Section.KAFKA);
     }
 }

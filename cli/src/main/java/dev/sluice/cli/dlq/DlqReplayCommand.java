@@ -27,7 +27,7 @@ public final class DlqReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        DeadLetterReplay.Result result = new DeadLetterReplay(kafka.settings()).replay(topic,
+        DeadLetterReplay.Result result = new DeadLetterReplay(kafka.settings(), kafka.recordSizeLimit()).replay(topic,
                 letter -> out.printf("%s -> %s%n", letter.position(), letter.source()));
         out.printf("Replayed %d dead letter(s) from %s%s.%n", result.replayed(), topic,
                 result.skipped() == 0 ? "" : "; skipped " + result.skipped() + " whose headers do not name a source topic");

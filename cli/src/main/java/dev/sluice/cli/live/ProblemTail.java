@@ -126,7 +126,11 @@ final class ProblemTail implements AutoCloseable {
         String rule = ruleHeader == null || ruleHeader.value() == null ? ""
                 : new String(ruleHeader.value(), StandardCharsets.UTF_8);
         String pipeline = record.topic().substring(0, record.topic().lastIndexOf('.'));
+        // ingest's dead letters name their source table instead of a topic (they are not replayable)
+        Header tableHeader = record.headers().lastHeader("sluice.errors.table");
         String table = letter.sourceTopic() != null ? lastPart(letter.sourceTopic())
+                : tableHeader != null && tableHeader.value() != null
+                ? lastPart(new String(tableHeader.value(), StandardCharsets.UTF_8))
                 : quarantine ? tableOfPipeline.apply(pipeline) : null;
         String reason = quarantine && "unknown".equals(letter.reason()) ? "a rule of its pipeline does not hold" : letter.reason();
         String stage = quarantine && "unknown".equals(letter.stage()) ? pipeline : letter.stage();

@@ -33,6 +33,7 @@ import dev.sluice.cli.status.StatusLine;
 import dev.sluice.embedded.LocalKafkaBroker;
 import dev.sluice.embedded.PostgresServer;
 import dev.sluice.ingest.IngestSettings;
+import dev.sluice.schemas.kafka.RecordSizeLimit;
 import dev.sluice.ingest.source.SourcePreflight;
 import dev.sluice.schemas.registry.EmbeddedSchemaRegistry;
 import io.micrometer.core.instrument.Metrics;
@@ -112,6 +113,11 @@ public final class LocalCommand implements Callable<Integer> {
     @Option(names = "--kafka-port", description = "Kafka listener port (default: 9092).")
     Integer kafkaPort;
 
+    @Option(names = "--max-record-bytes", paramLabel = "BYTES", description = "The largest record (a row's change) "
+            + "Sluice carries: the local broker, every client and topic allow it (default 64 MiB; or "
+            + "kafka.max.record.bytes in --config, SLUICE_KAFKA_MAX_RECORD_BYTES).")
+    Long maxRecordBytes;
+
     @Option(names = "--registry-port", description = "Schema registry port (default: 8081).")
     Integer registryPort;
 
@@ -146,6 +152,7 @@ public final class LocalCommand implements Callable<Integer> {
     private Health health;
     private volatile ServiceLineage lineage = ServiceLineage.off();
     private LivePage page;
+    private RecordSizeLimit recordSizeLimit = RecordSizeLimit.DEFAULT;
 
     @Override
     public Integer call() throws Exception {
@@ -164,7 +171,12 @@ public final class LocalCommand implements Callable<Integer> {
                 .put(Section.LOCAL, "rate", rate)
                 .put(Section.LOCAL, "status.interval.ms", statusInterval == null ? null : statusInterval.toMillis());
         http.addTo(flags);
-        ServiceConfig all = flags.load(config.file, Section.HTTP, Section.LOCAL, Section.LINEAGE);
+        // local mode runs its own broker: of the kafka section it reads only max.record.bytes (the placeholder
+        // address satisfies the section's required setting and is never used)
+        flags.put(Section.KAFKA, "bootstrap.servers", "localhost:" + (kafkaPort == null ? 9092 : kafkaPort))
+                .put(Section.KAFKA, RecordSizeLimit.SETTING, maxRecordBytes);
+        ServiceConfig all = flags.load(config.file, Section.HTTP, Section.LOCAL, Section.LINEAGE, Section.KAFKA);
+        recordSizeLimit = all.recordSizeLimit();
         AbstractConfig settings = all.get(Section.LOCAL);
         sourceUrl = settings.getString("source.url");
         tables = new ArrayList<>(settings.getList("tables"));
@@ -227,7 +239,7 @@ public final class LocalCommand implements Callable<Integer> {
                     tables = DemoSchema.TABLES;
                 }
             }
-            LocalKafkaBroker broker = LocalKafkaBroker.start(home.resolve("kafka"), kafkaPort);
+            LocalKafkaBroker broker = LocalKafkaBroker.start(home.resolve("kafka"), kafkaPort, recordSizeLimit.broker());
             running.add(broker);
             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers(), registryPort);
             running.add(registry);
@@ -242,7 +254,8 @@ public final class LocalCommand implements Callable<Integer> {
             List<PipelineFlow> flows = new ArrayList<>(List.of(replicationFlow(pipeline)));
             if (shop) {
                 DemoPipelines demoPipelines = DemoPipelines.start(DemoPipelines.specs(), broker.bootstrapServers(),
-                        registry.url(), home.toAbsolutePath().resolve("shop"), DemoPipelines.environment(System::getenv));
+                        registry.url(), home.toAbsolutePath().resolve("shop"), DemoPipelines.environment(System::getenv),
+                        recordSizeLimit);
                 running.add(demoPipelines);
                 demoPipelines.services().forEach(s -> health.add(
                         Stages.transform(s.config().pipelineName(), s, closing::get)));
@@ -439,6 +452,7 @@ public final class LocalCommand implements Callable<Integer> {
     private ReplicationPipeline.Settings replication(String bootstrapServers, String registryUrl, SourceUrl source,
                                                      WarehouseTarget target) {
         return ReplicationPipeline.Settings.of(bootstrapServers, registryUrl, source, tables, List.of(target),
-                home.toAbsolutePath()).withSnapshotMode(snapshotMode).withSchemaChangePolicy(schemaChangePolicy);
+                home.toAbsolutePath()).withSnapshotMode(snapshotMode).withSchemaChangePolicy(schemaChangePolicy)
+                .withRecordSizeLimit(recordSizeLimit);
     }
 }

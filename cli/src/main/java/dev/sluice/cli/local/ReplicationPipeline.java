@@ -16,10 +16,12 @@ import dev.sluice.ingest.source.TableId;
 import dev.sluice.transforms.replicate.ReplicationSpec;
 import dev.sluice.transforms.runtime.TransformConfig;
 import dev.sluice.transforms.runtime.TransformService;
+import dev.sluice.schemas.kafka.RecordSizeLimit;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -50,27 +52,33 @@ public final class ReplicationPipeline implements AutoCloseable {
      */
     public record Settings(String bootstrapServers, String registryUrl, SourceUrl source, List<String> tables,
                            List<WarehouseTarget> warehouses, Path workDir, int topicPartitions, String snapshotMode,
-                           String schemaChangePolicy) {
+                           String schemaChangePolicy, RecordSizeLimit recordSizeLimit) {
 
         public static Settings of(String bootstrapServers, String registryUrl, SourceUrl source, List<String> tables,
                                   List<WarehouseTarget> warehouses, Path workDir) {
             return new Settings(bootstrapServers, registryUrl, source, tables, warehouses, workDir, 1,
-                    IngestSettings.DEFAULT_SNAPSHOT_MODE, SinkConnectorConfig.DEFAULT_POLICY);
+                    IngestSettings.DEFAULT_SNAPSHOT_MODE, SinkConnectorConfig.DEFAULT_POLICY, RecordSizeLimit.DEFAULT);
         }
 
         public Settings withTopicPartitions(int partitions) {
             return new Settings(bootstrapServers, registryUrl, source, tables, warehouses, workDir, partitions,
-                    snapshotMode, schemaChangePolicy);
+                    snapshotMode, schemaChangePolicy, recordSizeLimit);
         }
 
         public Settings withSnapshotMode(String mode) {
             return new Settings(bootstrapServers, registryUrl, source, tables, warehouses, workDir, topicPartitions,
-                    mode, schemaChangePolicy);
+                    mode, schemaChangePolicy, recordSizeLimit);
         }
 
         public Settings withSchemaChangePolicy(String policy) {
             return new Settings(bootstrapServers, registryUrl, source, tables, warehouses, workDir, topicPartitions,
-                    snapshotMode, policy);
+                    snapshotMode, policy, recordSizeLimit);
+        }
+
+        /** {@code kafka.max.record.bytes}: ingest, the transforms, the Connect worker and the topics they create. */
+        public Settings withRecordSizeLimit(RecordSizeLimit limit) {
+            return new Settings(bootstrapServers, registryUrl, source, tables, warehouses, workDir, topicPartitions,
+                    snapshotMode, schemaChangePolicy, limit);
         }
     }
 
@@ -99,6 +107,7 @@ public final class ReplicationPipeline implements AutoCloseable {
                 .schemaRegistryUrl(s.registryUrl())
                 .topicPartitions(s.topicPartitions())
                 .snapshotMode(s.snapshotMode())
+                .recordSizeLimit(s.recordSizeLimit())
                 // a second: drains and idle tables' freshness wait for the next heartbeat
                 .heartbeatInterval(HEARTBEAT_INTERVAL)
                 .build();
@@ -125,11 +134,14 @@ public final class ReplicationPipeline implements AutoCloseable {
         // said once at start, not only in each dead-lettered record
         settings.warehouses().forEach(w -> w.namingProblems(tables.captured()).forEach(LOG::warn));
         transforms = new TransformService(TransformConfig.of(settings.bootstrapServers(), settings.registryUrl())
-                .withStateDir(settings.workDir().resolve("streams")));
+                .withStateDir(settings.workDir().resolve("streams"))
+                .withRecordSizeLimit(settings.recordSizeLimit()));
         transforms.start();
+        Map<String, String> worker = new HashMap<>(settings.recordSizeLimit().connectWorker());
         // the sink writes at every offset flush: this bounds how long a row waits for the warehouse
-        connect = ConnectWorker.start(settings.bootstrapServers(), settings.workDir().resolve("connect"),
-                Map.of("offset.flush.interval.ms", "250"));
+        worker.put("offset.flush.interval.ms", "250");
+        SinkDeadLetterTopic.ensure(settings.bootstrapServers(), Map.of(), settings.recordSizeLimit());
+        connect = ConnectWorker.start(settings.bootstrapServers(), settings.workDir().resolve("connect"), worker);
         for (int i = 0; i < settings.warehouses().size(); i++) {
             String name = SinkConnectorConfig.NAME + (i == 0 ? "" : "-" + (i + 1));
             startSink(name, settings.warehouses().get(i), settings.schemaChangePolicy());
@@ -181,6 +193,11 @@ public final class ReplicationPipeline implements AutoCloseable {
     /** The state of a sink connector's task ("RUNNING", "FAILED", ...) and its error trace, if any. */
     public org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo.TaskState sinkTask(String name) {
         return connect.connectorStatus(name).tasks().get(0);
+    }
+
+    /** {@code kafka.max.record.bytes} of this pipeline, for pipelines started beside it. */
+    public RecordSizeLimit recordSizeLimit() {
+        return settings.recordSizeLimit();
     }
 
     /** The initial load of the replicated tables: per table progress, and whether it is complete. */

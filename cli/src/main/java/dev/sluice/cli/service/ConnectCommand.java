@@ -16,6 +16,7 @@ import dev.sluice.cli.lineage.SinkJob;
 import dev.sluice.cli.local.LocalCommand;
 import dev.sluice.cli.local.SchemaChangePolicyOption;
 import dev.sluice.cli.local.SinkConnectorConfig;
+import dev.sluice.cli.local.SinkDeadLetterTopic;
 import dev.sluice.cli.local.WarehouseTarget;
 import dev.sluice.cli.spec.UserSpecs;
 import dev.sluice.transforms.pipeline.spec.PipelineSpec;
@@ -99,6 +100,10 @@ public final class ConnectCommand implements Callable<Integer> {
         target.check();
         Map<String, String> worker = new HashMap<>();
         worker.put("offset.flush.interval.ms", "250");
+        // records up to kafka.max.record.bytes reach the sink's consumers and its dead-letter producer (a
+        // --kafka-property of the same name, below, wins)
+        worker.putAll(all.recordSizeLimit().connectWorker());
+        SinkDeadLetterTopic.ensure(all.bootstrapServers(), all.kafkaPassThrough(), all.recordSizeLimit());
         // Kafka settings reach the worker's own clients and, prefixed, its sink consumers
         all.kafkaPassThrough().forEach((k, v) -> {
             worker.put(k, v);

@@ -109,6 +109,7 @@ public final class IngestCommand implements Callable<Integer> {
                 .tables(c.getList("tables"))
                 .bootstrapServers(all.bootstrapServers())
                 .kafkaProperties(all.kafkaPassThrough())
+                .recordSizeLimit(all.recordSizeLimit())
                 .schemaRegistryUrl(all.registryUrl())
                 .registryProperties(all.registryAccess(true))
                 .topicPartitions(c.getInt("partitions"))

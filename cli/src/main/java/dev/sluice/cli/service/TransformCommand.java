@@ -95,7 +95,8 @@ public final class TransformCommand implements Callable<Integer> {
         Map<String, Object> overrides = new HashMap<>(all.kafkaPassThrough());
         overrides.putAll(all.registryAccess(true));
         ServiceMetrics.prometheus(); // before Streams binds its metrics into the global registry
-        TransformConfig base = tuned(TransformConfig.of(all.bootstrapServers(), all.registryUrl()).withKafkaOverrides(overrides), c);
+        TransformConfig base = tuned(TransformConfig.of(all.bootstrapServers(), all.registryUrl()).withKafkaOverrides(overrides)
+                .withRecordSizeLimit(all.recordSizeLimit()), c);
         AtomicBoolean closing = new AtomicBoolean();
         List<AutoCloseable> running = new ArrayList<>();
         Health health = new Health(List.of());

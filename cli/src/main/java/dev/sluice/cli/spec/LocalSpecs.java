@@ -65,7 +65,8 @@ public final class LocalSpecs {
         }
         RestSchemaRegistryClient registry = new RestSchemaRegistryClient(registryUrl);
         specs.forEach(spec -> UserSpecs.checkColumns(spec, registry));
-        running.add(SpecPipelines.start(specs, TransformConfig.of(bootstrapServers, registryUrl),
+        running.add(SpecPipelines.start(specs, TransformConfig.of(bootstrapServers, registryUrl)
+                        .withRecordSizeLimit(replication.recordSizeLimit()),
                 home.resolve("specs"), env));
         replication.startSinkMatching(CONNECTOR, warehouse, UserSpecs.outputTopicsRegex(specs));
         for (PipelineSpec spec : specs) {

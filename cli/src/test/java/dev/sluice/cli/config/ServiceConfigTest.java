@@ -1,5 +1,6 @@
 package dev.sluice.cli.config;
 
+import dev.sluice.schemas.kafka.RecordSizeLimit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,6 +49,30 @@ class ServiceConfigTest {
         assertThat(c.get(Section.INGEST).getString("snapshot.mode")).isEqualTo("initial");
         assertThat(c.get(Section.HTTP).getInt("port")).isEqualTo(8080);
         assertThat(c.bootstrapServers()).isEqualTo("file:9092");
+    }
+
+    @Test
+    void maxRecordBytesIsOneSettingOfTheKafkaSectionNotPassedToClientsAsIs() throws Exception {
+        ServiceConfig byDefault = ServiceConfig.load(file(BASE), Map.of(), Map.of(), INGEST);
+        assertThat(byDefault.recordSizeLimit()).isEqualTo(RecordSizeLimit.DEFAULT);
+
+        ServiceConfig fromFile = ServiceConfig.load(file(BASE.replace("  bootstrap.servers: file:9092\n",
+                "  bootstrap.servers: file:9092\n  max.record.bytes: 209715200\n")), Map.of(), Map.of(), INGEST);
+        assertThat(fromFile.recordSizeLimit().maxRecordBytes()).isEqualTo(200L << 20);
+        assertThat(fromFile.kafkaPassThrough()).doesNotContainKey("max.record.bytes");
+        assertThat(fromFile.kafka()).doesNotContainKey("max.record.bytes");
+
+        ServiceConfig fromEnv = ServiceConfig.load(file(BASE), Map.of("SLUICE_KAFKA_MAX_RECORD_BYTES", "2097152"),
+                Map.of(), INGEST);
+        assertThat(fromEnv.recordSizeLimit().maxRecordBytes()).isEqualTo(2L << 20);
+        assertThat(fromEnv.kafkaPassThrough()).doesNotContainKey("max.record.bytes");
+    }
+
+    @Test
+    void aMaxRecordBytesOutOfRangeIsOneSentenceNamingWhereItCameFrom() {
+        assertThatThrownBy(() -> ServiceConfig.load(file(BASE), Map.of(),
+                Map.of(Section.KAFKA, Map.of("max.record.bytes", "1000")), INGEST))
+                .hasMessage("--max-record-bytes = '1000' is out of range; use a value in [1048576,...,1073741824].");
     }
 
     @Test

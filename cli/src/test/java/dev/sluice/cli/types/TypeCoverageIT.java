@@ -46,8 +46,8 @@ import static org.awaitility.Awaitility.await;
  *       NUMERIC. No digit is lost in either.</li>
  *   <li>enum: arrives as its label, stored as text; {@code json} is stored as JSONB in PostgreSQL (key order and
  *       whitespace are not kept, the value is) and JSON in DuckDB.</li>
- *   <li>Not covered here: numeric NaN and ±Infinity, timestamp/date infinity, dates BC (Debezium's defaults do not
- *       carry them as values).</li>
+ *   <li>Not covered here: numeric NaN and ±Infinity and timestamp/timestamptz/date infinity ({@code SourceValuesIT}
+ *       carries them), dates BC.</li>
  * </ul>
  * The same run also proves that the topics are readable by any registry client (plain consumer, REST API, Avro) and
  * that the demo tables' row topics match the domain schemas in {@code schemas/src/main/avro}.

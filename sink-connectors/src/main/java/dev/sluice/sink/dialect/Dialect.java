@@ -38,6 +38,8 @@ public interface Dialect {
     default void bind(PreparedStatement statement, int index, ColumnType type, Object value) throws SQLException {
         if (value == null) {
             statement.setNull(index, type.kind().jdbcType());
+        } else if (value instanceof SpecialValue special) {
+            statement.setObject(index, special.text(), java.sql.Types.OTHER); // the database parses 'infinity', 'NaN'
         } else {
             statement.setObject(index, value);
         }

@@ -24,7 +24,8 @@ import org.apache.kafka.connect.errors.DataException;
  * Converts a Connect value to the Java object a JDBC driver binds for the column's {@link ColumnType}:
  * {@link BigDecimal}, {@link LocalDate}, {@link LocalTime}, {@link LocalDateTime} (UTC), {@link OffsetDateTime},
  * {@link UUID}, {@code byte[]}, {@link OffsetTime}, a {@link List} for arrays... Timestamps without zone are read as UTC,
- * as Debezium writes them. An interval becomes the text {@code "M months D days [-]H:MM:SS.ffffff"}, which both
+ * as Debezium writes them; the infinities and numeric NaN/±Infinity become a {@link SpecialValue}
+ * ({@link SpecialValues}). An interval becomes the text {@code "M months D days [-]H:MM:SS.ffffff"}, which both
  * PostgreSQL and DuckDB parse into an equal INTERVAL.
  */
 public final class JdbcValues {
@@ -58,17 +59,34 @@ public final class JdbcValues {
             case DECIMAL -> (BigDecimal) value;
             case VARIABLE_DECIMAL -> {
                 Struct s = (Struct) value;
-                yield new BigDecimal(new BigInteger(bytes(s.get("value"))), s.getInt32("scale"));
+                byte[] unscaled = bytes(s.get("value"));
+                yield unscaled.length == 0 ? SpecialValues.numeric(s.getInt32("scale"))
+                        : new BigDecimal(new BigInteger(unscaled), s.getInt32("scale"));
             }
-            case DATE -> value instanceof Date d
-                    ? LocalDate.ofInstant(d.toInstant(), ZoneOffset.UTC)
-                    : LocalDate.ofEpochDay(((Number) value).longValue());
+            case DATE -> {
+                SpecialValue special = SpecialValues.date(value);
+                if (special != null) {
+                    yield special;
+                }
+                yield value instanceof Date d
+                        ? LocalDate.ofInstant(d.toInstant(), ZoneOffset.UTC)
+                        : LocalDate.ofEpochDay(((Number) value).longValue());
+            }
             case TIME -> value instanceof Date d
                     ? LocalTime.ofNanoOfDay(Math.floorMod(d.getTime(), 86_400_000L) * 1_000_000L)
                     : LocalTime.ofNanoOfDay(Math.floorMod(timeNanos(name, ((Number) value).longValue()), NANOS_PER_DAY));
-            case TIMESTAMP -> LocalDateTime.ofInstant(value instanceof Date d ? d.toInstant()
-                    : instant(name, ((Number) value).longValue()), ZoneOffset.UTC);
-            case TIMESTAMPTZ -> OffsetDateTime.parse(value.toString());
+            case TIMESTAMP -> {
+                SpecialValue special = SpecialValues.timestamp(name, value);
+                if (special != null) {
+                    yield special;
+                }
+                yield LocalDateTime.ofInstant(value instanceof Date d ? d.toInstant()
+                        : instant(name, ((Number) value).longValue()), ZoneOffset.UTC);
+            }
+            case TIMESTAMPTZ -> {
+                SpecialValue special = SpecialValues.zonedTimestamp(value.toString());
+                yield special != null ? special : OffsetDateTime.parse(value.toString());
+            }
             case TIMETZ -> OffsetTime.parse(value.toString());
             case INTERVAL -> value instanceof Number micros ? interval(0, 0, micros.longValue()) : isoInterval(value.toString());
             case UUID -> java.util.UUID.fromString(value.toString());

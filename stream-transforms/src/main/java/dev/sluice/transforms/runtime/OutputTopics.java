@@ -1,6 +1,9 @@
 package dev.sluice.transforms.runtime;
 
+import dev.sluice.schemas.kafka.RecordSizeLimit;
+import dev.sluice.schemas.kafka.TopicSizeLimits;
 import dev.sluice.transforms.replicate.ReplicationSpec;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates the row topic of every change topic that lacks one, with the change topic's partition count
- * (so a row topic scales like its table) and the configured replication factor. Existing row topics are
- * left as they are.
+ * (so a row topic scales like its table) and the configured replication factor; every topic it creates takes
+ * records of the {@link RecordSizeLimit}. Of existing topics only a too small {@code max.message.bytes} is changed
+ * ({@link #raiseLimits}).
  */
 final class OutputTopics {
 
@@ -32,17 +36,32 @@ final class OutputTopics {
     private final Predicate<String> isInput;
     private final UnaryOperator<String> outputFor;
     private final short replicationFactor;
+    private final RecordSizeLimit limit;
 
-    OutputTopics(Admin admin, ReplicationSpec spec, short replicationFactor) {
-        this(admin, spec::isInputTopic, spec::outputTopicFor, replicationFactor);
+    OutputTopics(Admin admin, ReplicationSpec spec, short replicationFactor, RecordSizeLimit limit) {
+        this(admin, spec::isInputTopic, spec::outputTopicFor, replicationFactor, limit);
     }
 
     /** For any pipeline: which topics it reads, and the output topic of each. */
-    OutputTopics(Admin admin, Predicate<String> isInput, UnaryOperator<String> outputFor, short replicationFactor) {
+    OutputTopics(Admin admin, Predicate<String> isInput, UnaryOperator<String> outputFor, short replicationFactor,
+                 RecordSizeLimit limit) {
         this.admin = admin;
         this.isInput = isInput;
         this.outputFor = outputFor;
         this.replicationFactor = replicationFactor;
+        this.limit = limit;
+    }
+
+    /**
+     * Raises {@code max.message.bytes} of the existing output topics of existing inputs, and of the existing
+     * {@code singlePartitionTopics}, to the limit: once at start, after {@code kafka.max.record.bytes} was raised.
+     */
+    void raiseLimits(List<String> singlePartitionTopics) throws InterruptedException, ExecutionException, TimeoutException {
+        Set<String> topics = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        Set<String> outputs = new java.util.TreeSet<>();
+        topics.stream().filter(isInput).map(outputFor).filter(topics::contains).forEach(outputs::add);
+        singlePartitionTopics.stream().filter(topics::contains).forEach(outputs::add);
+        TopicSizeLimits.raise(admin, outputs, limit, Duration.ofSeconds(TIMEOUT_SECONDS));
     }
 
     /** Creates the missing row topics; returns their names. */
@@ -60,7 +79,7 @@ final class OutputTopics {
         List<NewTopic> outputs = new ArrayList<>();
         for (String topic : singlePartitionTopics) {
             if (!topics.contains(topic)) {
-                outputs.add(new NewTopic(topic, 1, replicationFactor));
+                outputs.add(new NewTopic(topic, 1, replicationFactor).configs(limit.topic()));
             }
         }
         List<String> inputsWithoutOutput = topics.stream()
@@ -74,7 +93,8 @@ final class OutputTopics {
         Map<String, TopicDescription> inputs = inputsWithoutOutput.isEmpty() ? Map.of()
                 : admin.describeTopics(inputsWithoutOutput).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         for (String input : inputsWithoutOutput) {
-            outputs.add(new NewTopic(outputFor.apply(input), inputs.get(input).partitions().size(), replicationFactor));
+            outputs.add(new NewTopic(outputFor.apply(input), inputs.get(input).partitions().size(), replicationFactor)
+                    .configs(limit.topic()));
         }
         // several inputs may share one output (a pipeline merging tables into one topic)
         outputs = outputs.stream().filter(distinctNames()).toList();

@@ -1,5 +1,6 @@
 package dev.sluice.transforms.runtime;
 
+import dev.sluice.schemas.kafka.RecordSizeLimit;
 import dev.sluice.transforms.pipeline.spec.PipelineSpec;
 import dev.sluice.transforms.replicate.ReplicationSpec;
 import dev.sluice.transforms.state.BoundedRocksDbMemory;
@@ -32,12 +33,13 @@ import java.util.Map;
  * @param groupInstanceId     static membership id (e.g. the StatefulSet pod name), null for dynamic membership;
  *                            a restarted instance with the same id gets its tasks back without a rebalance
  *                            if it returns within {@link #STATIC_SESSION_TIMEOUT}
+ * @param recordSizeLimit     {@code kafka.max.record.bytes}: the record size every client and created topic allows
  */
 public record TransformConfig(String bootstrapServers, String schemaRegistryUrl, ReplicationSpec spec,
                               String applicationId, Path stateDir, short replicationFactor,
                               Duration commitInterval, Duration topicPollInterval,
                               Map<String, Object> kafkaOverrides, long rocksDbMemoryBytes, int standbyReplicas,
-                              String groupInstanceId, PipelineSpec pipeline) {
+                              String groupInstanceId, PipelineSpec pipeline, RecordSizeLimit recordSizeLimit) {
 
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
     public static final Duration DEFAULT_TOPIC_POLL_INTERVAL = Duration.ofSeconds(5);
@@ -70,13 +72,16 @@ public record TransformConfig(String bootstrapServers, String schemaRegistryUrl,
         if (groupInstanceId != null && groupInstanceId.isBlank()) {
             groupInstanceId = null;
         }
+        if (recordSizeLimit == null) {
+            recordSizeLimit = RecordSizeLimit.DEFAULT;
+        }
     }
 
     /** Defaults for everything but the two addresses. */
     public static TransformConfig of(String bootstrapServers, String schemaRegistryUrl) {
         return new TransformConfig(bootstrapServers, schemaRegistryUrl, ReplicationSpec.defaults(), null, null,
                 (short) 1, DEFAULT_COMMIT_INTERVAL, DEFAULT_TOPIC_POLL_INTERVAL, Map.of(),
-                BoundedRocksDbMemory.DEFAULT_MEMORY_BYTES, 0, null, null);
+                BoundedRocksDbMemory.DEFAULT_MEMORY_BYTES, 0, null, null, RecordSizeLimit.DEFAULT);
     }
 
     public TransformConfig withSpec(ReplicationSpec newSpec) {
@@ -84,7 +89,7 @@ public record TransformConfig(String bootstrapServers, String schemaRegistryUrl,
         String id = applicationId.equals("sluice-" + pipelineName()) ? null : applicationId;
         return new TransformConfig(bootstrapServers, schemaRegistryUrl, newSpec, id, stateDir, replicationFactor,
                 commitInterval, topicPollInterval, kafkaOverrides, rocksDbMemoryBytes, standbyReplicas,
-                groupInstanceId, pipeline);
+                groupInstanceId, pipeline, recordSizeLimit);
     }
 
     /**
@@ -95,7 +100,7 @@ public record TransformConfig(String bootstrapServers, String schemaRegistryUrl,
         String id = applicationId.equals("sluice-" + pipelineName()) ? null : applicationId;
         return new TransformConfig(bootstrapServers, schemaRegistryUrl, spec, id, stateDir, replicationFactor,
                 commitInterval, topicPollInterval, kafkaOverrides, rocksDbMemoryBytes, standbyReplicas,
-                groupInstanceId, newPipeline);
+                groupInstanceId, newPipeline, recordSizeLimit);
     }
 
     /** The name of the pipeline this service runs: the spec's when one is set, else the replication pipeline's. */
@@ -106,13 +111,13 @@ public record TransformConfig(String bootstrapServers, String schemaRegistryUrl,
     public TransformConfig withApplicationId(String id) {
         return new TransformConfig(bootstrapServers, schemaRegistryUrl, spec, id, stateDir, replicationFactor,
                 commitInterval, topicPollInterval, kafkaOverrides, rocksDbMemoryBytes, standbyReplicas,
-                groupInstanceId, pipeline);
+                groupInstanceId, pipeline, recordSizeLimit);
     }
 
     public TransformConfig withStateDir(Path dir) {
         return new TransformConfig(bootstrapServers, schemaRegistryUrl, spec, applicationId, dir, replicationFactor,
                 commitInterval, topicPollInterval, kafkaOverrides, rocksDbMemoryBytes, standbyReplicas,
-                groupInstanceId, pipeline);
+                groupInstanceId, pipeline, recordSizeLimit);
     }
 
     public TransformConfig withReplicationFactor(int factor) {
@@ -122,45 +127,52 @@ public record TransformConfig(String bootstrapServers, String schemaRegistryUrl,
         }
         return new TransformConfig(bootstrapServers, schemaRegistryUrl, spec, applicationId, stateDir, (short) factor,
                 commitInterval, topicPollInterval, kafkaOverrides, rocksDbMemoryBytes, standbyReplicas,
-                groupInstanceId, pipeline);
+                groupInstanceId, pipeline, recordSizeLimit);
     }
 
     public TransformConfig withCommitInterval(Duration interval) {
         return new TransformConfig(bootstrapServers, schemaRegistryUrl, spec, applicationId, stateDir,
                 replicationFactor, interval, topicPollInterval, kafkaOverrides, rocksDbMemoryBytes, standbyReplicas,
-                groupInstanceId, pipeline);
+                groupInstanceId, pipeline, recordSizeLimit);
     }
 
     public TransformConfig withTopicPollInterval(Duration interval) {
         return new TransformConfig(bootstrapServers, schemaRegistryUrl, spec, applicationId, stateDir,
                 replicationFactor, commitInterval, interval, kafkaOverrides, rocksDbMemoryBytes, standbyReplicas,
-                groupInstanceId, pipeline);
+                groupInstanceId, pipeline, recordSizeLimit);
     }
 
     public TransformConfig withKafkaOverrides(Map<String, Object> overrides) {
         return new TransformConfig(bootstrapServers, schemaRegistryUrl, spec, applicationId, stateDir,
                 replicationFactor, commitInterval, topicPollInterval, overrides, rocksDbMemoryBytes, standbyReplicas,
-                groupInstanceId, pipeline);
+                groupInstanceId, pipeline, recordSizeLimit);
     }
 
     /** Bound on RocksDB block cache + memtables of all stores in this JVM, in bytes (at least 16 MB). */
     public TransformConfig withRocksDbMemory(long bytes) {
         return new TransformConfig(bootstrapServers, schemaRegistryUrl, spec, applicationId, stateDir,
                 replicationFactor, commitInterval, topicPollInterval, kafkaOverrides, bytes, standbyReplicas,
-                groupInstanceId, pipeline);
+                groupInstanceId, pipeline, recordSizeLimit);
     }
 
     public TransformConfig withStandbyReplicas(int replicas) {
         return new TransformConfig(bootstrapServers, schemaRegistryUrl, spec, applicationId, stateDir,
                 replicationFactor, commitInterval, topicPollInterval, kafkaOverrides, rocksDbMemoryBytes, replicas,
-                groupInstanceId, pipeline);
+                groupInstanceId, pipeline, recordSizeLimit);
     }
 
     /** Static membership under this id (unique per instance and stable across its restarts); null turns it off. */
     public TransformConfig withGroupInstanceId(String id) {
         return new TransformConfig(bootstrapServers, schemaRegistryUrl, spec, applicationId, stateDir,
                 replicationFactor, commitInterval, topicPollInterval, kafkaOverrides, rocksDbMemoryBytes,
-                standbyReplicas, id, pipeline);
+                standbyReplicas, id, pipeline, recordSizeLimit);
+    }
+
+    /** Records up to this size pass: the Streams app's producers, consumers and internal topics, and the row topics. */
+    public TransformConfig withRecordSizeLimit(RecordSizeLimit limit) {
+        return new TransformConfig(bootstrapServers, schemaRegistryUrl, spec, applicationId, stateDir,
+                replicationFactor, commitInterval, topicPollInterval, kafkaOverrides, rocksDbMemoryBytes,
+                standbyReplicas, groupInstanceId, pipeline, limit);
     }
 
     private static void requireText(String name, String value) {

@@ -101,9 +101,10 @@ public final class TransformService implements AutoCloseable {
         Topology topology = pipeline == null ? ReplicationTopology.build(config.spec(), keySerde, valueSerde)
                 : PipelineTopology.build(pipeline, keySerde, valueSerde, Metrics.globalRegistry, env);
         this.admin = Admin.create(adminConfig());
-        this.outputTopics = pipeline == null ? new OutputTopics(admin, config.spec(), config.replicationFactor())
+        this.outputTopics = pipeline == null
+                ? new OutputTopics(admin, config.spec(), config.replicationFactor(), config.recordSizeLimit())
                 : new OutputTopics(admin, topic -> reads(pipeline, topic), pipeline.output()::topicFor,
-                config.replicationFactor());
+                config.replicationFactor(), config.recordSizeLimit());
         this.sideTopics = pipeline == null ? List.of(DeadLetters.topic(config.pipelineName()))
                 : List.of(pipeline.dlqTopic(), pipeline.lateTopic(), pipeline.quarantineTopic());
         this.streams = new KafkaStreams(topology, streamsConfig(config));
@@ -152,6 +153,7 @@ public final class TransformService implements AutoCloseable {
                 ColumnCheck.check(config.pipeline(), this::latestValueSchema);
                 registerOutputSchemas(config.pipeline());
             }
+            outputTopics.raiseLimits(sideTopics);
             outputTopics.createMissing(sideTopics);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -266,6 +268,8 @@ public final class TransformService implements AutoCloseable {
         if (config.stateDir() != null) {
             props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
         }
+        // records up to kafka.max.record.bytes pass every producer, consumer and internal topic of the app
+        props.putAll(config.recordSizeLimit().streams());
         props.putAll(config.kafkaOverrides());
         return props;
     }

@@ -3,6 +3,7 @@ package dev.sluice.transforms.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.schemas.kafka.RecordSizeLimit;
 import dev.sluice.transforms.errors.DeadLetters;
 import dev.sluice.transforms.errors.DlqDeserializationHandler;
 import dev.sluice.transforms.errors.DlqProcessingHandler;
@@ -10,6 +11,9 @@ import dev.sluice.transforms.errors.DlqProductionHandler;
 import dev.sluice.transforms.state.BoundedRocksDbMemory;
 import java.nio.file.Path;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
@@ -73,5 +77,34 @@ class TransformConfigTest {
         assertThatThrownBy(() -> defaults.withStandbyReplicas(-1)).hasMessageContaining("0 or more");
         assertThat(defaults.withGroupInstanceId(" ").groupInstanceId()).isNull();
         assertThat(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP).isNotNull();
+    }
+
+    @Test
+    void theRecordSizeLimitReachesEveryProducerConsumerAndInternalTopicOfTheApp() {
+        long allowed = (100L << 20) + RecordSizeLimit.HEADROOM;
+        StreamsConfig config = new StreamsConfig(TransformService.streamsConfig(
+                defaults.withRecordSizeLimit(new RecordSizeLimit(100L << 20)).withStandbyReplicas(1)));
+
+        assertThat(config.getProducerConfigs("client")).containsEntry(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, (int) allowed)
+                .containsEntry(ProducerConfig.BUFFER_MEMORY_CONFIG, allowed);
+        assertThat(config.getMainConsumerConfigs("group", "client", 0))
+                .containsEntry(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, (int) allowed)
+                .containsEntry(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, (int) allowed);
+        assertThat(config.getRestoreConsumerConfigs("client"))
+                .containsEntry(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, (int) allowed);
+        assertThat(config.getGlobalConsumerConfigs("client"))
+                .containsEntry(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, (int) allowed);
+        // changelog and repartition topics are created with these configs
+        assertThat(config.originalsWithPrefix(StreamsConfig.TOPIC_PREFIX))
+                .containsEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(allowed));
+    }
+
+    @Test
+    void aKafkaOverrideWinsOverTheRecordSizeLimit() {
+        Properties props = TransformService.streamsConfig(defaults.withKafkaOverrides(
+                java.util.Map.of("producer.max.request.size", 5_000_000)));
+        assertThat(props.get("producer.max.request.size")).isEqualTo(5_000_000);
+        assertThat(TransformService.streamsConfig(defaults).get("producer.max.request.size"))
+                .isEqualTo((int) RecordSizeLimit.DEFAULT.requestBytes());
     }
 }

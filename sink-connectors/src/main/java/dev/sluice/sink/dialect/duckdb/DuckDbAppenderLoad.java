@@ -1,6 +1,7 @@
 package dev.sluice.sink.dialect.duckdb;
 
 import dev.sluice.sink.dialect.ColumnType;
+import dev.sluice.sink.dialect.SpecialValue;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.SQLException;
@@ -42,6 +43,8 @@ final class DuckDbAppenderLoad {
     private static void append(DuckDBAppender appender, ColumnType type, Object value) throws SQLException {
         if (value == null) {
             appender.appendNull();
+        } else if (value instanceof SpecialValue special) {
+            appendSpecial(appender, type, special);
         } else if (value instanceof BigDecimal d) {
             if (DuckDbDialect.fitsDecimal(type)) {
                 appender.append(d.setScale(type.scale(), RoundingMode.HALF_UP)); // the appender wants the column's exact scale
@@ -80,6 +83,28 @@ final class DuckDbAppenderLoad {
             appender.append(items);
         } else {
             throw new SQLException("No DuckDB appender mapping for " + value.getClass().getName() + " (" + type + ")");
+        }
+    }
+
+    /**
+     * DuckDB's own infinities: the ends of its TIMESTAMP/TIMESTAMPTZ (micros) and DATE (days) ranges. Its DECIMAL has
+     * no NaN or infinity: such a row is refused ("Conversion Error", a data error), so the sink dead-letters it alone.
+     */
+    private static void appendSpecial(DuckDBAppender appender, ColumnType type, SpecialValue special) throws SQLException {
+        boolean negative = special == SpecialValue.NEGATIVE_INFINITY;
+        switch (type.kind()) {
+            case TIMESTAMP, TIMESTAMPTZ -> appender.appendEpochMicros(negative ? -Long.MAX_VALUE : Long.MAX_VALUE);
+            case DATE -> appender.appendEpochDays(negative ? -Integer.MAX_VALUE : Integer.MAX_VALUE);
+            case VARIABLE_DECIMAL -> appender.append(special.text()); // a VARCHAR column (DuckDbDialect)
+            default -> {
+                if (type.kind() == ColumnType.Kind.DECIMAL && !DuckDbDialect.fitsDecimal(type)) {
+                    appender.append(special.text());
+                } else {
+                    throw new SQLException("Conversion Error: DuckDB's " + type + " column cannot hold " + special.text()
+                            + " (its DECIMAL has no NaN or infinity); the row goes to the dead-letter queue, a PostgreSQL "
+                            + "warehouse keeps it");
+                }
+            }
         }
     }
 }

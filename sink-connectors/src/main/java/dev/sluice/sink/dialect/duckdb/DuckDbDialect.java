@@ -76,7 +76,9 @@ public final class DuckDbDialect implements Dialect {
 
     @Override
     public void bind(PreparedStatement statement, int index, ColumnType type, Object value) throws SQLException {
-        if (value instanceof BigDecimal d && (type.kind() == ColumnType.Kind.VARIABLE_DECIMAL || !fitsDecimal(type))) {
+        if (value instanceof dev.sluice.sink.dialect.SpecialValue special) {
+            statement.setString(index, special.text()); // DuckDB casts 'infinity'; a DECIMAL refuses 'NaN' (a data error)
+        } else if (value instanceof BigDecimal d && (type.kind() == ColumnType.Kind.VARIABLE_DECIMAL || !fitsDecimal(type))) {
             statement.setString(index, d.toPlainString());
         } else if (value != null && (type.kind() == ColumnType.Kind.JSON || type.kind() == ColumnType.Kind.INTERVAL)) {
             statement.setString(index, (String) value); // the driver has no JDBC type for these; DuckDB casts the text
