@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.Iterator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -167,6 +168,39 @@ public final class ServiceConfig {
             out.put(key.startsWith("ssl.") ? "schema.registry." + key : key, value);
         });
         return out;
+    }
+
+    /**
+     * A Connect worker's settings for Sluice's sink: records up to kafka.max.record.bytes reach its sink consumers and
+     * its dead-letter producer, the Kafka settings reach its own clients and, prefixed, its sink consumers (a
+     * --kafka-property of the same name wins), and it resolves ${env:...}/${file:...} like the services do.
+     */
+    public Map<String, String> connectWorker() {
+        Map<String, String> worker = new HashMap<>();
+        worker.put("offset.flush.interval.ms", "250");
+        worker.putAll(recordSizeLimit().connectWorker());
+        kafkaPassThrough().forEach((k, v) -> {
+            worker.put(k, v);
+            worker.put("consumer." + k, v);
+        });
+        worker.putAll(workerConfigProviders());
+        return worker;
+    }
+
+    /**
+     * The secrets of a sink connector as written in the layers: a ${env:...}/${file:...} reference stays a reference,
+     * which the worker resolves when it starts a task, so Connect's REST API (GET /connectors/NAME/config) shows only it.
+     */
+    public Map<String, String> connectorSecrets() {
+        Map<String, String> secrets = new HashMap<>();
+        if (raw(Section.CONNECT, "warehouse.password") != null) {
+            secrets.put("connection.password", raw(Section.CONNECT, "warehouse.password"));
+        }
+        registryAccess(false).forEach((k, v) -> {
+            secrets.put("key.converter." + k, v);
+            secrets.put("value.converter." + k, v);
+        });
+        return secrets;
     }
 
     /** Worker settings that let Kafka Connect resolve the same {@code ${env:...}} and {@code ${file:...}} references. */

@@ -148,7 +148,8 @@ public final class ServiceHttpServer implements AutoCloseable {
         respond(exchange, up ? 200 : 503, "application/json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(body) + "\n");
     }
 
-    private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+    /** Answers with {@code body} (headers only for HEAD). */
+    public static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", contentType);
         if ("HEAD".equals(exchange.getRequestMethod())) {

@@ -6,13 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.sluice.cli.http.Health;
+import dev.sluice.cli.http.ServiceHttpServer;
 import dev.sluice.cli.http.StageStatus;
 import dev.sluice.cli.status.PipelineCounters;
 import io.micrometer.core.instrument.Metrics;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -73,14 +73,14 @@ public final class LivePage implements AutoCloseable {
         server.createContext("/", this::asset);
         server.createContext("/live/snapshot", exchange -> {
             try (exchange) {
-                respond(exchange, 200, "application/json", JSON.writeValueAsString(latest));
+                ServiceHttpServer.respond(exchange, 200, "application/json", JSON.writeValueAsString(latest));
             }
         });
         server.createContext("/live/events", exchange -> {
             // not closed here: the stream stays open, written by the page's thread
             if (!events.open(exchange, JSON.writeValueAsString(latest))) {
                 try (exchange) {
-                    respond(exchange, 503, "text/plain; charset=utf-8", "Too many open live pages ("
+                    ServiceHttpServer.respond(exchange, 503, "text/plain; charset=utf-8", "Too many open live pages ("
                             + EventStream.MAX_CLIENTS + "); close some and reload.\n");
                 }
             }
@@ -88,11 +88,11 @@ public final class LivePage implements AutoCloseable {
         server.createContext("/live/query", exchange -> {
             try (exchange) {
                 if (query == null) {
-                    respond(exchange, 404, "application/json", error("This process has no warehouse to query;"
+                    ServiceHttpServer.respond(exchange, 404, "application/json", error("This process has no warehouse to query;"
                             + " the query box is on the page of sluice local."));
                 } else {
                     QueryBox.Answer answer = query.answer(exchange);
-                    respond(exchange, answer.status(), "application/json", JSON.writeValueAsString(answer.body()));
+                    ServiceHttpServer.respond(exchange, answer.status(), "application/json", JSON.writeValueAsString(answer.body()));
                 }
             }
         });
@@ -169,38 +169,25 @@ public final class LivePage implements AutoCloseable {
         try (exchange) {
             String file = FILES.get(exchange.getRequestURI().getPath());
             if (file == null) {
-                respond(exchange, 404, "text/plain; charset=utf-8",
+                ServiceHttpServer.respond(exchange, 404, "text/plain; charset=utf-8",
                         "Try / (the live page), /metrics, /health/live or /health/ready.\n");
                 return;
             }
             try (InputStream in = LivePage.class.getResourceAsStream(ASSETS + file)) {
                 if (in == null) {
-                    respond(exchange, 500, "text/plain; charset=utf-8", "The page's " + file
+                    ServiceHttpServer.respond(exchange, 500, "text/plain; charset=utf-8", "The page's " + file
                             + " is missing from the classpath; rebuild sluice.\n");
                     return;
                 }
                 String type = TYPES.get(file.substring(file.lastIndexOf('.') + 1));
                 exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-                respond(exchange, 200, type, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                ServiceHttpServer.respond(exchange, 200, type, new String(in.readAllBytes(), StandardCharsets.UTF_8));
             }
         }
     }
 
     static String error(String sentence) {
         return JSON.createObjectNode().put("error", sentence).toString();
-    }
-
-    static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        if ("HEAD".equals(exchange.getRequestMethod())) {
-            exchange.sendResponseHeaders(status, -1);
-            return;
-        }
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 
     /** Stops building snapshots and ends every open page's stream. */

@@ -1,6 +1,5 @@
 package dev.sluice.cli.rebuild;
 
-import dev.sluice.cli.config.Section;
 import dev.sluice.cli.config.ServiceConfig;
 import dev.sluice.cli.http.Health;
 import dev.sluice.cli.http.Stages;
@@ -114,20 +113,8 @@ public final class RebuildStartCommand implements Callable<Integer> {
         Map<String, Object> overrides = new HashMap<>(all.kafkaPassThrough());
         overrides.putAll(all.registryAccess(true));
         TransformConfig base = TransformConfig.of(all.bootstrapServers(), all.registryUrl()).withKafkaOverrides(overrides);
-        Map<String, String> worker = new HashMap<>();
-        all.kafkaPassThrough().forEach((k, v) -> {
-            worker.put(k, v);
-            worker.put("consumer." + k, v);
-        });
-        worker.putAll(ServiceConfig.workerConfigProviders());
-        Map<String, String> secrets = new HashMap<>();
-        if (all.raw(Section.CONNECT, "warehouse.password") != null) {
-            secrets.put("connection.password", all.raw(Section.CONNECT, "warehouse.password"));
-        }
-        all.registryAccess(false).forEach((k, v) -> {
-            secrets.put("key.converter." + k, v);
-            secrets.put("value.converter." + k, v);
-        });
+        Map<String, String> worker = all.connectWorker();
+        Map<String, String> secrets = all.connectorSecrets();
         List<String> truncated;
         try (Admin admin = options.admin()) {
             truncated = RetainedHistory.truncated(admin, inputs(spec));

@@ -98,29 +98,9 @@ public final class ConnectCommand implements Callable<Integer> {
                 .withHistory(c.getList("history.tables"))
                 .withTableNameFormat(c.getString("table.name.format"));
         target.check();
-        Map<String, String> worker = new HashMap<>();
-        worker.put("offset.flush.interval.ms", "250");
-        // records up to kafka.max.record.bytes reach the sink's consumers and its dead-letter producer (a
-        // --kafka-property of the same name, below, wins)
-        worker.putAll(all.recordSizeLimit().connectWorker());
+        Map<String, String> worker = all.connectWorker();
         SinkDeadLetterTopic.ensure(all.bootstrapServers(), all.kafkaPassThrough(), all.recordSizeLimit());
-        // Kafka settings reach the worker's own clients and, prefixed, its sink consumers
-        all.kafkaPassThrough().forEach((k, v) -> {
-            worker.put(k, v);
-            worker.put("consumer." + k, v);
-        });
-        // the connectors below name secrets as ${env:...}/${file:...}: the worker resolves them when it starts a
-        // task, so Connect's REST API (GET /connectors/<name>/config) shows only the reference
-        worker.putAll(ServiceConfig.workerConfigProviders());
-        // the connector gets each secret as written in the layers: a reference stays a reference
-        Map<String, String> secrets = new HashMap<>();
-        if (all.raw(Section.CONNECT, "warehouse.password") != null) {
-            secrets.put("connection.password", all.raw(Section.CONNECT, "warehouse.password"));
-        }
-        all.registryAccess(false).forEach((k, v) -> {
-            secrets.put("key.converter." + k, v);
-            secrets.put("value.converter." + k, v);
-        });
+        Map<String, String> secrets = all.connectorSecrets();
         ServiceMetrics.prometheus(); // before the sink task records its first meter
         ConnectWorker connect = ConnectWorker.start(all.bootstrapServers(), workDir, worker);
         List<String> connectors = new ArrayList<>(List.of(SinkConnectorConfig.NAME));
