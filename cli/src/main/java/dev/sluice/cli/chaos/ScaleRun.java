@@ -143,6 +143,7 @@ public final class ScaleRun {
                 }
             }
             DrainChecks.Verdict verdict = DrainChecks.verdict(warehouse, broker.bootstrapServers(), postgres, out, "scale");
+            KeyTrace.printMismatches(verdict.tables(), broker.bootstrapServers(), registry.url(), warehouse, out, "scale");
             steps.forEach(s -> out.println(s.line()));
             return new ScaleReport(steps, new ChaosReport(load.changes(), killed.size(), killed, verdict.tables(), verdict.offsetsMatch(), complete));
         }
