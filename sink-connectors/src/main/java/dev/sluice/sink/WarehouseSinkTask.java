@@ -144,8 +144,9 @@ public class WarehouseSinkTask extends SinkTask {
         stored.putAll(positions);
         if (!positions.isEmpty()) {
             context.offset(positions);
-            LOG.info("Seeking to the offsets stored in the warehouse: {}", positions);
         }
+        // with close's line, places every write in the rebalance history when a run has to explain a lost change
+        LOG.info("Opened {}; seeking to the offsets stored in the warehouse: {}", partitions, positions);
     }
 
     @Override
@@ -377,6 +378,10 @@ public class WarehouseSinkTask extends SinkTask {
     @Override
     public void close(Collection<TopicPartition> partitions) {
         stored.putAll(writes.await()); // its offsets are stored before the partitions' next owner reads them
+        Map<TopicPartition, Long> written = new HashMap<>(stored);
+        written.keySet().retainAll(partitions);
+        LOG.info("Closing {}; the warehouse stores next offsets {}; what the batch of {} records holds of them is"
+                + " dropped, for the next owner to read again", partitions, written, batch.size());
         batch.drop(partitions);
         stored.keySet().removeAll(partitions);
     }

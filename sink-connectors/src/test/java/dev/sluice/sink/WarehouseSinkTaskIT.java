@@ -375,6 +375,46 @@ class WarehouseSinkTaskIT {
                 .containsExactly("1|b|11", "2|c|12");
     }
 
+    /**
+     * A worker joins (eager rebalance): the old owner closes every partition while a full batch is being written and an
+     * update waits in its buffer, keeps one partition, and the newcomer opens the other. The update, dropped by the old
+     * owner, must reach the warehouse through the newcomer, which seeks to what the old owner stored.
+     */
+    @ParameterizedTest
+    @MethodSource("warehouses")
+    void anUpdateBufferedWhenAPartitionMovesToAnotherTaskIsWrittenByTheNewOwner(String url) throws Exception {
+        String topic = "replica.public.handover_" + url.substring(5, 9);
+        TopicPartition p0 = new TopicPartition(topic, 0);
+        TopicPartition p1 = new TopicPartition(topic, 1);
+        Map<String, String> small = Map.of("batch.size", "2");
+        WarehouseSinkTask old = task(url, "c-handover", small, p0, p1);
+        SinkRecord insert = row(topic, 0, "eu", 1, "new", "1.00", 10, false);
+        SinkRecord other = new SinkRecord(topic, 1, KEY, new Struct(KEY).put("region", "us").put("Order Id", 2), VALUE,
+                new Struct(VALUE).put("region", "us").put("Order Id", 2).put("__source_ts", 900L).put("__version", 11L)
+                        .put("__deleted", false), 0);
+        SinkRecord update = row(topic, 1, "eu", 1, "paid", "1.00", 20, false);
+        old.put(List.of(insert, other)); // full: written in the background
+        old.put(List.of(update)); // buffered
+
+        old.close(List.of(p0, p1));
+        old.open(List.of(p1));
+        WarehouseSinkTask newcomer = task(url, "c-handover", small, p0);
+        assertThat(lastContext.seeks).containsEntry(p0, 1L);
+        // the group's committed offset lags the warehouse: Connect hands the insert over again before the seek
+        newcomer.put(List.of(insert, update));
+        Map<TopicPartition, OffsetAndMetadata> newcomerCommits = newcomer.preCommit(Map.of(p0, new OffsetAndMetadata(0)));
+        Map<TopicPartition, OffsetAndMetadata> oldCommits = old.preCommit(Map.of(p1, new OffsetAndMetadata(0)));
+        newcomer.stop();
+        old.stop();
+
+        assertThat(newcomerCommits).containsOnly(Map.entry(p0, new OffsetAndMetadata(2)));
+        assertThat(oldCommits).containsOnly(Map.entry(p1, new OffsetAndMetadata(1)));
+        assertThat(query(url, "SELECT \"region\", \"Order Id\", \"select\", \"__version\" FROM " + table(topic) + " ORDER BY 1, 2"))
+                .containsExactly("eu|1|paid|20", "us|2|null|11");
+        assertThat(query(url, "SELECT \"partition\", \"next_offset\" FROM \"_sluice_offsets\" WHERE \"connector\" = 'c-handover'"
+                + " ORDER BY 1")).containsExactly("0|2", "1|1");
+    }
+
     private static SinkRecord heartbeat(String topic, int partition, long offset, Heartbeat beat) {
         SinkRecord r = new SinkRecord(topic, partition, null, null, null, null, offset);
         // as Connect's SimpleHeaderConverter hands them over: decimal text parsed into numbers

@@ -101,14 +101,7 @@ public final class ChaosRun {
             }
             DrainChecks.Verdict verdict = DrainChecks.verdict(warehouse, broker.bootstrapServers(), postgres, out, "chaos");
             List<TableComparison> tables = verdict.tables();
-            for (TableComparison t : tables) {
-                String key = t.matches() ? null : KeyTrace.keyOf(t.example());
-                if (key != null) {
-                    String name = t.table();
-                    KeyTrace.print(broker.bootstrapServers(), registry.url(),
-                            List.of("sluice." + name, ReplicationSpec.DEFAULT_PIPELINE + "." + name), key, out);
-                }
-            }
+            KeyTrace.printMismatches(tables, broker.bootstrapServers(), registry.url(), warehouse, out, "chaos");
             return new ChaosReport(load.changes(), killed.size(), killed, tables, verdict.offsetsMatch(), complete);
         }
     }

@@ -64,6 +64,12 @@ public final class ScaleRun {
     private final java.util.Set<ServiceProcess> wanted = new java.util.LinkedHashSet<>();
     /** Records each group has yet to consume, read at the end of each step. */
     private ConsumerLag lag;
+    /** Instances in each group: a step runs its time once they have joined. */
+    private GroupMembers members;
+    private static final String TRANSFORMS_GROUP = "sluice-" + ReplicationSpec.DEFAULT_PIPELINE;
+    private static final String SINK_GROUP = "connect-" + SinkConnectorConfig.NAME;
+    /** How long a step waits for its instances to join (JVM start, Connect's plugin scan, on a loaded machine). */
+    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(90);
 
     public ScaleRun(Settings settings, PrintStream out) {
         this.settings = settings;
@@ -106,6 +112,7 @@ public final class ScaleRun {
             try (ProgressTimeline timeline = new ProgressTimeline(broker.bootstrapServers(), warehouse);
                  Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
                 lag = new ConsumerLag(admin);
+                members = new GroupMembers(admin);
                 start(ingest);
                 start(transforms.get(0));
                 start(workers.get(0));
@@ -119,7 +126,11 @@ public final class ScaleRun {
                 steps.add(step("3 transforms (1 SIGKILLed), 1 worker", 3, 1, timeline, () -> {
                     start(transforms.get(1));
                     start(transforms.get(2));
-                    Thread.sleep(3000); // the group is rebalancing onto the new members now
+                    // killed before it joined, transform-2 would leave no trace in the group: wait for both to join
+                    double joined = members.await(TRANSFORMS_GROUP, 3, SINK_GROUP, 1, JOIN_TIMEOUT, this::restartDead);
+                    out.println(joined < 0 ? "scale: transform-2 and -3 did NOT both join within " + JOIN_TIMEOUT.toSeconds()
+                            + " s; killing anyway" : String.format("scale: transform-2 and -3 joined after %.1f s", joined));
+                    Thread.sleep(1000); // the group is rebalancing onto the new members now
                     transforms.get(1).kill();
                     killed.add(transforms.get(1).name());
                     out.println("scale: SIGKILL transform-2 while the group rebalances; restarting it");
@@ -144,6 +155,7 @@ public final class ScaleRun {
                 }
             }
             DrainChecks.Verdict verdict = DrainChecks.verdict(warehouse, broker.bootstrapServers(), postgres, out, "scale");
+            KeyTrace.printMismatches(verdict.tables(), broker.bootstrapServers(), registry.url(), warehouse, out, "scale");
             steps.forEach(s -> out.println(s.line()));
             return new ScaleReport(steps, new ChaosReport(load.changes(), killed.size(), killed, verdict.tables(), verdict.offsetsMatch(), complete));
         }
@@ -154,7 +166,13 @@ public final class ScaleRun {
             throws Exception {
         long start = System.nanoTime();
         change.apply();
-        long end = start + settings.step().toNanos();
+        // the step's time counts once its instances are in their groups: started processes alone scale nothing
+        double joined = members.await(TRANSFORMS_GROUP, transforms, SINK_GROUP, workers, JOIN_TIMEOUT, this::restartDead);
+        out.println(joined < 0 ? String.format("scale: %s: the groups did NOT reach %d transform instances and %d sink tasks"
+                + " within %d s", label, transforms, workers, JOIN_TIMEOUT.toSeconds())
+                : String.format("scale: %s: groups at %d transform instances and %d sink tasks after %.1f s", label, transforms,
+                workers, joined));
+        long end = System.nanoTime() + settings.step().toNanos();
         while (System.nanoTime() < end) {
             Thread.sleep(500);
             restartDead();

@@ -53,7 +53,8 @@ final class SinkOffsets {
         }
     }
 
-    private static Map<TopicPartition, Long> stored(WarehouseTarget warehouse) throws SQLException {
+    /** {@code _sluice_offsets}: the next offset per row-topic partition as the warehouse stores it. */
+    static Map<TopicPartition, Long> stored(WarehouseTarget warehouse) throws SQLException {
         Map<TopicPartition, Long> offsets = new HashMap<>();
         try (Connection c = warehouse.open(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT \"topic\", \"partition\", \"next_offset\" FROM \"_sluice_offsets\"")) {

@@ -22,6 +22,10 @@ import java.util.function.Function;
  */
 public final class Reconciler {
 
+    /** Differing keys a comparison names (the first found), enough to trace a fault without flooding a report. */
+    public static final int KEYS_KEPT = 3;
+    private static final String VERSION = "__version";
+
     private final String sourceJdbcUrl;
     private final Properties sourceProps;
     private final String warehouseJdbcUrl;
@@ -62,12 +66,14 @@ public final class Reconciler {
 
     private TableComparison compareTable(Connection source, Connection warehouse, TableShape shape) throws SQLException {
         String name = shape.schema() + "." + shape.table();
-        Map<List<Object>, List<Object>> warehouseRows = readWarehouse(warehouse, shape);
+        Map<List<Object>, Long> versions = new HashMap<>();
+        Map<List<Object>, List<Object>> warehouseRows = readWarehouse(warehouse, shape, versions);
         long warehouseCount = warehouseRows.size();
         long sourceCount = 0;
         long missing = 0;
         long different = 0;
         String example = null;
+        List<TableComparison.KeyDifference> keys = new ArrayList<>();
         try (Statement s = source.createStatement()) {
             s.setFetchSize(5_000);
             try (ResultSet rs = s.executeQuery("SELECT " + shape.selectList() + " FROM "
@@ -80,9 +86,11 @@ public final class Reconciler {
                     if (stored == null) {
                         missing++;
                         example = example == null ? "missing key " + key : example;
+                        keep(keys, key, "missing", null);
                     } else if (!stored.equals(row)) {
                         different++;
                         example = example == null ? "key " + key + " source " + row + " warehouse " + stored : example;
+                        keep(keys, key, "different", versions.get(key));
                     }
                 }
             }
@@ -91,16 +99,27 @@ public final class Reconciler {
         if (example == null && extra > 0) {
             example = "extra key " + warehouseRows.keySet().iterator().next();
         }
-        return new TableComparison(name, sourceCount, warehouseCount, missing, extra, different, example);
+        warehouseRows.keySet().forEach(key -> keep(keys, key, "extra", versions.get(key)));
+        return new TableComparison(name, sourceCount, warehouseCount, missing, extra, different, example, keys);
     }
 
-    private Map<List<Object>, List<Object>> readWarehouse(Connection warehouse, TableShape shape) throws SQLException {
+    private static void keep(List<TableComparison.KeyDifference> keys, List<Object> key, String kind, Long version) {
+        if (keys.size() < KEYS_KEPT) {
+            keys.add(new TableComparison.KeyDifference(key.toString(), kind, version));
+        }
+    }
+
+    /** The warehouse's live rows by key; {@code versions} gets each row's {@code __version} when the table has one. */
+    private Map<List<Object>, List<Object>> readWarehouse(Connection warehouse, TableShape shape,
+                                                          Map<List<Object>, Long> versions) throws SQLException {
         Map<List<Object>, List<Object>> rows = new HashMap<>();
         String target = TableShape.quote(warehouseTable.apply(new TableId(shape.schema(), shape.table())));
         boolean softDeletes;
+        boolean versioned;
         try (Statement s = warehouse.createStatement()) {
             try (ResultSet probe = s.executeQuery("SELECT * FROM " + target + " WHERE 1 = 0")) {
                 softDeletes = hasColumn(probe, "__deleted");
+                versioned = hasColumn(probe, VERSION);
             }
         } catch (SQLException tableMissing) {
             return rows;
@@ -108,10 +127,15 @@ public final class Reconciler {
         String where = softDeletes ? " WHERE \"__deleted\" IS NOT TRUE" : "";
         try (Statement s = warehouse.createStatement()) {
             s.setFetchSize(5_000);
-            try (ResultSet rs = s.executeQuery("SELECT " + shape.selectList() + " FROM " + target + where)) {
+            String version = versioned ? ", " + TableShape.quote(VERSION) : "";
+            try (ResultSet rs = s.executeQuery("SELECT " + shape.selectList() + version + " FROM " + target + where)) {
                 while (rs.next()) {
                     List<Object> row = readRow(rs, shape);
                     rows.put(keyOf(row, shape), row);
+                    if (versioned) {
+                        long v = rs.getLong(shape.columns().size() + 1);
+                        versions.put(keyOf(row, shape), rs.wasNull() ? null : v);
+                    }
                 }
             }
         }
