@@ -196,10 +196,6 @@ public class WarehouseSinkTask extends SinkTask {
         }
         if (batch.size() >= config.batchSize()) {
             writeInBackground();
-        } else if (!batch.isEmpty() && writes.idle()) {
-            // the warehouse is idle: write what arrived now rather than at the worker's next offset commit, so a
-            // change waits for one write, not for a flush interval; while a write runs the next batch grows
-            writeInBackground();
         }
     }
 
