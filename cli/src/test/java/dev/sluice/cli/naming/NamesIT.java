@@ -84,6 +84,9 @@ class NamesIT {
         try (ReplicationPipeline pipeline = ReplicationPipeline.start(ReplicationPipeline.Settings.of(
                 infra.kafka.bootstrapServers(), infra.registry.url(), infra.source(SOURCE), tables,
                 List.of(postgres, duckDb), work.resolve("state")))) {
+            // the updates follow the rows' initial-load reads: an update racing its row's read is the known gap in
+            // docs/sink-connectors.md (Unchanged TOASTed columns), not what this test is about
+            await().atMost(Duration.ofSeconds(60)).until(() -> pipeline.initialLoad().complete());
             sql("UPDATE public.\"Zählung's\" SET \"select\" = 'a2' WHERE id = 1", // body TOASTed, untouched
                     "UPDATE public.\"Zählung's\" SET note = '" + OLD_PLACEHOLDER + "' WHERE id = 2",
                     "INSERT INTO public.\"Zählung's\" VALUES (3, 'c', 30, '" + OLD_PLACEHOLDER + "', 'new')",
