@@ -6,6 +6,7 @@ import dev.sluice.sink.dialect.Dialect;
 import dev.sluice.sink.dialect.Dialects;
 import dev.sluice.sink.dialect.WarehouseConnection;
 import dev.sluice.sink.metrics.SinkMetrics;
+import dev.sluice.sink.table.ControlTableOwners;
 import dev.sluice.sink.table.TableClaims;
 import dev.sluice.sink.table.TableManager;
 import dev.sluice.schemas.heartbeat.Heartbeat;
@@ -23,6 +24,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -104,12 +106,26 @@ public class WarehouseSinkTask extends SinkTask {
 
     private void connect() throws SQLException {
         connection = dialect.connect(config.connectionUrl(), config.user(), config.password());
+        Optional<String> foreign;
         connection.writeLock().lock();
         try {
-            createControlTables();
+            foreign = foreignControlTables();
+            if (foreign.isEmpty()) {
+                createControlTables();
+            }
         } finally {
             connection.writeLock().unlock();
         }
+        if (foreign.isPresent()) {
+            closeConnection();
+            throw new ConnectException(foreign.get());
+        }
+    }
+
+    /** Checked before anything is created or written: a control table another role owns is not the sink's to trust. */
+    private Optional<String> foreignControlTables() throws SQLException {
+        return ControlTableOwners.problem(connection.jdbc(), List.of(OffsetStore.OFFSETS_TABLE, OffsetStore.PROGRESS_TABLE,
+                FrontierStore.FRONTIER_TABLE, TableClaims.CLAIMS_TABLE));
     }
 
     /**

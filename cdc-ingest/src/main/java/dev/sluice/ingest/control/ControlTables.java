@@ -1,12 +1,14 @@
 package dev.sluice.ingest.control;
 
 import dev.sluice.ingest.IngestSettings;
+import dev.sluice.ingest.source.SourceSetupException;
 import dev.sluice.ingest.source.TableId;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -56,13 +58,38 @@ public final class ControlTables {
         return signal.equals(table) || heartbeat.equals(table);
     }
 
-    /** Creates both tables when missing; the layout of the signal table is the one Debezium expects. */
+    /**
+     * Creates both tables when missing; the layout of the signal table is the one Debezium expects. Refuses them, before
+     * anything is written, when another role owns one: its owner could rewrite the signals (which tables are read) or
+     * the heartbeat, and only the owner can publish it.
+     */
     public void ensure(Connection connection) throws SQLException {
+        refuseForeignOwner(connection);
         try (Statement s = connection.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS " + quoted(signal)
                     + " (id varchar(64) PRIMARY KEY, type varchar(32) NOT NULL, data varchar(2048))");
             s.execute("CREATE TABLE IF NOT EXISTS " + quoted(heartbeat)
                     + " (id integer PRIMARY KEY, beat_at timestamptz NOT NULL)");
+        }
+    }
+
+    private void refuseForeignOwner(Connection connection) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT n.nspname, c.relname, pg_get_userbyid(c.relowner),"
+                + " current_user FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ?"
+                + " AND c.relname IN (?, ?) AND NOT pg_has_role(current_user, c.relowner, 'USAGE') ORDER BY c.relname")) {
+            ps.setString(1, signal.schema());
+            ps.setString(2, signal.table());
+            ps.setString(3, heartbeat.table());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    String table = quoteIdent(rs.getString(1)) + "." + quoteIdent(rs.getString(2));
+                    String user = rs.getString(4);
+                    throw new SourceSetupException("Sluice's control table " + table + " is owned by role " + rs.getString(3)
+                            + ", not by the ingest user " + user + " (or a role it belongs to), so another role could"
+                            + " rewrite its signals; drop it, give it to " + user + " (ALTER TABLE " + table + " OWNER TO "
+                            + user + "), or set the ingest control.schema to a schema of Sluice's own.");
+                }
+            }
         }
     }
 

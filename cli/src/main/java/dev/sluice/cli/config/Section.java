@@ -71,6 +71,9 @@ public enum Section {
             .define("slot", Type.STRING, IngestSettings.DEFAULT_SLOT_NAME, null, Importance.MEDIUM, "Replication slot.")
             .define("publication", Type.STRING, IngestSettings.DEFAULT_PUBLICATION_NAME, null, Importance.MEDIUM,
                     "Publication.")
+            .define("control.schema", Type.STRING, IngestSettings.DEFAULT_CONTROL_SCHEMA, new ConfigDef.NonEmptyString(),
+                    Importance.LOW, "Schema of Sluice's signal and heartbeat tables (<slot>_signal, <slot>_heartbeat) in "
+                            + "the source; give the ingest user a schema of its own, where no other role owns them.")
             .define("slot.lag.warning.mb", Type.LONG, IngestSettings.DEFAULT_SLOT_LAG_WARNING_BYTES >> 20,
                     Range.atLeast(1), Importance.LOW, "Log a warning while the slot holds more WAL than this (MB).")
             .define("partitions", Type.INT, IngestSettings.DEFAULT_TOPIC_PARTITIONS, Range.atLeast(1), Importance.MEDIUM,
@@ -225,7 +228,7 @@ public enum Section {
         f.put("schema-registry", Map.of("url", "--registry-url"));
         f.put("http", Map.of("port", "--http-port"));
         f.put("ingest", Map.of("source.url", "--source-url", "tables", "--tables", "snapshot.mode", "--snapshot-mode",
-                "slot", "--slot", "publication", "--publication", "slot.lag.warning.mb", "--slot-lag-warning-mb",
+                "slot", "--slot", "publication", "--publication", "control.schema", "--control-schema", "slot.lag.warning.mb", "--slot-lag-warning-mb",
                 "partitions", "--partitions", "heartbeat.interval.ms", "--heartbeat-interval"));
         f.put("transform", Map.of("state.dir", "--state-dir", "specs", "--spec", "replication", "--no-replication"));
         f.put("connect", Map.of("warehouse", "--warehouse", "work.dir", "--work-dir",

@@ -52,33 +52,40 @@ public final class ReplicationPipeline implements AutoCloseable {
      */
     public record Settings(String bootstrapServers, String registryUrl, SourceUrl source, List<String> tables,
                            List<WarehouseTarget> warehouses, Path workDir, int topicPartitions, String snapshotMode,
-                           String schemaChangePolicy, RecordSizeLimit recordSizeLimit) {
+                           String schemaChangePolicy, RecordSizeLimit recordSizeLimit, String controlSchema) {
 
         public static Settings of(String bootstrapServers, String registryUrl, SourceUrl source, List<String> tables,
                                   List<WarehouseTarget> warehouses, Path workDir) {
             return new Settings(bootstrapServers, registryUrl, source, tables, warehouses, workDir, 1,
-                    IngestSettings.DEFAULT_SNAPSHOT_MODE, SinkConnectorConfig.DEFAULT_POLICY, RecordSizeLimit.DEFAULT);
+                    IngestSettings.DEFAULT_SNAPSHOT_MODE, SinkConnectorConfig.DEFAULT_POLICY, RecordSizeLimit.DEFAULT,
+                    IngestSettings.DEFAULT_CONTROL_SCHEMA);
         }
 
         public Settings withTopicPartitions(int partitions) {
             return new Settings(bootstrapServers, registryUrl, source, tables, warehouses, workDir, partitions,
-                    snapshotMode, schemaChangePolicy, recordSizeLimit);
+                    snapshotMode, schemaChangePolicy, recordSizeLimit, controlSchema);
         }
 
         public Settings withSnapshotMode(String mode) {
             return new Settings(bootstrapServers, registryUrl, source, tables, warehouses, workDir, topicPartitions,
-                    mode, schemaChangePolicy, recordSizeLimit);
+                    mode, schemaChangePolicy, recordSizeLimit, controlSchema);
         }
 
         public Settings withSchemaChangePolicy(String policy) {
             return new Settings(bootstrapServers, registryUrl, source, tables, warehouses, workDir, topicPartitions,
-                    snapshotMode, policy, recordSizeLimit);
+                    snapshotMode, policy, recordSizeLimit, controlSchema);
         }
 
         /** {@code kafka.max.record.bytes}: ingest, the transforms, the Connect worker and the topics they create. */
         public Settings withRecordSizeLimit(RecordSizeLimit limit) {
             return new Settings(bootstrapServers, registryUrl, source, tables, warehouses, workDir, topicPartitions,
-                    snapshotMode, schemaChangePolicy, limit);
+                    snapshotMode, schemaChangePolicy, limit, controlSchema);
+        }
+
+        /** The source schema of ingest's signal and heartbeat tables. */
+        public Settings withControlSchema(String schema) {
+            return new Settings(bootstrapServers, registryUrl, source, tables, warehouses, workDir, topicPartitions,
+                    snapshotMode, schemaChangePolicy, recordSizeLimit, schema);
         }
     }
 
@@ -108,6 +115,7 @@ public final class ReplicationPipeline implements AutoCloseable {
                 .topicPartitions(s.topicPartitions())
                 .snapshotMode(s.snapshotMode())
                 .recordSizeLimit(s.recordSizeLimit())
+                .controlSchema(s.controlSchema())
                 // a second: drains and idle tables' freshness wait for the next heartbeat
                 .heartbeatInterval(HEARTBEAT_INTERVAL)
                 .build();

@@ -2,6 +2,7 @@ package dev.sluice.cli.rebuild;
 
 import static dev.sluice.sink.dialect.Identifiers.quote;
 
+import dev.sluice.sink.table.ControlTableOwners;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -39,6 +40,10 @@ final class Rebuilds {
     }
 
     static void create(Connection c) throws SQLException {
+        Optional<String> foreign = ControlTableOwners.problem(c, List.of(TABLE));
+        if (foreign.isPresent()) {
+            throw new IllegalStateException(foreign.get());
+        }
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS " + T + " (" + quote("name") + " VARCHAR NOT NULL PRIMARY KEY, "
                     + quote("pipeline") + " VARCHAR NOT NULL, " + quote("spec") + " VARCHAR NOT NULL, "

@@ -66,6 +66,11 @@ public final class IngestCommand implements Callable<Integer> {
     @Option(names = "--publication", description = "Publication (default: " + IngestSettings.DEFAULT_PUBLICATION_NAME + ").")
     String publication;
 
+    @Option(names = "--control-schema", paramLabel = "SCHEMA",
+            description = "Schema of Sluice's signal and heartbeat tables in the source (default: "
+                    + IngestSettings.DEFAULT_CONTROL_SCHEMA + "); give the ingest user a schema of its own.")
+    String controlSchema;
+
     @Option(names = "--slot-lag-warning-mb", paramLabel = "MB",
             description = "Log a warning while the slot holds more WAL than this (default: 1024).")
     Long slotLagWarningMb;
@@ -86,6 +91,7 @@ public final class IngestCommand implements Callable<Integer> {
                 .put(Section.INGEST, "snapshot.mode", snapshotMode)
                 .put(Section.INGEST, "slot", slot)
                 .put(Section.INGEST, "publication", publication)
+                .put(Section.INGEST, "control.schema", controlSchema)
                 .put(Section.INGEST, "slot.lag.warning.mb", slotLagWarningMb)
                 .put(Section.INGEST, "partitions", partitions)
                 .put(Section.INGEST, "heartbeat.interval.ms", heartbeatInterval == null ? null : heartbeatInterval.toMillis());
@@ -116,6 +122,7 @@ public final class IngestCommand implements Callable<Integer> {
                 .snapshotMode(c.getString("snapshot.mode"))
                 .slotName(c.getString("slot"))
                 .publicationName(c.getString("publication"))
+                .controlSchema(c.getString("control.schema"))
                 .slotLagWarningBytes(c.getLong("slot.lag.warning.mb") * 1024 * 1024)
                 .heartbeatInterval(Duration.ofMillis(c.getLong("heartbeat.interval.ms")))
                 .transactionBound(new TransactionBound(c.getInt("transaction.max.changes"), c.getLong("transaction.max.bytes"),
