@@ -36,13 +36,18 @@ public final class ReplayCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--pipeline", required = true, paramLabel = "ID",
+    @Option(names = "--pipeline", paramLabel = "ID",
             description = "The pipeline: a spec's pipeline name, or replica for the replication pipeline.")
     String pipeline;
 
-    @Option(names = "--from", required = true, paramLabel = "earliest|TIME|DURATION",
+    @Option(names = "--from", paramLabel = "earliest|TIME|DURATION",
             description = "earliest, an ISO-8601 time (2026-12-04T09:00:00Z) or a duration ago (2h, 30m, 1d).")
     String from;
+
+    @Option(names = "--quarantine", paramLabel = "PIPELINE",
+            description = {"Instead: send the records of <pipeline>.quarantine back into the running pipeline, each once,",
+                    "just before the step that quarantined them (fix the rule first, or they come back)."})
+    String quarantine;
 
     @Option(names = "--state-dir", description = "The transform service's --state-dir (default: .sluice/streams).")
     Path stateDir;
@@ -52,6 +57,17 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (quarantine != null) {
+            if (pipeline != null || from != null || dryRun) {
+                throw new IllegalArgumentException("--quarantine stands alone: sluice replay --quarantine PIPELINE sends"
+                        + " quarantined records back; sluice replay --pipeline ID --from ... re-runs a pipeline.");
+            }
+            return replayQuarantine();
+        }
+        if (pipeline == null || from == null) {
+            throw new IllegalArgumentException("sluice replay needs --pipeline ID and --from earliest|TIME|DURATION"
+                    + " (or --quarantine PIPELINE alone).");
+        }
         ReplayFrom start = ReplayFrom.parse(from, Clock.systemUTC());
         ServiceConfig all = kafka.addTo(new ConfigFileOption.Flags().put(Section.TRANSFORM, "state.dir", stateDir))
                 .load(config.file, Section.KAFKA, Section.TRANSFORM);
@@ -72,6 +88,19 @@ public final class ReplayCommand implements Callable<Integer> {
             out.println("Replay of " + app.applicationId() + " prepared; start its service again (sluice transform or"
                     + " sluice local) to reprocess.");
         }
+        out.flush();
+        return 0;
+    }
+
+    /** Sends {@code <pipeline>.quarantine} back into the running pipeline (it need not be stopped). */
+    private int replayQuarantine() {
+        application(quarantine, Path.of(".")); // checks the name
+        ServiceConfig all = kafka.addTo(new ConfigFileOption.Flags()).load(config.file, Section.KAFKA);
+        var out = command.commandLine().getOut();
+        QuarantineReplay.Result result = new QuarantineReplay(all.kafka(), all.recordSizeLimit()).replay(quarantine,
+                r -> out.printf("%s -> %s.requeue, before step %s%n", r.position(), quarantine, r.step()));
+        out.printf("Sent %d quarantined record(s) of %s back%s.%n", result.sent(), quarantine,
+                result.skipped() == 0 ? "" : "; left " + result.skipped() + " without a " + "sluice.quarantine.rule header");
         out.flush();
         return 0;
     }

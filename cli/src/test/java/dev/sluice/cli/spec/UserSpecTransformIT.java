@@ -30,6 +30,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.Matcher;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -79,6 +82,8 @@ class UserSpecTransformIT {
     private static final String PASSING_SQL = """
             SELECT id, customer_email, amount::text, status, card_number FROM payments
             WHERE amount >= 0 AND (status IS NULL OR status <> 'failed')""";
+    /** What it keeps once its rule is fixed to let amounts down to -10 pass (every amount here). */
+    private static final String FIXED_PASSING_SQL = PASSING_SQL.replace("amount >= 0", "amount >= -10");
     private static final String WAREHOUSE_SQL = """
             SELECT id, customer_email, CAST(amount AS VARCHAR), status, card_number FROM payments_clean
             WHERE NOT __deleted""";
@@ -181,7 +186,40 @@ class UserSpecTransformIT {
                             "SELECT id, status FROM payments WHERE NOT __deleted"))
                             .isEqualTo(source("SELECT id, status FROM payments")));
             assertThat(transform.isAlive()).as("sluice transform still runs (see transform.log)").isTrue();
+
+            // the rule is fixed (amounts down to -10 pass) and the pipeline restarted with it; the quarantined payments
+            // are sent back in, each once, and judged by the fixed rule
+            transform.close();
+            Path fixed = Files.writeString(work.resolve("payments-fixed.yaml"), SPEC.replace("min: 0", "min: -10"));
+            List<String> fixedArgs = new ArrayList<>(transformArgs);
+            fixedArgs.set(fixedArgs.indexOf(spec.toString()), fixed.toString());
+            try (ServiceProcess again = new ServiceProcess("transform-fixed", fixedArgs, work.resolve("transform-fixed.log"),
+                    Map.of(SALT_ENV, SALT))) {
+                again.start();
+                awaitTopic(bootstrap, "payments-clean.requeue");
+                UserSpecCommandsTest.Run replay = UserSpecCommandsTest.sluice("replay", "--quarantine", "payments-clean",
+                        "--bootstrap-servers", bootstrap);
+                assertThat(replay.exit()).as(replay.err()).isZero();
+                assertThat(replay.out()).contains("before step checks");
+                assertThat(sentBack(replay.out())).as("quarantined versions sent back")
+                        .isGreaterThanOrEqualTo(source("SELECT id, status FROM payments WHERE amount < 0").size());
+                Map<String, String> fixedExpected = expected(FIXED_PASSING_SQL);
+                assertThat(fixedExpected).hasSizeGreaterThan(expected.size());
+                await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+                        .ignoreExceptionsInstanceOf(SQLException.class)
+                        .untilAsserted(() -> assertThat(warehouse(warehouse, WAREHOUSE_SQL)).isEqualTo(fixedExpected));
+                // once: a second run finds nothing new (the fixed rule quarantined none of them again)
+                UserSpecCommandsTest.Run twice = UserSpecCommandsTest.sluice("replay", "--quarantine", "payments-clean",
+                        "--bootstrap-servers", bootstrap);
+                assertThat(twice.out()).as(twice.err()).contains("Sent 0 quarantined record(s) of payments-clean back.");
+                assertThat(again.isAlive()).as("the fixed sluice transform still runs (see transform-fixed.log)").isTrue();
+            }
         }
+    }
+
+    private static long sentBack(String out) {
+        Matcher m = Pattern.compile("Sent (\\d+) quarantined").matcher(out);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
     @Test
@@ -212,9 +250,13 @@ class UserSpecTransformIT {
 
     /** The source rows passing the spec, masked as the spec masks them: id -> e-mail hash, amount, status, card. */
     private static Map<String, String> expected() throws SQLException {
+        return expected(PASSING_SQL);
+    }
+
+    private static Map<String, String> expected(String passingSql) throws SQLException {
         Map<String, String> expected = new TreeMap<>();
         try (Connection c = postgres.connect("billing"); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(PASSING_SQL)) {
+             ResultSet rs = s.executeQuery(passingSql)) {
             while (rs.next()) {
                 expected.put(rs.getString(1), String.join(" ", hmac(rs.getString(2)), amount(rs.getString(3)),
                         rs.getString(4), keepLast4(rs.getString(5))));

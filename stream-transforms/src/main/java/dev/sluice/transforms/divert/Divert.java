@@ -1,5 +1,6 @@
 package dev.sluice.transforms.divert;
 
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
@@ -10,8 +11,8 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 /**
  * Side exits of a pipeline ({@code <pipeline>.late}, {@code <pipeline>.quarantine}): a step marks a record
- * with a header saying why it leaves; {@link #byHeader} sends marked records to their topic, header included,
- * and lets the rest continue. A header rather than a wrapper value keeps every step's types plain, and the
+ * with a header saying why it leaves; {@link #byHeader} sends marked records to their topic, header included (and
+ * {@link Requeue#HEADER_PARTITION}, the task's partition), and lets the rest continue. A header rather than a wrapper value keeps every step's types plain, and the
  * reason travels with the record to whoever reads the side topic.
  */
 public final class Divert {
@@ -42,6 +43,16 @@ public final class Divert {
             @Override
             public void process(FixedKeyRecord<K, V> record) {
                 if ((record.headers().lastHeader(header) != null) == marked) {
+                    if (marked) {
+                        // where a requeued copy must go back to (Requeue)
+                        record.headers().remove(Requeue.HEADER_PARTITION);
+                        record.headers().add(Requeue.HEADER_PARTITION,
+                                Integer.toString(context.taskId().partition()).getBytes(StandardCharsets.UTF_8));
+                        if (record.headers().lastHeader(Requeue.HEADER_TOPIC) == null) { // a second trip keeps the first
+                            context.recordMetadata().ifPresent(m -> record.headers().add(Requeue.HEADER_TOPIC,
+                                    m.topic().getBytes(StandardCharsets.UTF_8)));
+                        }
+                    }
                     context.forward(record);
                 }
             }

@@ -72,6 +72,12 @@ public record EnrichSpec(String name, int line, Enrichment enrichment) implement
         return true;
     }
 
+    /** The lookup joins (global, temporal) quarantine a fact without its dimension row; the foreign-key join never does. */
+    @Override
+    public boolean quarantines() {
+        return enrichment.mode() != Enrichment.Mode.FOREIGN_KEY;
+    }
+
     @Override
     public List<String> joinedTopics() {
         return List.of(enrichment.dimensionTopic());

@@ -20,6 +20,11 @@ import org.apache.kafka.streams.kstream.KStream;
  */
 public record ExpectSpec(String name, int line, List<Rule> rules) implements StepSpec {
 
+    @Override
+    public boolean quarantines() {
+        return true;
+    }
+
     public ExpectSpec {
         rules = List.copyOf(rules);
     }

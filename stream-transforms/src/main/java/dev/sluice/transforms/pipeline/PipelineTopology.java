@@ -3,6 +3,7 @@ package dev.sluice.transforms.pipeline;
 import dev.sluice.transforms.metrics.TransformMetrics;
 import dev.sluice.transforms.pipeline.spec.PipelineSpec;
 import dev.sluice.transforms.dedupe.DedupeSpec;
+import dev.sluice.transforms.divert.Requeue;
 import dev.sluice.transforms.pipeline.spec.StepBuild;
 import dev.sluice.transforms.pipeline.spec.StepSpec;
 import dev.sluice.transforms.unwrap.UnwrapSpec;
@@ -38,6 +39,9 @@ import org.apache.kafka.streams.kstream.Produced;
  */
 public final class PipelineTopology {
 
+    /** The source processor of {@code <pipeline>.requeue}. */
+    public static final String REQUEUE_SOURCE = "requeue-source";
+
     private PipelineTopology() {
     }
 
@@ -66,7 +70,17 @@ public final class PipelineTopology {
         // the replication pipeline keeps exactly the processors of ReplicationTopology (deployed replication
         // state is named after them), so its steps are not counted one by one
         boolean counted = !isReplication(spec);
+        // quarantined records sent back (sluice replay --quarantine) re-enter just before the step that diverted them
+        KStream<GenericRecord, GenericRecord> requeued = spec.quarantines() ? builder.stream(spec.requeueTopic(),
+                Consumed.with(keySerde, valueSerde).withName(REQUEUE_SOURCE)) : null;
+        if (requeued != null) {
+            Requeue.refuseUnknownSteps(requeued, spec.pipeline(), spec.steps().stream().filter(StepSpec::quarantines)
+                    .map(StepSpec::name).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)));
+        }
         for (StepSpec step : spec.steps()) {
+            if (requeued != null && step.quarantines()) {
+                stream = stream.merge(Requeue.forStep(requeued, step.name()), Named.as(step.name() + "-requeue-merge"));
+            }
             if (counted) {
                 Counter in = TransformMetrics.step(registry, TransformMetrics.STEP_IN, spec.pipeline(), step.name());
                 stream = stream.peek((key, value) -> in.increment(), Named.as(step.name() + "-count-in"));
@@ -79,7 +93,7 @@ public final class PipelineTopology {
             }
         }
         stream.peek((key, value) -> metrics.recordsOut().increment(), Named.as("count-out"))
-                .to((key, value, context) -> output.topicFor(context.topic()),
+                .to((key, value, context) -> output.topicFor(Requeue.originTopic(context)),
                         Produced.with(keySerde, valueSerde).withName(ReplicationTopology.SINK));
         return builder.build();
     }

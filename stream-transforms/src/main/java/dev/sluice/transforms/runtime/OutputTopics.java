@@ -64,6 +64,29 @@ final class OutputTopics {
         TopicSizeLimits.raise(admin, outputs, limit, Duration.ofSeconds(TIMEOUT_SECONDS));
     }
 
+    /**
+     * Creates {@code topic} when missing with as many partitions as the pipeline's widest input (at least one): a
+     * requeued record goes back to the partition of the task that diverted it ({@code Requeue}).
+     */
+    void createLikeInputs(String topic) throws InterruptedException, ExecutionException, TimeoutException {
+        Set<String> topics = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        if (topics.contains(topic)) {
+            return;
+        }
+        List<String> inputs = topics.stream().filter(isInput).toList();
+        int partitions = inputs.isEmpty() ? 1 : admin.describeTopics(inputs).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .values().stream().mapToInt(d -> d.partitions().size()).max().orElse(1);
+        try {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor).configs(limit.topic())))
+                    .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            LOG.info("Created topic {} ({} partitions)", topic, partitions);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                throw e;
+            }
+        }
+    }
+
     /** Creates the missing row topics; returns their names. */
     List<String> createMissing() throws InterruptedException, ExecutionException, TimeoutException {
         return createMissing(List.of());

@@ -155,6 +155,9 @@ public final class TransformService implements AutoCloseable {
             }
             outputTopics.raiseLimits(sideTopics);
             outputTopics.createMissing(sideTopics);
+            if (config.pipeline() != null && config.pipeline().quarantines()) {
+                outputTopics.createLikeInputs(config.pipeline().requeueTopic());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating the row topics of pipeline "

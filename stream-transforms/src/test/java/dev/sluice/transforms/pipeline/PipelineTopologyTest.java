@@ -18,6 +18,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import dev.sluice.transforms.divert.Requeue;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -199,6 +202,44 @@ class PipelineTopologyTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("Step 'mask' (line 15) hashes columns, but the environment variable TEST_SALT is not set;"
                         + " export it with a long random secret.");
+    }
+
+    @Test
+    void quarantinedRowsSentBackReEnterBeforeTheirStepAndAreJudgedByTheFixedRule() {
+        TestRecord<GenericRecord, GenericRecord> quarantined;
+        try (TopologyTestDriver driver = driver(compile(ORDERS_PIPELINE))) {
+            input(driver).pipeInput(orders.key(2), orders.insert(2, "-5.00", 101L, T0 + 1), T0 + 1); // breaks amount >= 0
+            quarantined = output(driver, "orders-clean.quarantine").readRecord();
+            assertThat(header(quarantined, Requeue.HEADER_PARTITION)).isEqualTo("0");
+        }
+        // the rule is fixed (same step name), and the pipeline runs again with it
+        try (TopologyTestDriver driver = driver(compile(ORDERS_PIPELINE.replace("min: 0", "min: -10")))) {
+            TestInputTopic<GenericRecord, GenericRecord> requeue = driver.createInputTopic("orders-clean.requeue",
+                    serde.serializer(), serde.serializer());
+            Headers back = new RecordHeaders(quarantined.headers().toArray());
+            back.add(Requeue.HEADER_STEP, "checks".getBytes(StandardCharsets.UTF_8));
+            requeue.pipeInput(new TestRecord<>(quarantined.key(), quarantined.value(), back, quarantined.timestamp()));
+            Headers gone = new RecordHeaders().add(Requeue.HEADER_STEP, "gone".getBytes(StandardCharsets.UTF_8));
+            requeue.pipeInput(new TestRecord<>(quarantined.key(), quarantined.value(), gone, quarantined.timestamp()));
+
+            List<TestRecord<GenericRecord, GenericRecord>> rows = output(driver, "clean.public.orders").readRecordsToList();
+            assertThat(rows).singleElement().satisfies(r -> {
+                assertThat(r.key()).isEqualTo(orders.key(2));
+                assertThat(r.value().getSchema().getFields()).extracting(Schema.Field::name)
+                        .containsExactly("id", "total", "note", "__version");
+                assertThat(r.value().get("__version")).isEqualTo(101L);
+                // passed the later steps too (projected, renamed), and no requeue or quarantine header travels on
+                assertThat(r.headers().lastHeader(Requeue.HEADER_STEP)).isNull();
+                assertThat(r.headers().lastHeader(ExpectStep.HEADER_RULE)).isNull();
+            });
+            assertThat(output(driver, "orders-clean.quarantine").isEmpty()).isTrue();
+            // a record for a step the pipeline no longer has is not dropped: it is dead-lettered with the reason
+            List<TestRecord<byte[], byte[]>> dead = driver.createOutputTopic("orders-clean.dlq",
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecordsToList();
+            assertThat(dead).singleElement().satisfies(r -> assertThat(new String(
+                    r.headers().lastHeader("__streams.errors.message").value(), StandardCharsets.UTF_8))
+                    .contains("for step 'gone', which pipeline orders-clean no longer has"));
+        }
     }
 
     @Test

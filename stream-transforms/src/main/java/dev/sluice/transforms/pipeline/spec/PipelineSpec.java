@@ -62,6 +62,16 @@ public record PipelineSpec(String pipeline, Source source, List<StepSpec> steps,
         return pipeline + ".quarantine";
     }
 
+    /** Where {@code sluice replay --quarantine} sends quarantined records back in (when a step quarantines). */
+    public String requeueTopic() {
+        return pipeline + ".requeue";
+    }
+
+    /** True when a step may quarantine records, so the pipeline reads {@link #requeueTopic()}. */
+    public boolean quarantines() {
+        return steps.stream().anyMatch(StepSpec::quarantines);
+    }
+
     public String dlqTopic() {
         return pipeline + ".dlq";
     }

@@ -91,7 +91,7 @@ public final class PipelineSpecParser {
                     "write a fixed topic name, e.g. '" + pipeline + ".out'");
         }
         if (input.pattern() != null) {
-            for (String side : List.of(".late", ".quarantine", ".dlq")) {
+            for (String side : List.of(".late", ".quarantine", ".requeue", ".dlq")) {
                 if (input.pattern().matcher(pipeline + side).matches()) {
                     throw read.error(top.asMap().get("source").value(), "source.pattern", "the pattern matches the"
                             + " pipeline's own topic " + pipeline + side, "narrow the pattern or rename the pipeline");

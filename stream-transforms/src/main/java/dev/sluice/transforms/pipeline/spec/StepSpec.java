@@ -64,6 +64,14 @@ public interface StepSpec {
         return !regroups();
     }
 
+    /**
+     * True when the step sends records to {@code <pipeline>.quarantine}: they may come back through
+     * {@code <pipeline>.requeue} and re-enter just before it ({@code Requeue}).
+     */
+    default boolean quarantines() {
+        return false;
+    }
+
     /** True when no step may follow this one. */
     default boolean mustBeLast() {
         return false;
