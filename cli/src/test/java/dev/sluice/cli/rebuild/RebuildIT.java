@@ -104,11 +104,14 @@ class RebuildIT {
         try (ShadowRun ignored = startCommand("--replication", "--as", "v2")) {
             // while both run, each frontier moves with every heartbeat: the status that said caught up is checked
             String[] status = new String[1];
-            await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).until(() -> (status[0] = run("rebuild", "status", "v2"))
-                    .contains("Caught up: ready to promote."));
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).until(() -> (status[0] = run("rebuild", "status", "v2",
+                    "--sample", "0s")).contains("Caught up: ready to promote."));
             assertThat(status[0]).contains("Rebuild v2 of pipeline replica (replication): running")
                     .containsPattern("orders: shadow orders__v2 \\d+ rows, complete to version \\d+ .*; live orders \\d+ rows,"
-                            + " complete to version \\d+ .*; caught up: yes");
+                            + " complete to version \\d+ .*; caught up: yes\n");
+            // sampled twice (the default): the rate and how fast the frontier moves (heartbeats every second)
+            assertThat(run("rebuild", "status", "v2")).containsPattern("caught up: yes; \\d+ rows/s, frontier at"
+                    + " \\d+\\.\\dx real time\n");
             assertThat(rows("orders__v2")).isEqualTo(rows("orders"));
             assertThat(run("rebuild", "promote", "v2")).isEqualTo("exit 2: sluice: The consumer group"
                     + " connect-sluice-warehouse still has 1 member(s); stop the sluice connect or sluice local that runs"
