@@ -6,6 +6,7 @@ import dev.sluice.cli.local.WarehouseTarget;
 import dev.sluice.cli.replay.StreamsApplication;
 import dev.sluice.sink.write.OffsetStore;
 import java.nio.file.Path;
+import dev.sluice.sink.history.HistoryTable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -93,6 +94,13 @@ public final class Rebuild {
      * Per table, the shadow against the live table: the tables with a {@code <table>__<name>} row in
      * {@code _sluice_progress} (the shadow sink writes one with its first batch), in name order.
      */
+    /** The live tables that keep a history ({@link TableSwap#withHistory}). */
+    static List<String> tablesWithHistory(WarehouseTarget warehouse) throws SQLException {
+        try (WarehouseSession session = WarehouseSession.open(warehouse)) {
+            return TableSwap.withHistory(session.jdbc());
+        }
+    }
+
     public static List<TableStatus> status(WarehouseTarget warehouse, String name) throws SQLException {
         try (WarehouseSession session = WarehouseSession.open(warehouse)) {
             Rebuilds.require(session.jdbc(), name);
@@ -257,7 +265,7 @@ public final class Rebuild {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT table_name FROM"
                 + " information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name")) {
             while (rs.next()) {
-                if (rs.getString(1).endsWith(suffix)) {
+                if (rs.getString(1).endsWith(suffix) || rs.getString(1).endsWith(suffix + HistoryTable.SUFFIX)) {
                     tables.add(rs.getString(1));
                 }
             }

@@ -119,8 +119,11 @@ public final class RebuildStartCommand implements Callable<Integer> {
         try (Admin admin = options.admin()) {
             truncated = RetainedHistory.truncated(admin, inputs(spec));
         }
-        ShadowRun run = ShadowRun.start(shadow, base, options.stateDir(), options.workDir(), warehouse, promoted,
-                worker, secrets, env);
+        // the tables whose history the live sink keeps keep it in the rebuild too (swapped along at promotion)
+        List<String> history = Rebuild.tablesWithHistory(warehouse).stream()
+                .map(t -> promoted ? t : t + "__" + shadow.name()).toList();
+        ShadowRun run = ShadowRun.start(shadow, base, options.stateDir(), options.workDir(),
+                history.isEmpty() ? warehouse : warehouse.withHistory(history), promoted, worker, secrets, env);
         return new Started(run, shadow, promoted, truncated);
     }
 

@@ -2,6 +2,7 @@ package dev.sluice.cli.rebuild;
 
 import static dev.sluice.sink.dialect.Identifiers.quote;
 
+import dev.sluice.sink.history.HistoryTable;
 import dev.sluice.sink.table.TableClaims;
 import dev.sluice.sink.write.FrontierStore;
 import dev.sluice.sink.write.OffsetStore;
@@ -29,16 +30,21 @@ final class TableSwap {
 
     /**
      * For each live table: an older {@code <table>__previous} is dropped, {@code <table>} becomes
-     * {@code <table>__previous} (when there is one) and {@code <table><suffix>} becomes {@code <table>}.
+     * {@code <table>__previous} (when there is one) and {@code <table><suffix>} becomes {@code <table>}. Their history
+     * tables ({@code <table>_history}) go along the same way, so a table and its history always describe one version.
      */
     static void promote(Connection c, List<String> tables, String suffix) throws SQLException {
         for (String table : tables) {
             String previous = table + "__" + Shadow.PREVIOUS;
-            drop(c, previous);
-            if (exists(c, table)) {
-                rename(c, table, previous);
+            for (String s : List.of("", HistoryTable.SUFFIX)) {
+                drop(c, previous + s);
+                if (exists(c, table + s)) {
+                    rename(c, table + s, previous + s);
+                }
+                if (s.isEmpty() || exists(c, table + suffix + s)) {
+                    rename(c, table + suffix + s, table + s);
+                }
             }
-            rename(c, table + suffix, table);
         }
     }
 
@@ -46,11 +52,36 @@ final class TableSwap {
     static void rollback(Connection c, List<String> tables, String suffix) throws SQLException {
         for (String table : tables) {
             String previous = table + "__" + Shadow.PREVIOUS;
-            rename(c, table, table + suffix);
-            if (exists(c, previous)) {
-                rename(c, previous, table);
+            for (String s : List.of("", HistoryTable.SUFFIX)) {
+                if (s.isEmpty() || exists(c, table + s)) {
+                    rename(c, table + s, table + suffix + s);
+                }
+                if (exists(c, previous + s)) {
+                    rename(c, previous + s, table + s);
+                }
             }
         }
+    }
+
+    /**
+     * The warehouse tables that keep a history ({@code <table>_history} beside {@code <table>}), live ones only (not a
+     * shadow's or a previous version's): a rebuild keeps the history of its own version of each.
+     */
+    static List<String> withHistory(Connection c) throws SQLException {
+        List<String> tables = new java.util.ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT table_name FROM"
+                + " information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name")) {
+            while (rs.next()) {
+                String name = rs.getString(1);
+                if (name.endsWith(HistoryTable.SUFFIX)) {
+                    String table = name.substring(0, name.length() - HistoryTable.SUFFIX.length());
+                    if (!table.contains("__") && !table.startsWith(TableClaims.RESERVED_PREFIX) && exists(c, table)) {
+                        tables.add(table);
+                    }
+                }
+            }
+        }
+        return tables;
     }
 
     /** Renames {@code from} to {@code to} and moves its control rows along. */

@@ -70,7 +70,8 @@ class RebuildIT {
     static void start() throws Exception {
         infra = PipelineInfrastructure.start("rebuild_source", "rebuild_warehouse");
         source = infra.source("rebuild_source");
-        warehouse = infra.postgresWarehouse("rebuild_warehouse");
+        // the live sink keeps orders' history: a rebuild keeps its own, swapped along with the table
+        warehouse = infra.postgresWarehouse("rebuild_warehouse").withHistory(List.of("orders"));
         source("CREATE TABLE public.orders (id bigint PRIMARY KEY, amount int NOT NULL, note text)",
                 "INSERT INTO public.orders SELECT g, g * 10, 'order ' || g FROM generate_series(1, 40) g");
         pipeline = ReplicationPipeline.start(settings());
@@ -128,6 +129,9 @@ class RebuildIT {
         awaitNoMembers("connect-sluice-warehouse__v2");
 
         List<String> liveBefore = rows("orders");
+        List<String> liveHistory = historyRows("orders_history");
+        List<String> shadowHistory = historyRows("orders__v2_history");
+        assertThat(shadowHistory).as("the shadow's own history").hasSameSizeAs(liveHistory);
         try (Reader reader = new Reader()) {
             await().atMost(WAIT).until(() -> reader.reads.get() > 20);
             String promoted = run("rebuild", "promote", "v2");
@@ -139,6 +143,8 @@ class RebuildIT {
         }
         assertThat(rows("orders")).isEqualTo(liveBefore);
         assertThat(rows("orders__previous")).isEqualTo(liveBefore);
+        assertThat(historyRows("orders_history")).as("the history swapped along").isEqualTo(shadowHistory);
+        assertThat(historyRows("orders__previous_history")).isEqualTo(liveHistory);
         assertThat(warehouseQuery("SELECT state || ' ' || tables FROM _sluice_rebuilds WHERE name = 'v2'"))
                 .containsExactly("PROMOTED orders");
         assertThat(warehouseQuery("SELECT count(*) FROM information_schema.tables WHERE table_name = 'orders__v2'"))
@@ -154,6 +160,8 @@ class RebuildIT {
         awaitNoMembers("connect-sluice-warehouse__v2");
         assertThat(run("rebuild", "rollback", "v2")).startsWith("exit 0: Rolled back rebuild v2: orders hold the rows");
         assertThat(rows("orders")).isEqualTo(liveBefore);
+        assertThat(historyRows("orders_history")).isEqualTo(liveHistory);
+        assertThat(warehouseQuery("SELECT count(*) FROM orders__v2_history WHERE id = 100")).containsExactly("1");
         assertThat(warehouseQuery("SELECT count(*) FROM orders__v2 WHERE id = 100")).containsExactly("1");
 
         // the old version's sink goes on from its own offsets
@@ -313,6 +321,11 @@ class RebuildIT {
     }
 
     /** Every row of a warehouse table, all columns, in key order. */
+    /** Every version, in one order whatever the versions of one id. */
+    private static List<String> historyRows(String table) throws SQLException {
+        return warehouseQuery("SELECT t::text FROM " + table + " t ORDER BY 1");
+    }
+
     private static List<String> rows(String table) throws SQLException {
         return warehouseQuery("SELECT t::text FROM " + table + " t ORDER BY id");
     }
