@@ -54,7 +54,7 @@ public final class JdbcValues {
         return switch (type.kind()) {
             case SMALLINT -> ((Number) value).shortValue();
             case INTEGER, BIGINT, REAL, DOUBLE, BOOLEAN -> value;
-            case TEXT, JSON -> value.toString();
+            case TEXT, JSON, SOURCE_TEXT -> value.toString();
             case BYTES -> bytes(value);
             case DECIMAL -> (BigDecimal) value;
             case VARIABLE_DECIMAL -> {
