@@ -8,7 +8,7 @@ import java.util.Set;
  * PostgreSQL types a field names in Debezium's source-type parameters ({@code datatype.propagate.source.type}, which
  * cdc-ingest sets for them) and whose value arrives as its text: bit strings (cdc-ingest's bit converter), ranges and
  * json. A PostgreSQL warehouse stores each as that type, so the value is the source's exactly; DuckDB has none of
- * them but BIT and JSON, so ranges land in VARCHAR. Only these names reach DDL: any other type stays text.
+ * them but BIT and JSON, so ranges and varbit land in VARCHAR. Only these names reach DDL: any other type stays text.
  */
 public final class SourceTypes {
     public static final String TYPE = "__debezium.source.column.type";
@@ -40,9 +40,12 @@ public final class SourceTypes {
         return "money".equals(type(parameters));
     }
 
-    /** DuckDB's nearest type: BIT for bit strings (any length), JSON, else VARCHAR holding the PostgreSQL text. */
+    /**
+     * DuckDB's nearest type: BIT for bit(n), JSON, else VARCHAR holding the PostgreSQL text. A varbit may be empty,
+     * which DuckDB's BIT refuses, so it stays text.
+     */
     public static String duckDb(String source) {
-        if (source.startsWith("BIT") || source.startsWith("VARBIT")) {
+        if (source.startsWith("BIT(")) {
             return "BIT";
         }
         return source.equals("JSON") ? "JSON" : "VARCHAR";

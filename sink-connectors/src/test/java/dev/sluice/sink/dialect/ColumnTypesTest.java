@@ -52,8 +52,8 @@ class ColumnTypesTest {
     @Test
     void aSourceTypeTagGivesPostgreSqlTheSourcesTypeAndDuckDbTheNearest() {
         assertThat(both(tagged(SchemaBuilder.string(), "BIT", "5"))).isEqualTo("BIT(5) / BIT");
-        assertThat(both(tagged(SchemaBuilder.string(), "VARBIT", "16"))).isEqualTo("VARBIT(16) / BIT");
-        assertThat(both(tagged(SchemaBuilder.string(), "VARBIT", "2147483647"))).isEqualTo("VARBIT / BIT");
+        assertThat(both(tagged(SchemaBuilder.string(), "VARBIT", "16"))).isEqualTo("VARBIT(16) / VARCHAR");
+        assertThat(both(tagged(SchemaBuilder.string(), "VARBIT", "2147483647"))).isEqualTo("VARBIT / VARCHAR");
         assertThat(both(tagged(SchemaBuilder.string(), "INT4RANGE", "10"))).isEqualTo("INT4RANGE / VARCHAR");
         assertThat(both(tagged(SchemaBuilder.string(), "TSTZRANGE", "2147483647"))).isEqualTo("TSTZRANGE / VARCHAR");
         assertThat(both(tagged(SchemaBuilder.string().name(ColumnTypes.DBZ_JSON), "JSON", "2147483647"))).isEqualTo("JSON / JSON");

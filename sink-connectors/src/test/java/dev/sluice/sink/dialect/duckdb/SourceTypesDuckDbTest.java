@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The PostgreSQL types a DuckDB warehouse holds in its nearest type, written the way the sink writes them (appender
- * into a staging table, then INSERT ... SELECT into the table): bit strings as BIT with their length and leading zeros,
+ * into a staging table, then INSERT ... SELECT into the table): bit(n) as BIT with its leading zeros, varbit as text,
  * json as JSON with its text as it was (a \u0000 escape included), a range as its PostgreSQL text, an interval's
  * months apart from its days.
  */
@@ -47,14 +47,14 @@ class SourceTypesDuckDbTest {
             row[i] = JdbcValues.toJdbc(names.get(i), schemas.get(i), type, values.get(i));
             ddl.append(i == 0 ? "" : ", ").append(names.get(i)).append(' ').append(dialect.sqlType(type));
         }
-        assertThat(ddl).hasToString("b BIT, vb BIT, j JSON, r VARCHAR, i INTERVAL");
+        assertThat(ddl).hasToString("b BIT, vb VARCHAR, j JSON, r VARCHAR, i INTERVAL");
         try (WarehouseConnection c = SharedDuckDb.acquire("jdbc:duckdb:" + dir.resolve("w.duckdb"));
              Statement s = c.jdbc().createStatement()) {
             s.execute("CREATE TABLE t (" + ddl + ")");
             s.execute("CREATE TEMP TABLE staging (" + ddl + ")");
             dialect.loadStaging(c, "staging", names, types, List.<Object[]>of(row));
             s.execute("INSERT INTO t SELECT * FROM staging");
-            try (ResultSet rs = s.executeQuery("SELECT b::VARCHAR, vb::VARCHAR, j::VARCHAR, r, i::VARCHAR, bit_length(vb) FROM t")) {
+            try (ResultSet rs = s.executeQuery("SELECT b::VARCHAR, vb::VARCHAR, j::VARCHAR, r, i::VARCHAR FROM t")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo("00101");
                 assertThat(rs.getString(2)).isEqualTo("0001011");
