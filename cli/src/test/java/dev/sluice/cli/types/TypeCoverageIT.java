@@ -75,8 +75,9 @@ class TypeCoverageIT {
     @Test
     void everyCommonTypeArrivesInBothWarehousesWithAnEqualValue() throws Exception {
         SourceUrl source = infra.source("types_source");
-        WarehouseTarget duckdb = PipelineInfrastructure.duckDb(work.resolve("types.duckdb"));
-        WarehouseTarget pgWarehouse = infra.postgresWarehouse("types_warehouse");
+        // both keep a history too: its table is created and staged with the same types
+        WarehouseTarget duckdb = PipelineInfrastructure.duckDb(work.resolve("types.duckdb")).withHistory(List.of(TABLE));
+        WarehouseTarget pgWarehouse = infra.postgresWarehouse("types_warehouse").withHistory(List.of(TABLE));
         try (Connection c = infra.postgres.connect("types_source"); Statement s = c.createStatement()) {
             s.execute("CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')");
             s.execute("CREATE TABLE " + TABLE + " (id integer PRIMARY KEY, " + String.join(", ",
@@ -133,9 +134,11 @@ class TypeCoverageIT {
         }
         assertThat(inPostgres).hasSameSizeAs(expected);
         assertThat(inDuckDb).hasSameSizeAs(expected);
-        Map<Integer, List<String>> sourceText = asSourceText(infra.postgres.connect("types_source"));
-        assertThat(asSourceText(pgWarehouse.open())).as("PostgreSQL warehouse columns cast back to the source types")
+        Map<Integer, List<String>> sourceText = asSourceText(infra.postgres.connect("types_source"), TABLE);
+        assertThat(asSourceText(pgWarehouse.open(), TABLE)).as("PostgreSQL warehouse columns cast back to the source types")
                 .isEqualTo(sourceText);
+        assertThat(asSourceText(pgWarehouse.open(), TABLE + "_history WHERE is_current"))
+                .as("the current versions in the PostgreSQL warehouse's history").isEqualTo(sourceText);
         duckDbHoldsTheNearestTypes(duckdb.open(), sourceText);
         assertThat(postgresTypes(pgWarehouse.open())).as("the PostgreSQL warehouse's columns have the source's types")
                 .containsAllEntriesOf(Map.of("c_bit", "bit(5)", "c_varbit", "bit varying(16)", "c_json", "json",
@@ -150,12 +153,12 @@ class TypeCoverageIT {
      * Per row, each column cast to its source type and printed by PostgreSQL: the warehouse's equal the source's. The
      * exception is timetz, compared at UTC: Debezium's streaming decoder turns it to UTC before any converter sees it.
      */
-    private static Map<Integer, List<String>> asSourceText(Connection connection) throws SQLException {
+    private static Map<Integer, List<String>> asSourceText(Connection connection, String from) throws SQLException {
         String columns = String.join(", ", COLUMNS.entrySet().stream().map(c -> c.getValue().equals("timetz")
                 ? "timezone('UTC', " + c.getKey() + "::timetz)::text" : c.getKey() + "::" + c.getValue() + "::text").toList());
         Map<Integer, List<String>> rows = new TreeMap<>();
         try (connection; Statement s = connection.createStatement();
-             var rs = s.executeQuery("SELECT id, " + columns + " FROM " + TABLE)) {
+             var rs = s.executeQuery("SELECT id, " + columns + " FROM " + from)) {
             while (rs.next()) {
                 List<String> values = new java.util.ArrayList<>();
                 for (int i = 2; i <= COLUMNS.size() + 1; i++) {
@@ -180,9 +183,15 @@ class TypeCoverageIT {
     }
 
     /** DuckDB's nearest types, as docs/sink-connectors.md states them, for the streamed rows 4 (typical) and 5 (extreme). */
-    private static void duckDbHoldsTheNearestTypes(Connection duckDb, Map<Integer, List<String>> sourceText) throws SQLException {
+    private static void duckDbHoldsTheNearestTypes(Connection connection, Map<Integer, List<String>> sourceText) throws SQLException {
+        try (Connection duckDb = connection) {
+            duckDbHoldsTheNearestTypesIn(duckDb, sourceText);
+        }
+    }
+
+    private static void duckDbHoldsTheNearestTypesIn(Connection duckDb, Map<Integer, List<String>> sourceText) throws SQLException {
         int range = List.copyOf(COLUMNS.keySet()).indexOf("c_tstzrange");
-        try (duckDb; Statement s = duckDb.createStatement();
+        try (Statement s = duckDb.createStatement();
              var rs = s.executeQuery("SELECT c_bit::VARCHAR, typeof(c_bit), c_varbit, c_money::VARCHAR, typeof(c_money),"
                      + " c_int4range, c_tstzrange, c_json::VARCHAR, typeof(c_json), c_interval::VARCHAR, c_timetz::VARCHAR"
                      + " FROM " + TABLE + " WHERE id IN (4, 5) ORDER BY id")) {
@@ -200,6 +209,12 @@ class TypeCoverageIT {
             assertThat(List.of(rs.getString(1), rs.getString(3), rs.getString(4), rs.getString(6), rs.getString(7)))
                     .containsExactly("00000", "", "-999999999999.99", "empty", "[-infinity,infinity)");
             assertThat(rs.getString(10)).as("months kept apart from days").isEqualTo("1 year 2 months 3 days 04:05:06.789");
+        }
+        try (Statement s = duckDb.createStatement();
+             var rs = s.executeQuery("SELECT count(*), count(DISTINCT c_bit::VARCHAR) FROM " + TABLE + "_history WHERE is_current")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).as("one current version per row in DuckDB's history").isEqualTo(sourceText.size());
+            assertThat(rs.getInt(2)).as("B'10101' and B'00000'").isEqualTo(2);
         }
     }
 
