@@ -117,11 +117,11 @@ public final class ColumnTypes {
             case "time with time zone", "timetz" -> Kind.TIMETZ;
             case "interval" -> Kind.INTERVAL;
             case "uuid" -> Kind.UUID;
-            case "jsonb" -> Kind.JSON;
             default -> null;
         };
-        if (t.equals("json")) {
-            return ColumnType.sourceText("JSON"); // DuckDB's JSON too: the sink compares types as the dialect spells them
+        if (t.equals("json") || t.equals("jsonb")) {
+            // DuckDB's JSON is either: the sink compares types as the dialect spells them (SchemaChanges)
+            return ColumnType.sourceText(t.toUpperCase(java.util.Locale.ROOT));
         }
         return kind == null ? null : ColumnType.of(kind);
     }
@@ -135,6 +135,9 @@ public final class ColumnTypes {
     public static ColumnType widened(ColumnType stored, ColumnType incoming) {
         if (stored == null || stored.equals(incoming) || stored.kind() == Kind.TEXT) {
             return null;
+        }
+        if (incoming.kind() == Kind.JSON && SourceTypes.isJson(stored)) {
+            return null; // json of unknown origin (no source-type tag) fits a json or jsonb column alike
         }
         Kind s = stored.kind();
         Kind i = incoming.kind();

@@ -7,7 +7,7 @@ import java.util.Set;
 /**
  * PostgreSQL types a field names in Debezium's source-type parameters ({@code datatype.propagate.source.type}, which
  * cdc-ingest sets for them) and whose value arrives as its text: bit strings (cdc-ingest's bit converter), ranges and
- * json. A PostgreSQL warehouse stores each as that type, so the value is the source's exactly; DuckDB has none of
+ * json and jsonb. A PostgreSQL warehouse stores each as that type, so the value is the source's exactly; DuckDB has none of
  * them but BIT and JSON, so ranges and varbit land in VARCHAR. Only these names reach DDL: any other type stays text.
  */
 public final class SourceTypes {
@@ -31,6 +31,7 @@ public final class SourceTypes {
             case "bit" -> length > 0 && length <= MAX_BIT_LENGTH ? "BIT(" + length + ")" : "VARBIT";
             case "varbit", "bit varying" -> length > 0 && length < MAX_BIT_LENGTH ? "VARBIT(" + length + ")" : "VARBIT";
             case "json" -> "JSON";
+            case "jsonb" -> "JSONB";
             default -> RANGES.contains(type) ? type.toUpperCase(Locale.ROOT) : null;
         };
     }
@@ -48,7 +49,11 @@ public final class SourceTypes {
         if (source.startsWith("BIT(")) {
             return "BIT";
         }
-        return source.equals("JSON") ? "JSON" : "VARCHAR";
+        return source.equals("JSON") || source.equals("JSONB") ? "JSON" : "VARCHAR";
+    }
+
+    static boolean isJson(ColumnType type) {
+        return type.kind() == ColumnType.Kind.SOURCE_TEXT && (type.source().equals("JSON") || type.source().equals("JSONB"));
     }
 
     private static String type(Map<String, String> parameters) {

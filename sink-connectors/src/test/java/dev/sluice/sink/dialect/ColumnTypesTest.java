@@ -67,8 +67,12 @@ class ColumnTypesTest {
     @Test
     void jsonAndJsonbStoredInPostgreSqlStayApartWhileDuckDbSpellsBothJson() {
         assertThat(ColumnTypes.stored("json", null, null)).isEqualTo(ColumnType.sourceText("JSON"));
-        assertThat(ColumnTypes.stored("jsonb", null, null)).isEqualTo(ColumnType.of(Kind.JSON));
+        assertThat(ColumnTypes.stored("jsonb", null, null)).isEqualTo(ColumnType.sourceText("JSONB"));
         assertThat(duck.sqlType(ColumnTypes.stored("JSON", null, null))).isEqualTo(duck.sqlType(ColumnType.of(Kind.JSON)));
+        // json without a source-type tag (another producer, an older ingest) leaves a json or jsonb column as it is
+        assertThat(ColumnTypes.widened(ColumnTypes.stored("json", null, null), ColumnType.of(Kind.JSON))).isNull();
+        assertThat(ColumnTypes.widened(ColumnTypes.stored("jsonb", null, null), ColumnType.sourceText("JSON")))
+                .isEqualTo(ColumnType.sourceText("JSON"));
     }
 
     private static Schema tagged(SchemaBuilder builder, String type, String length) {
