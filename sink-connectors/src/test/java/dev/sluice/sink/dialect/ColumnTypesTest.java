@@ -65,6 +65,14 @@ class ColumnTypesTest {
     }
 
     @Test
+    void theEmptyTextDebeziumGivesAnAbsentRequiredColumnIsNullUnlessItIsAnEmptyVarbit() {
+        assertThat(convert(tagged(SchemaBuilder.string(), "INT4RANGE", "10"), "")).isNull();
+        assertThat(convert(tagged(SchemaBuilder.string(), "BIT", "5"), "")).isNull();
+        assertThat(convert(tagged(SchemaBuilder.string(), "VARBIT", "16"), "")).isEqualTo("");
+        assertThat(convert(tagged(SchemaBuilder.string(), "INT4RANGE", "10"), "[1,2)")).isEqualTo("[1,2)");
+    }
+
+    @Test
     void jsonAndJsonbStoredInPostgreSqlStayApartWhileDuckDbSpellsBothJson() {
         assertThat(ColumnTypes.stored("json", null, null)).isEqualTo(ColumnType.sourceText("JSON"));
         assertThat(ColumnTypes.stored("jsonb", null, null)).isEqualTo(ColumnType.sourceText("JSONB"));
