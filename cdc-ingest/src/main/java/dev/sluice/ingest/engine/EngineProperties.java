@@ -4,6 +4,8 @@ import dev.sluice.ingest.IngestSettings;
 import dev.sluice.ingest.control.ControlTables;
 import dev.sluice.ingest.source.TableId;
 import dev.sluice.schemas.toast.UnavailableValue;
+import dev.sluice.ingest.values.BitStringConverter;
+import dev.sluice.ingest.values.SourceTypes;
 import dev.sluice.ingest.values.SpecialNumericConverter;
 
 import java.util.ArrayList;
@@ -96,9 +98,13 @@ public final class EngineProperties {
         p.setProperty("poll.interval.ms", "50");
         p.setProperty("max.batch.size", "8192");
         p.setProperty("max.queue.size", "32768");
+        // an interval keeps its months, days and microseconds apart (ISO 8601 text): the default numeric mode counts a
+        // month as 30.4375 days, so '1 mon' would arrive as '30 days 10:30:00'
+        p.setProperty("interval.handling.mode", "string");
 
         settings.debeziumProperties().forEach(p::setProperty);
         specialNumerics(p);
+        exactSourceTypes(p);
         exactlyOnceEssentials(p);
         return p;
     }
@@ -112,10 +118,24 @@ public final class EngineProperties {
         if (!"precise".equalsIgnoreCase(p.getProperty("decimal.handling.mode", "precise"))) {
             return;
         }
+        addConverter(p, SpecialNumericConverter.NAME, SpecialNumericConverter.class);
+    }
+
+    /**
+     * Bit strings as their text (with length and leading zeros), and the source type on the fields whose value does not
+     * say it ({@link SourceTypes}), beside any converters and patterns the user configured.
+     */
+    private static void exactSourceTypes(Properties p) {
+        addConverter(p, BitStringConverter.NAME, BitStringConverter.class);
+        String patterns = p.getProperty("datatype.propagate.source.type", "");
+        p.setProperty("datatype.propagate.source.type", patterns.isBlank() ? SourceTypes.propagatePatterns()
+                : patterns + "," + SourceTypes.propagatePatterns());
+    }
+
+    private static void addConverter(Properties p, String name, Class<?> type) {
         String converters = p.getProperty("converters", "");
-        p.setProperty("converters", converters.isBlank() ? SpecialNumericConverter.NAME
-                : converters + "," + SpecialNumericConverter.NAME);
-        p.setProperty(SpecialNumericConverter.NAME + ".type", SpecialNumericConverter.class.getName());
+        p.setProperty("converters", converters.isBlank() ? name : converters + "," + name);
+        p.setProperty(name + ".type", type.getName());
     }
 
     /**

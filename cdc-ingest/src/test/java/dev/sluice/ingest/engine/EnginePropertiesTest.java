@@ -80,15 +80,29 @@ class EnginePropertiesTest {
     @Test
     void theSpecialNumericConverterJoinsTheUsersConvertersInPreciseModeOnly() {
         Properties byDefault = EngineProperties.of(settings, List.of());
-        assertThat(byDefault).containsEntry("converters", "sluicenumeric")
+        assertThat(byDefault).containsEntry("converters", "sluicenumeric,sluicebits")
                 .containsEntry("sluicenumeric.type", "dev.sluice.ingest.values.SpecialNumericConverter");
 
         Properties withOwn = EngineProperties.of(settings.toBuilder().debeziumProperty("converters", "mine")
                 .debeziumProperty("mine.type", "com.example.Mine").build(), List.of());
-        assertThat(withOwn).containsEntry("converters", "mine,sluicenumeric");
+        assertThat(withOwn).containsEntry("converters", "mine,sluicenumeric,sluicebits");
 
         Properties asText = EngineProperties.of(settings.toBuilder().debeziumProperty("decimal.handling.mode", "string")
                 .build(), List.of());
-        assertThat(asText).doesNotContainKey("converters");
+        assertThat(asText).containsEntry("converters", "sluicebits");
+    }
+
+    @Test
+    void exactTypesByDefaultAndTheUsersChoiceWhereGiven() {
+        Properties byDefault = EngineProperties.of(settings, List.of());
+        assertThat(byDefault).containsEntry("interval.handling.mode", "string")
+                .containsEntry("sluicebits.type", "dev.sluice.ingest.values.BitStringConverter")
+                .containsEntry("datatype.propagate.source.type",
+                        ".+\\.(bit|varbit|json|jsonb|money|int4range|int8range|numrange|daterange|tsrange|tstzrange)");
+
+        Properties own = EngineProperties.of(settings.toBuilder().debeziumProperty("interval.handling.mode", "numeric")
+                .debeziumProperty("datatype.propagate.source.type", ".+\\.point").build(), List.of());
+        assertThat(own).containsEntry("interval.handling.mode", "numeric");
+        assertThat(own.getProperty("datatype.propagate.source.type")).startsWith(".+\\.point,.+\\.(bit|");
     }
 }

@@ -26,8 +26,8 @@ import java.util.regex.Pattern;
  * value chosen by the SOURCE column type, so that equal values compare equal whatever the database
  * and driver: numbers as {@link BigDecimal} without trailing zeros (1.50 equals 1.5; DuckDB keeps
  * decimals beyond 38 digits as exact text), instants as {@link java.time.Instant}, times with zone
- * at UTC, arrays as lists, JSON as a parsed tree, intervals in microseconds with Debezium's
- * 30.4375-day month.
+ * at UTC, arrays as lists, JSON as a parsed tree, money as its number, intervals in microseconds with Debezium's
+ * 30.4375-day month (an interval travels exactly, but a warehouse may have been filled before it did).
  */
 public final class ValueNormalizer {
 
@@ -45,6 +45,10 @@ public final class ValueNormalizer {
      *                   as {@code timestamptz} are understood too)
      */
     public static Object read(ResultSet rs, int index, String sourceType) throws SQLException {
+        if (sourceType.equalsIgnoreCase("money")) {
+            String text = rs.getString(index); // the driver's getObject fails on grouped money ("1,234.50")
+            return text == null ? null : money(text);
+        }
         Object raw = rs.getObject(index);
         if (raw == null) {
             return null;
@@ -86,6 +90,17 @@ public final class ValueNormalizer {
             case "int2" -> "smallint";
             default -> base.startsWith("numeric") || type.endsWith("[]") ? type : base;
         };
+    }
+
+    /**
+     * money as PostgreSQL prints it ({@code $1,234.50}, {@code -$0.01}; its currency symbol and grouping follow
+     * lc_monetary) or as the warehouse's decimal: the number without symbol and grouping.
+     */
+    static BigDecimal money(String text) {
+        boolean negative = text.contains("-") || text.startsWith("(");
+        String digits = text.replaceAll("[^0-9.]", "");
+        BigDecimal value = new BigDecimal(digits).stripTrailingZeros();
+        return negative ? value.negate() : value;
     }
 
     private static List<Object> list(Array array) throws SQLException {

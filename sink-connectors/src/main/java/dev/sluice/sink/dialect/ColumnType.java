@@ -5,9 +5,10 @@ import java.sql.Types;
 /**
  * A column's database-neutral type, derived from a Connect schema; each {@link Dialect} spells it in its own SQL.
  * {@code precision} and {@code scale} matter only for {@link Kind#DECIMAL} (precision 0 = not given);
- * {@code element} only for {@link Kind#ARRAY} (the type of its items, never itself an array).
+ * {@code element} only for {@link Kind#ARRAY} (the type of its items, never itself an array);
+ * {@code source} only for {@link Kind#SOURCE_TEXT} (one of {@link SourceTypes}' PostgreSQL types, e.g. {@code bit(5)}).
  */
-public record ColumnType(Kind kind, int precision, int scale, ColumnType element) {
+public record ColumnType(Kind kind, int precision, int scale, ColumnType element, String source) {
 
     /** The storage kinds the sink knows, each with the JDBC type used to bind a null. */
     public enum Kind {
@@ -22,7 +23,12 @@ public record ColumnType(Kind kind, int precision, int scale, ColumnType element
         INTERVAL(Types.OTHER),
         UUID(Types.OTHER), JSON(Types.OTHER),
         /** A one-dimensional array of {@link ColumnType#element()}. */
-        ARRAY(Types.ARRAY);
+        ARRAY(Types.ARRAY),
+        /**
+         * A PostgreSQL value carried as its text, of the type {@link ColumnType#source()} (bit strings, ranges, json):
+         * PostgreSQL stores that type, DuckDB the nearest one it has.
+         */
+        SOURCE_TEXT(Types.OTHER);
 
         private final int jdbcType;
 
@@ -36,7 +42,7 @@ public record ColumnType(Kind kind, int precision, int scale, ColumnType element
     }
 
     public ColumnType(Kind kind, int precision, int scale) {
-        this(kind, precision, scale, null);
+        this(kind, precision, scale, null, null);
     }
 
     public static ColumnType of(Kind kind) {
@@ -48,6 +54,11 @@ public record ColumnType(Kind kind, int precision, int scale, ColumnType element
     }
 
     public static ColumnType array(ColumnType element) {
-        return new ColumnType(Kind.ARRAY, 0, 0, element);
+        return new ColumnType(Kind.ARRAY, 0, 0, element, null);
+    }
+
+    /** A value of the PostgreSQL type {@code source} (as {@link SourceTypes} spells it), carried as its text. */
+    public static ColumnType sourceText(String source) {
+        return new ColumnType(Kind.SOURCE_TEXT, 0, 0, null, source);
     }
 }

@@ -31,6 +31,8 @@ public final class ColumnTypes {
     public static final String DBZ_MICRO_DURATION = "io.debezium.time.MicroDuration";
     public static final String DBZ_INTERVAL = "io.debezium.time.Interval";
     public static final String DECIMAL_PRECISION = "connect.decimal.precision";
+    /** PostgreSQL's money is an int64 of its smallest unit: 19 digits hold every value. */
+    private static final int MONEY_PRECISION = 19;
 
     private static final Map<String, Kind> BY_NAME = Map.ofEntries(
             Map.entry(CONNECT_DATE, Kind.DATE), Map.entry(CONNECT_TIME, Kind.TIME),
@@ -52,7 +54,13 @@ public final class ColumnTypes {
             Map<String, String> params = schema.parameters() == null ? Map.of() : schema.parameters();
             int scale = Integer.parseInt(params.getOrDefault("scale", "0"));
             int precision = Integer.parseInt(params.getOrDefault(DECIMAL_PRECISION, "0"));
-            return ColumnType.decimal(precision, scale);
+            return ColumnType.decimal(precision == 0 && SourceTypes.isMoney(params) ? MONEY_PRECISION : precision, scale);
+        }
+        if (schema.type() == Schema.Type.STRING) {
+            String source = SourceTypes.ofText(schema.parameters());
+            if (source != null) {
+                return ColumnType.sourceText(source);
+            }
         }
         if (name != null && BY_NAME.containsKey(name)) {
             return ColumnType.of(BY_NAME.get(name));
@@ -109,9 +117,12 @@ public final class ColumnTypes {
             case "time with time zone", "timetz" -> Kind.TIMETZ;
             case "interval" -> Kind.INTERVAL;
             case "uuid" -> Kind.UUID;
-            case "json", "jsonb" -> Kind.JSON;
             default -> null;
         };
+        if (t.equals("json") || t.equals("jsonb")) {
+            // DuckDB's JSON is either: the sink compares types as the dialect spells them (SchemaChanges)
+            return ColumnType.sourceText(t.toUpperCase(java.util.Locale.ROOT));
+        }
         return kind == null ? null : ColumnType.of(kind);
     }
 
@@ -124,6 +135,9 @@ public final class ColumnTypes {
     public static ColumnType widened(ColumnType stored, ColumnType incoming) {
         if (stored == null || stored.equals(incoming) || stored.kind() == Kind.TEXT) {
             return null;
+        }
+        if (incoming.kind() == Kind.JSON && SourceTypes.isJson(stored)) {
+            return null; // json of unknown origin (no source-type tag) fits a json or jsonb column alike
         }
         Kind s = stored.kind();
         Kind i = incoming.kind();

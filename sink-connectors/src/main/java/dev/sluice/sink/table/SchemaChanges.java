@@ -2,6 +2,7 @@ package dev.sluice.sink.table;
 
 import dev.sluice.sink.dialect.ColumnType;
 import dev.sluice.sink.dialect.ColumnTypes;
+import dev.sluice.sink.dialect.Dialect;
 import dev.sluice.sink.write.TableShape;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,6 +31,14 @@ final class SchemaChanges {
 
     /** @param stored the table's columns in order, with their types (null when the sink does not compare that type) */
     static List<SchemaChange> between(Map<String, ColumnType> stored, TableShape shape) {
+        return between(stored, shape, null);
+    }
+
+    /**
+     * As {@link #between(Map, TableShape)}; with a dialect, a stored type it spells as the incoming one needs no
+     * change (DuckDB's JSON holds both json and jsonb).
+     */
+    static List<SchemaChange> between(Map<String, ColumnType> stored, TableShape shape, Dialect dialect) {
         List<SchemaChange> changes = new ArrayList<>();
         Map<String, String> renames = renames(stored, shape);
         renames.forEach((former, name) -> changes.add(SchemaChange.renamed(former, name, shape.columns().get(name))));
@@ -44,6 +53,10 @@ final class SchemaChanges {
                 continue;
             }
             ColumnType widened = ColumnTypes.widened(stored.get(name), column.getValue());
+            if (widened != null && dialect != null && stored.get(name) != null
+                    && dialect.sqlType(stored.get(name)).equals(dialect.sqlType(column.getValue()))) {
+                widened = null;
+            }
             if (widened != null) {
                 changes.add(SchemaChange.retyped(name, stored.get(name), widened));
             }

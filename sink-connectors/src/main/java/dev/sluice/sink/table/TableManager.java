@@ -64,7 +64,7 @@ public final class TableManager {
             stored.putAll(shape.columns());
             return shape;
         }
-        List<SchemaChange> changes = SchemaChanges.between(stored, shape);
+        List<SchemaChange> changes = SchemaChanges.between(stored, shape, dialect);
         if (changes.isEmpty()) {
             return shape;
         }

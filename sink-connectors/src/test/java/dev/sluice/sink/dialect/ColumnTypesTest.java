@@ -50,6 +50,44 @@ class ColumnTypesTest {
     }
 
     @Test
+    void aSourceTypeTagGivesPostgreSqlTheSourcesTypeAndDuckDbTheNearest() {
+        assertThat(both(tagged(SchemaBuilder.string(), "BIT", "5"))).isEqualTo("BIT(5) / BIT");
+        assertThat(both(tagged(SchemaBuilder.string(), "VARBIT", "16"))).isEqualTo("VARBIT(16) / VARCHAR");
+        assertThat(both(tagged(SchemaBuilder.string(), "VARBIT", "2147483647"))).isEqualTo("VARBIT / VARCHAR");
+        assertThat(both(tagged(SchemaBuilder.string(), "INT4RANGE", "10"))).isEqualTo("INT4RANGE / VARCHAR");
+        assertThat(both(tagged(SchemaBuilder.string(), "TSTZRANGE", "2147483647"))).isEqualTo("TSTZRANGE / VARCHAR");
+        assertThat(both(tagged(SchemaBuilder.string().name(ColumnTypes.DBZ_JSON), "JSON", "2147483647"))).isEqualTo("JSON / JSON");
+        assertThat(both(tagged(SchemaBuilder.string().name(ColumnTypes.DBZ_JSON), "JSONB", "2147483647"))).isEqualTo("JSONB / JSON");
+        assertThat(both(tagged(Decimal.builder(2), "MONEY", "2147483647"))).isEqualTo("NUMERIC(19, 2) / DECIMAL(19, 2)");
+        // a name that reaches DDL only when it is one of the known types; a tag on bytes (Debezium's own Bits) is ignored
+        assertThat(both(tagged(SchemaBuilder.string(), "MOOD); DROP TABLE x; --", "4"))).isEqualTo("TEXT / VARCHAR");
+        assertThat(both(tagged(SchemaBuilder.bytes(), "BIT", "5"))).isEqualTo("BYTEA / BLOB");
+    }
+
+    @Test
+    void theEmptyTextDebeziumGivesAnAbsentRequiredColumnIsNullUnlessItIsAnEmptyVarbit() {
+        assertThat(convert(tagged(SchemaBuilder.string(), "INT4RANGE", "10"), "")).isNull();
+        assertThat(convert(tagged(SchemaBuilder.string(), "BIT", "5"), "")).isNull();
+        assertThat(convert(tagged(SchemaBuilder.string(), "VARBIT", "16"), "")).isEqualTo("");
+        assertThat(convert(tagged(SchemaBuilder.string(), "INT4RANGE", "10"), "[1,2)")).isEqualTo("[1,2)");
+    }
+
+    @Test
+    void jsonAndJsonbStoredInPostgreSqlStayApartWhileDuckDbSpellsBothJson() {
+        assertThat(ColumnTypes.stored("json", null, null)).isEqualTo(ColumnType.sourceText("JSON"));
+        assertThat(ColumnTypes.stored("jsonb", null, null)).isEqualTo(ColumnType.sourceText("JSONB"));
+        assertThat(duck.sqlType(ColumnTypes.stored("JSON", null, null))).isEqualTo(duck.sqlType(ColumnType.of(Kind.JSON)));
+        // json without a source-type tag (another producer, an older ingest) leaves a json or jsonb column as it is
+        assertThat(ColumnTypes.widened(ColumnTypes.stored("json", null, null), ColumnType.of(Kind.JSON))).isNull();
+        assertThat(ColumnTypes.widened(ColumnTypes.stored("jsonb", null, null), ColumnType.sourceText("JSON")))
+                .isEqualTo(ColumnType.sourceText("JSON"));
+    }
+
+    private static Schema tagged(SchemaBuilder builder, String type, String length) {
+        return builder.parameter(SourceTypes.TYPE, type).parameter(SourceTypes.LENGTH, length).optional().build();
+    }
+
+    @Test
     void decimalKeepsPrecisionAndScaleUpTo38DigitsInDuckDb() {
         Schema d = Decimal.builder(2).parameter(ColumnTypes.DECIMAL_PRECISION, "10").build();
         assertThat(both(d)).isEqualTo("NUMERIC(10, 2) / DECIMAL(10, 2)");

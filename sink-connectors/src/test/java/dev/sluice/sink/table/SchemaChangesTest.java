@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.sink.dialect.ColumnType;
 import dev.sluice.sink.dialect.ColumnType.Kind;
+import dev.sluice.sink.dialect.ColumnTypes;
+import dev.sluice.sink.dialect.duckdb.DuckDbDialect;
 import dev.sluice.sink.dialect.postgres.PostgresDialect;
 import dev.sluice.sink.write.RowRecord;
 import dev.sluice.sink.write.TableShape;
@@ -51,6 +53,19 @@ class SchemaChangesTest {
     void theSameShapeNeedsNothingAndADroppedColumnNeither() {
         assertThat(SchemaChanges.between(stored(), shape("id", INTEGER, "a", TEXT, "b", INTEGER))).isEmpty();
         assertThat(SchemaChanges.between(stored(), shape("id", INTEGER, "b", INTEGER))).isEmpty();
+    }
+
+    @Test
+    void aTypeTheWarehouseSpellsAlikeNeedsNoChange() {
+        Map<String, ColumnType> stored = stored();
+        stored.put("a", ColumnTypes.stored("JSON", null, null)); // DuckDB's JSON: a json or a jsonb source column
+        TableShape jsonb = shape("id", INTEGER, "a", ColumnType.sourceText("JSONB"), "b", INTEGER);
+        assertThat(SchemaChanges.between(stored, jsonb, new DuckDbDialect())).isEmpty();
+        assertThat(SchemaChanges.between(stored, jsonb)).as("without the dialect: json to jsonb").hasSize(1);
+        // PostgreSQL tells json from jsonb: a jsonb column of a json source becomes json, which keeps its text
+        stored.put("a", ColumnTypes.stored("jsonb", null, null));
+        assertThat(described(SchemaChanges.between(stored, shape("id", INTEGER, "a", ColumnType.sourceText("JSON"), "b", INTEGER),
+                new PostgresDialect()))).containsExactly("column 'a' changed type from JSONB to JSON");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.sluice.sink.dialect.duckdb;
 import dev.sluice.sink.dialect.ColumnType;
 import dev.sluice.sink.dialect.Dialect;
 import dev.sluice.sink.dialect.Identifiers;
+import dev.sluice.sink.dialect.SourceTypes;
 import dev.sluice.sink.dialect.WarehouseConnection;
 import java.math.BigDecimal;
 import java.sql.PreparedStatement;
@@ -17,7 +18,8 @@ import org.duckdb.DuckDBConnection;
  * DuckDB's DECIMAL holds at most 38 digits, so wider decimals and Debezium's VariableScaleDecimal (PostgreSQL
  * {@code numeric} without precision, whose scale changes per value) are stored as their exact text in a VARCHAR:
  * no digit is lost, and {@code CAST(col AS DOUBLE)} or {@code AS DECIMAL(p,s)} computes with them.
- * The appender (DuckDB 1.5) cannot write INTERVAL columns, so those are staged as VARCHAR and cast by the upsert.
+ * The appender (DuckDB 1.5) cannot write INTERVAL or BIT columns, so those are staged as VARCHAR and cast by the upsert.
+ * PostgreSQL types DuckDB lacks ({@link SourceTypes}: ranges) keep their PostgreSQL text in a VARCHAR.
  */
 public final class DuckDbDialect implements Dialect {
     static final String PREFIX = "jdbc:duckdb:";
@@ -65,6 +67,7 @@ public final class DuckDbDialect implements Dialect {
             case UUID -> "UUID";
             case JSON -> "JSON";
             case ARRAY -> sqlType(type.element()) + "[]";
+            case SOURCE_TEXT -> SourceTypes.duckDb(type.source());
         };
     }
 
@@ -80,7 +83,8 @@ public final class DuckDbDialect implements Dialect {
             statement.setString(index, special.text()); // DuckDB casts 'infinity'; a DECIMAL refuses 'NaN' (a data error)
         } else if (value instanceof BigDecimal d && (type.kind() == ColumnType.Kind.VARIABLE_DECIMAL || !fitsDecimal(type))) {
             statement.setString(index, d.toPlainString());
-        } else if (value != null && (type.kind() == ColumnType.Kind.JSON || type.kind() == ColumnType.Kind.INTERVAL)) {
+        } else if (value != null && (type.kind() == ColumnType.Kind.JSON || type.kind() == ColumnType.Kind.INTERVAL
+                || type.kind() == ColumnType.Kind.SOURCE_TEXT)) {
             statement.setString(index, (String) value); // the driver has no JDBC type for these; DuckDB casts the text
         } else {
             Dialect.super.bind(statement, index, type, value);
@@ -91,7 +95,7 @@ public final class DuckDbDialect implements Dialect {
     public void loadStaging(WarehouseConnection connection, String stagingTable, List<String> columns, List<ColumnType> types,
                             List<Object[]> rows) throws SQLException {
         for (int i = 0; i < types.size(); i++) {
-            if (types.get(i).kind() == ColumnType.Kind.INTERVAL) {
+            if (stagedAsText(types.get(i))) {
                 try (Statement s = connection.jdbc().createStatement()) {
                     s.execute("ALTER TABLE " + Identifiers.quote(stagingTable) + " ALTER COLUMN "
                             + Identifiers.quote(columns.get(i)) + " SET DATA TYPE VARCHAR");
@@ -99,6 +103,12 @@ public final class DuckDbDialect implements Dialect {
             }
         }
         DuckDbAppenderLoad.load((DuckDBConnection) connection.jdbc(), stagingTable, types, rows);
+    }
+
+    /** Types the appender cannot write: staged as VARCHAR, DuckDB casts the text when the upsert inserts it. */
+    private static boolean stagedAsText(ColumnType type) {
+        return type.kind() == ColumnType.Kind.INTERVAL
+                || (type.kind() == ColumnType.Kind.SOURCE_TEXT && SourceTypes.duckDb(type.source()).equals("BIT"));
     }
 
     static boolean fitsDecimal(ColumnType type) {

@@ -75,6 +75,7 @@ public final class PostgresDialect implements Dialect {
             case UUID -> "UUID";
             case JSON -> "JSONB";
             case ARRAY -> sqlType(type.element()) + "[]";
+            case SOURCE_TEXT -> type.source(); // the source's own type: COPY and binds parse the text exactly
         };
     }
 
@@ -112,8 +113,9 @@ public final class PostgresDialect implements Dialect {
 
     @Override
     public void bind(PreparedStatement statement, int index, ColumnType type, Object value) throws SQLException {
-        if (value != null && (type.kind() == ColumnType.Kind.JSON || type.kind() == ColumnType.Kind.INTERVAL)) {
-            statement.setObject(index, value, Types.OTHER); // lets the server parse the text as jsonb / interval
+        if (value != null && (type.kind() == ColumnType.Kind.JSON || type.kind() == ColumnType.Kind.INTERVAL
+                || type.kind() == ColumnType.Kind.SOURCE_TEXT)) {
+            statement.setObject(index, value, Types.OTHER); // lets the server parse the text as jsonb, interval, bit, ...
         } else {
             Dialect.super.bind(statement, index, type, value);
         }
