@@ -139,7 +139,8 @@ public enum Section {
                     "How often each job sends a RUNNING event (sinks with the completeness frontier).")
             .define("timeout.ms", Type.LONG, 5_000L, Range.atLeast(1), Importance.LOW,
                     "Connect and request timeout of the HTTP endpoint; a failed send is logged and dropped.")),
-    LOCAL("local", "sluice local: the whole pipeline in one JVM.", false, new ConfigDef()
+    LOCAL("local", "sluice local: the whole pipeline in one JVM. sluice reconcile reads its source and warehouse "
+            + "settings too.", false, new ConfigDef()
             .define("source.url", Type.STRING, null, postgresUrl("local"), Importance.HIGH,
                     "Replicate this PostgreSQL database instead of the demo.")
             .define("source.password", Type.PASSWORD, null, Importance.HIGH,

@@ -56,6 +56,16 @@ public final class PasswordInUrl {
         }
     }
 
+    /**
+     * {@code text} with the password of every URL in it blanked ({@code user:***@}, {@code password=***}): for
+     * messages Sluice does not write itself (picocli's, a driver's), which may quote what the user typed.
+     */
+    public static String blank(String text) {
+        return text == null ? null : text
+                .replaceAll("(?i)(postgres(?:ql)?://[^:/@\\s'\"]+:)[^@/\\s'\"]*@", "$1***@")
+                .replaceAll("(?i)([?&;](?:ssl)?password=)[^&;\\s'\"]*", "$1***");
+    }
+
     /** The refusal: names the URL's origin and the alternative, never the URL or the password. */
     public static String sentence(String what, String where, String alternative) {
         return what + " holds a password (" + where + "), which would be printed and logged with the URL; remove it"
