@@ -138,9 +138,12 @@ step "every service healthy; the connector runs on the stock workers from the pl
 network=$(docker inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}{{end}}' "$(container warehouse-db)")
 reconcile() {  # reconciles until the warehouse equals the source, within $1 seconds
   local deadline=$(( $(date +%s) + $1 ))
-  until docker run --rm --network "$network" --entrypoint java "$SLUICE_IMAGE" -XX:TieredStopAtLevel=1 -jar /opt/sluice/sluice.jar \
-        reconcile --source-url "postgresql://sluice:${SOURCE_PASSWORD:-shop}@source-db:5432/shop" \
-        --warehouse "jdbc:postgresql://warehouse-db:5432/analytics?user=sluice&password=${WAREHOUSE_PASSWORD:-warehouse}" \
+  # no password in a URL (refused): each side's own variable
+  until docker run --rm --network "$network" -e SLUICE_LOCAL_SOURCE_PASSWORD="${SOURCE_PASSWORD:-shop}" \
+        -e SLUICE_LOCAL_WAREHOUSE_PASSWORD="${WAREHOUSE_PASSWORD:-warehouse}" \
+        --entrypoint java "$SLUICE_IMAGE" -XX:TieredStopAtLevel=1 -jar /opt/sluice/sluice.jar \
+        reconcile --source-url "postgresql://sluice@source-db:5432/shop" \
+        --warehouse "jdbc:postgresql://warehouse-db:5432/analytics?user=sluice" \
         --tables public.customers,public.products,public.orders,public.order_items > "$logs/reconcile.out" 2>&1; do
     [ "$(date +%s)" -lt "$deadline" ] || { cat "$logs/reconcile.out"; fail "the warehouse did not reconcile within $1 s"; }
     sleep 5

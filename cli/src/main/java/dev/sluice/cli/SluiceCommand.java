@@ -9,6 +9,7 @@ import dev.sluice.cli.local.LocalCommand;
 import dev.sluice.cli.reconcile.ReconcileCommand;
 import dev.sluice.cli.rebuild.RebuildCommand;
 import dev.sluice.cli.replay.ReplayCommand;
+import dev.sluice.cli.secret.PasswordInUrl;
 import dev.sluice.cli.service.ConnectCommand;
 import dev.sluice.cli.service.IngestCommand;
 import dev.sluice.cli.service.RegistryCommand;
@@ -45,11 +46,20 @@ public final class SluiceCommand implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new SluiceCommand());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("sluice: " + UserFacingError.message(e));
+            commandLine.getErr().println("sluice: " + PasswordInUrl.blank(UserFacingError.message(e)));
             if (System.getenv("SLUICE_DEBUG") != null) {
                 e.printStackTrace(commandLine.getErr());
             }
             return isSpecProblem(e) ? 1 : 2;
+        });
+        // picocli quotes what was typed ("Unmatched argument at index 2: '...'"): never a password in a URL
+        cli.setParameterExceptionHandler((e, args) -> {
+            CommandLine c = e.getCommandLine();
+            c.getErr().println(PasswordInUrl.blank(e.getMessage()));
+            if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, c.getErr())) {
+                c.usage(c.getErr(), c.getColorScheme());
+            }
+            return c.getCommandSpec().exitCodeOnInvalidInput();
         });
         return cli;
     }

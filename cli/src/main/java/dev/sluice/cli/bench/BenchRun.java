@@ -280,6 +280,7 @@ public final class BenchRun {
     private static Map<String, String> benchWorker() {
         Map<String, String> worker = new java.util.HashMap<>(dev.sluice.schemas.kafka.RecordSizeLimit.DEFAULT.connectWorker());
         worker.put("offset.flush.interval.ms", "250");
+        worker.putAll(dev.sluice.cli.config.ServiceConfig.workerConfigProviders()); // resolves the sink's password reference
         return worker;
     }
 }

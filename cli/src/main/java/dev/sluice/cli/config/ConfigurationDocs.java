@@ -42,8 +42,11 @@ public final class ConfigurationDocs {
                 .append("Any value may name a secret instead of holding it, with Kafka's config provider syntax: ")
                 .append("`${env:VAR}` (an environment variable) or `${file:/path/to/file.properties:key}` (a key of a ")
                 .append("properties file). The sink connector receives `connect.warehouse.password` and the registry ")
-                .append("credentials as the reference; the Connect worker resolves it, so Connect's REST API never ")
-                .append("shows the secret. An unknown key, a bad value or a reference that does not resolve stops the ")
+                .append("credentials as the reference (a value written plainly, as a reference only its own process ")
+                .append("resolves); the Connect worker resolves it, so Connect's REST API never shows the secret. ")
+                .append("A source or warehouse URL holding a password is refused: passwords go in the `*.password` ")
+                .append("settings, else PGPASSWORD (docs/security.md). ")
+                .append("An unknown key, a bad value or a reference that does not resolve stops the ")
                 .append("service at start-up with one sentence, before anything is written. See `docs/sluice.yaml`.\n");
         for (Section section : Section.values()) {
             md.append("\n## `").append(section.key()).append(":`\n\n").append(section.doc()).append("\n\n")

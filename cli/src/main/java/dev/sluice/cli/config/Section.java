@@ -1,6 +1,7 @@
 package dev.sluice.cli.config;
 
 import dev.sluice.cli.local.SinkConnectorConfig;
+import dev.sluice.cli.secret.PasswordInUrl;
 import dev.sluice.ingest.IngestSettings;
 import dev.sluice.ingest.TransactionBound;
 import dev.sluice.schemas.kafka.RecordSizeLimit;
@@ -58,11 +59,11 @@ public enum Section {
             new ConfigDef().define("port", Type.INT, 8080, Range.between(0, 65535), Importance.MEDIUM,
                     "Port of /metrics (Prometheus) and /health/live, /health/ready; 0 picks a free port.")),
     INGEST("ingest", "sluice ingest: PostgreSQL changes into Kafka change topics.", false, new ConfigDef()
-            .define("source.url", Type.STRING, ConfigDef.NO_DEFAULT_VALUE, postgresUrl(), Importance.HIGH,
+            .define("source.url", Type.STRING, ConfigDef.NO_DEFAULT_VALUE, postgresUrl("ingest"), Importance.HIGH,
                     "The database to capture, postgresql://USER@HOST:PORT/DB[?sslmode=verify-full&...]; query "
                             + "parameters go to the JDBC driver and Debezium.")
             .define("source.password", Type.PASSWORD, null, Importance.HIGH,
-                    "Password of the source user; empty: the URL's, else PGPASSWORD.")
+                    "Password of the source user (never in the URL); empty: PGPASSWORD.")
             .define("tables", Type.LIST, List.of(), null, Importance.HIGH,
                     "Tables to capture, SCHEMA.TABLE,...; empty: every table with a primary key.")
             .define("snapshot.mode", Type.STRING, IngestSettings.DEFAULT_SNAPSHOT_MODE, snapshotMode(), Importance.MEDIUM,
@@ -105,12 +106,12 @@ public enum Section {
                             + "pod name): a restart within the session timeout gets its tasks back without a rebalance.")),
     CONNECT("connect", "sluice connect: a Kafka Connect worker writing row topics into the warehouse.", false,
             new ConfigDef()
-                    .define("warehouse", Type.STRING, ConfigDef.NO_DEFAULT_VALUE, warehouseUrl(), Importance.HIGH,
+                    .define("warehouse", Type.STRING, ConfigDef.NO_DEFAULT_VALUE, warehouseUrl("connect"), Importance.HIGH,
                             "jdbc:duckdb:FILE or jdbc:postgresql://HOST:PORT/DB.")
                     .define("warehouse.user", Type.STRING, null, null, Importance.HIGH,
                             "PostgreSQL warehouse user; empty: PGUSER, else postgres.")
                     .define("warehouse.password", Type.PASSWORD, null, Importance.HIGH,
-                            "PostgreSQL warehouse password; empty: PGPASSWORD. A ${env:...} or ${file:...} reference "
+                            "PostgreSQL warehouse password (never in the URL); empty: PGPASSWORD. A ${env:...} or ${file:...} reference "
                                     + "reaches the connector as the reference: Connect resolves it, its REST API never "
                                     + "shows the secret.")
                     .define("work.dir", Type.STRING, ".sluice/connect", nonEmpty(), Importance.MEDIUM, "Worker state.")
@@ -141,17 +142,19 @@ public enum Section {
                     "How often each job sends a RUNNING event (sinks with the completeness frontier).")
             .define("timeout.ms", Type.LONG, 5_000L, Range.atLeast(1), Importance.LOW,
                     "Connect and request timeout of the HTTP endpoint; a failed send is logged and dropped.")),
-    LOCAL("local", "sluice local: the whole pipeline in one JVM.", false, new ConfigDef()
-            .define("source.url", Type.STRING, null, postgresUrl(), Importance.HIGH,
+    LOCAL("local", "sluice local: the whole pipeline in one JVM. sluice reconcile reads its source and warehouse "
+            + "settings too.", false, new ConfigDef()
+            .define("source.url", Type.STRING, null, postgresUrl("local"), Importance.HIGH,
                     "Replicate this PostgreSQL database instead of the demo.")
             .define("source.password", Type.PASSWORD, null, Importance.HIGH,
-                    "Password of the source user; empty: the URL's, else PGPASSWORD.")
+                    "Password of the source user (never in the URL); empty: PGPASSWORD.")
             .define("tables", Type.LIST, List.of(), null, Importance.HIGH,
                     "Tables to replicate; empty: every table with a primary key.")
-            .define("warehouse", Type.STRING, null, warehouseUrl(), Importance.HIGH,
+            .define("warehouse", Type.STRING, null, warehouseUrl("local"), Importance.HIGH,
                     "jdbc:duckdb:FILE or jdbc:postgresql://HOST:PORT/DB; empty: DuckDB at <home>/warehouse.duckdb.")
             .define("warehouse.user", Type.STRING, null, null, Importance.MEDIUM, "PostgreSQL warehouse user.")
-            .define("warehouse.password", Type.PASSWORD, null, Importance.MEDIUM, "PostgreSQL warehouse password.")
+            .define("warehouse.password", Type.PASSWORD, null, Importance.MEDIUM,
+                    "PostgreSQL warehouse password (never in the URL); empty: PGPASSWORD.")
             .define("schema.change.policy", Type.STRING, SinkConnectorConfig.DEFAULT_POLICY, policy(), Importance.MEDIUM,
                     "What the sink does when rows no longer fit their table: evolve, fail or ignore.")
             .define("history.tables", Type.LIST, List.of(), null, Importance.MEDIUM, historyDoc())
@@ -316,8 +319,21 @@ public enum Section {
         });
     }
 
-    private static ConfigDef.Validator postgresUrl() {
+    /**
+     * Where a section's password goes instead of its URL: the setting (a reference or the value), its environment
+     * variable, or libpq's PGPASSWORD.
+     */
+    private static String passwordSetting(String section, String key) {
+        return section + "." + key + " in the --config file (best a ${env:VAR} or ${file:PATH:KEY} reference), "
+                + ("SLUICE_" + section + "_" + key).toUpperCase(Locale.ROOT).replace('.', '_') + " or PGPASSWORD";
+    }
+
+    private static ConfigDef.Validator postgresUrl(String section) {
         return of("postgresql://USER@HOST:PORT/DB[?PARAMS]", (name, value) -> {
+            String where = value == null ? null : PasswordInUrl.where(value.toString());
+            if (where != null) {
+                throw new Complaint(PasswordInUrl.sentence(name, where, passwordSetting(section, "source.password")));
+            }
             if (value != null) {
                 try {
                     dev.sluice.cli.source.SourceUrl.parse(value.toString());
@@ -329,9 +345,13 @@ public enum Section {
         });
     }
 
-    private static ConfigDef.Validator warehouseUrl() {
+    private static ConfigDef.Validator warehouseUrl(String section) {
         return of("jdbc:duckdb:FILE or jdbc:postgresql://HOST:PORT/DB", (name, value) -> {
             String v = value == null ? null : value.toString().trim();
+            String where = PasswordInUrl.where(v);
+            if (where != null) {
+                throw new Complaint(PasswordInUrl.sentence(name, where, passwordSetting(section, "warehouse.password")));
+            }
             if (v != null && !v.startsWith("jdbc:duckdb:") && !v.startsWith("jdbc:postgresql://")
                     && !v.startsWith("postgresql://") && !v.startsWith("postgres://")) {
                 throw new Complaint(name + " '" + v + "' is neither jdbc:duckdb:FILE nor jdbc:postgresql://HOST:PORT/DB;"

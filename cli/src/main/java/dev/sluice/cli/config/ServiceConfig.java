@@ -1,7 +1,9 @@
 package dev.sluice.cli.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.cli.secret.ProcessSecrets;
 import dev.sluice.schemas.kafka.RecordSizeLimit;
+import dev.sluice.schemas.registry.SchemaRegistryConfig;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -194,20 +196,30 @@ public final class ServiceConfig {
     public Map<String, String> connectorSecrets() {
         Map<String, String> secrets = new HashMap<>();
         if (raw(Section.CONNECT, "warehouse.password") != null) {
-            secrets.put("connection.password", raw(Section.CONNECT, "warehouse.password"));
+            secrets.put("connection.password", asReference(raw(Section.CONNECT, "warehouse.password")));
         }
         registryAccess(false).forEach((k, v) -> {
-            secrets.put("key.converter." + k, v);
-            secrets.put("value.converter." + k, v);
+            String value = k.equals(SchemaRegistryConfig.BASIC_AUTH_USER_INFO) || k.endsWith(".password") ? asReference(v) : v;
+            secrets.put("key.converter." + k, value);
+            secrets.put("value.converter." + k, value);
         });
         return secrets;
     }
 
-    /** Worker settings that let Kafka Connect resolve the same {@code ${env:...}} and {@code ${file:...}} references. */
+    /** A secret written plainly becomes a reference this process's workers resolve ({@link ProcessSecrets}). */
+    private static String asReference(String written) {
+        return ProcessSecrets.isReference(written) ? written : ProcessSecrets.reference(written);
+    }
+
+    /**
+     * Worker settings that let Kafka Connect resolve the same {@code ${env:...}} and {@code ${file:...}} references, and
+     * the {@code ${sluice:...}} ones of {@link ProcessSecrets}.
+     */
     public static Map<String, String> workerConfigProviders() {
         Map<String, String> w = new LinkedHashMap<>();
-        w.put("config.providers", String.join(",", PROVIDERS.keySet().stream().sorted().toList()));
+        w.put("config.providers", String.join(",", PROVIDERS.keySet().stream().sorted().toList()) + "," + ProcessSecrets.ALIAS);
         PROVIDERS.forEach((alias, type) -> w.put("config.providers." + alias + ".class", type.getName()));
+        w.put("config.providers." + ProcessSecrets.ALIAS + ".class", ProcessSecrets.class.getName());
         return w;
     }
 

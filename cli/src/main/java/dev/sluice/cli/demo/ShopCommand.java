@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 public final class ShopCommand implements Callable<Integer> {
 
     @Option(names = "--source-url", required = true, paramLabel = "postgresql://USER@HOST:PORT/DB",
-            description = "The database to write to (password from PGPASSWORD when not in the URL).")
+            description = "The database to write to (no password in the URL: it comes from PGPASSWORD).")
     String sourceUrl;
 
     @Option(names = "--rate", defaultValue = "50", description = "Changes per second (default: ${DEFAULT-VALUE}; 0 only creates and seeds).")

@@ -77,7 +77,8 @@ public final class LocalCommand implements Callable<Integer> {
 
 
     @Option(names = "--source-url", paramLabel = "postgresql://USER@HOST:PORT/DB",
-            description = "Replicate this PostgreSQL database instead of the demo (password from PGPASSWORD).")
+            description = "Replicate this PostgreSQL database instead of the demo (no password in the URL: local.source.password in "
+                    + "--config, else PGPASSWORD).")
     String sourceUrl;
 
     @Option(names = "--tables", split = ",", paramLabel = "SCHEMA.TABLE",
@@ -85,7 +86,8 @@ public final class LocalCommand implements Callable<Integer> {
     List<String> tables = new ArrayList<>();
 
     @Option(names = "--warehouse", paramLabel = "JDBC_URL",
-            description = "jdbc:duckdb:FILE or jdbc:postgresql://HOST:PORT/DB (default: DuckDB at <home>/warehouse.duckdb).")
+            description = "jdbc:duckdb:FILE or jdbc:postgresql://HOST:PORT/DB (default: DuckDB at <home>/warehouse.duckdb; no "
+                    + "password in the URL: local.warehouse.password in --config, else PGPASSWORD).")
     String warehouse;
 
     @Option(names = "--schema-change-policy", paramLabel = "POLICY",

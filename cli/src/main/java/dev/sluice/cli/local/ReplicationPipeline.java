@@ -148,6 +148,7 @@ public final class ReplicationPipeline implements AutoCloseable {
         Map<String, String> worker = new HashMap<>(settings.recordSizeLimit().connectWorker());
         // the sink writes at every offset flush: this bounds how long a row waits for the warehouse
         worker.put("offset.flush.interval.ms", "250");
+        worker.putAll(dev.sluice.cli.config.ServiceConfig.workerConfigProviders()); // resolves the sink's password reference
         SinkDeadLetterTopic.ensure(settings.bootstrapServers(), Map.of(), settings.recordSizeLimit());
         connect = ConnectWorker.start(settings.bootstrapServers(), settings.workDir().resolve("connect"), worker);
         for (int i = 0; i < settings.warehouses().size(); i++) {

@@ -1,5 +1,6 @@
 package dev.sluice.cli.local;
 
+import dev.sluice.cli.secret.ProcessSecrets;
 import dev.sluice.transforms.replicate.ReplicationSpec;
 
 import java.util.HashMap;
@@ -52,7 +53,8 @@ public final class SinkConnectorConfig {
         }
         if (warehouse.user() != null) {
             c.put("connection.user", warehouse.user());
-            c.put("connection.password", warehouse.password());
+            // never the password itself: Connect's REST API shows a connector's configuration as given
+            c.put("connection.password", ProcessSecrets.reference(warehouse.password()));
         }
         c.put("key.converter", AVRO_CONVERTER);
         c.put("key.converter.schema.registry.url", registryUrl);

@@ -1,12 +1,11 @@
 package dev.sluice.cli.local;
 
+import dev.sluice.cli.secret.PasswordInUrl;
 import dev.sluice.ingest.publish.TopicNames;
 import dev.sluice.ingest.source.TableId;
 import dev.sluice.sink.config.TableNameFormat;
 import dev.sluice.sink.table.TableClaims;
 import dev.sluice.transforms.replicate.ReplicationSpec;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,8 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -40,9 +37,9 @@ public record WarehouseTarget(String jdbcUrl, String user, String password, List
         this(jdbcUrl, user, password, List.of(), TableNameFormat.DEFAULT);
     }
 
-    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)([?&])password=([^&]*)&?");
-
+    /** For commands without a config file: a PostgreSQL warehouse's password comes from PGPASSWORD. */
     public static WarehouseTarget parse(String url, Path defaultDuckDbFile) {
+        PasswordInUrl.refuse("--warehouse", url, "the PGPASSWORD environment variable");
         String jdbc = url == null ? "jdbc:duckdb:" + defaultDuckDbFile.toAbsolutePath() : url.trim();
         if (jdbc.startsWith("postgresql://") || jdbc.startsWith("postgres://")) {
             jdbc = "jdbc:" + jdbc.replaceFirst("^postgres://", "postgresql://");
@@ -54,17 +51,9 @@ public record WarehouseTarget(String jdbcUrl, String user, String password, List
         String user = null;
         String password = null;
         if (jdbc.startsWith("jdbc:postgresql://")) {
-            // user and password may be given as URL parameters; else the usual defaults
+            // the user may be a URL parameter; else libpq's usual defaults
             user = System.getenv().getOrDefault("PGUSER", "postgres");
             password = System.getenv().getOrDefault("PGPASSWORD", "");
-            // a password parameter moves out of the URL: the URL is logged and shown by Connect's REST API,
-            // a password setting (Connect's PASSWORD type) is not
-            Matcher inUrl = PASSWORD_PARAMETER.matcher(jdbc);
-            if (inUrl.find()) {
-                password = URLDecoder.decode(inUrl.group(2), StandardCharsets.UTF_8);
-                jdbc = (jdbc.substring(0, inUrl.start()) + inUrl.group(1) + jdbc.substring(inUrl.end()))
-                        .replaceFirst("[?&]$", "").replace("?&", "?").replace("&&", "&");
-            }
         }
         return new WarehouseTarget(jdbc, user, password);
     }

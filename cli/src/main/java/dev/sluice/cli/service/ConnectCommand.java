@@ -53,7 +53,8 @@ public final class ConnectCommand implements Callable<Integer> {
     HttpOptions http;
 
     @Option(names = "--warehouse", paramLabel = "JDBC_URL",
-            description = "jdbc:duckdb:FILE or jdbc:postgresql://HOST:PORT/DB.")
+            description = "jdbc:duckdb:FILE or jdbc:postgresql://HOST:PORT/DB (no password in the URL: "
+                    + "connect.warehouse.password, else PGPASSWORD).")
     String warehouse;
 
     @Option(names = "--work-dir", description = "Worker state (default: .sluice/connect).")

@@ -47,7 +47,7 @@ public final class IngestCommand implements Callable<Integer> {
     HttpOptions http;
 
     @Option(names = "--source-url", paramLabel = "postgresql://USER@HOST:PORT/DB",
-            description = "The database to capture (password from ingest.source.password, the URL or PGPASSWORD;"
+            description = "The database to capture (no password in the URL: ingest.source.password, else PGPASSWORD;"
                     + " ?sslmode=... and other driver parameters are kept).")
     String sourceUrl;
 

@@ -1,5 +1,7 @@
 package dev.sluice.cli.source;
 
+import dev.sluice.cli.secret.PasswordInUrl;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -10,9 +12,9 @@ import java.util.Map;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A PostgreSQL address as users write it: {@code postgresql://USER[:PASSWORD]@HOST[:PORT]/DB}
- * ({@code postgres://} and {@code jdbc:postgresql://} work too). Without a password in the URL,
- * {@code PGPASSWORD} from the environment is used, so secrets need not appear on a command line.
+ * A PostgreSQL address as users write it: {@code postgresql://USER@HOST[:PORT]/DB[?PARAMS]}
+ * ({@code postgres://} and {@code jdbc:postgresql://} work too). A password in it is refused ({@link PasswordInUrl}):
+ * it comes from {@code PGPASSWORD} or, where a command reads {@code sluice.yaml}, from its {@code source.password}.
  */
 public record SourceUrl(String host, int port, String database, String user, String password,
                         Map<String, String> parameters) {
@@ -25,7 +27,9 @@ public record SourceUrl(String host, int port, String database, String user, Str
         this(host, port, database, user, password, Map.of());
     }
 
+    /** For commands without a config file: the password comes from PGPASSWORD. */
     public static SourceUrl parse(String text) {
+        PasswordInUrl.refuse("--source-url", text, "the PGPASSWORD environment variable");
         String raw = text.startsWith("jdbc:") ? text.substring("jdbc:".length()) : text;
         URI uri;
         try {
@@ -44,11 +48,7 @@ public record SourceUrl(String host, int port, String database, String user, Str
         String user = "postgres";
         String password = System.getenv().getOrDefault("PGPASSWORD", "");
         if (uri.getRawUserInfo() != null) {
-            String[] parts = uri.getRawUserInfo().split(":", 2);
-            user = decode(parts[0]);
-            if (parts.length == 2) {
-                password = decode(parts[1]);
-            }
+            user = decode(uri.getRawUserInfo());
         }
         int port = uri.getPort() == -1 ? 5432 : uri.getPort();
         // driver parameters (sslmode=verify-full, sslrootcert=...) are kept: the JDBC driver and Debezium get them
@@ -60,10 +60,6 @@ public record SourceUrl(String host, int port, String database, String user, Str
                     parameters.put(decode(kv[0]), kv.length == 2 ? decode(kv[1]) : "");
                 }
             }
-        }
-        String pw = parameters.remove("password");
-        if (pw != null) {
-            password = pw;
         }
         String u = parameters.remove("user");
         if (u != null) {

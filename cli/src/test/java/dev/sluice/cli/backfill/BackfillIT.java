@@ -79,7 +79,7 @@ class BackfillIT {
             CommandLine cli = SluiceCommand.commandLine();
             cli.setOut(new PrintWriter(output, true));
             CompletableFuture<Integer> backfill = CompletableFuture.supplyAsync(() -> cli.execute("backfill",
-                    "--source-url", "postgresql://" + source.user() + ":" + source.password() + "@" + source.host() + ":"
+                    "--source-url", "postgresql://" + source.user() + "@" + source.host() + ":"
                             + source.port() + "/" + source.database(),
                     "--bootstrap-servers", infra.kafka.bootstrapServers(), "--registry-url", infra.registry.url(),
                     "--table", "public.big", "--progress-interval", "1s", "--timeout", "5m"));
@@ -127,7 +127,7 @@ class BackfillIT {
         StringWriter err = new StringWriter();
         CommandLine cli = SluiceCommand.commandLine();
         cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute("backfill", "--source-url", "postgresql://" + source.user() + ":" + source.password() + "@"
+        int exit = cli.execute("backfill", "--source-url", "postgresql://" + source.user() + "@"
                         + source.host() + ":" + source.port() + "/" + source.database(),
                 "--bootstrap-servers", infra.kafka.bootstrapServers(), "--registry-url", infra.registry.url(),
                 "--table", "public.not_captured", "--publication", "no_such_publication");

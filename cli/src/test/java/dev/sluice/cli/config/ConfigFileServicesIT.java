@@ -1,6 +1,7 @@
 package dev.sluice.cli.config;
 
 import dev.sluice.cli.chaos.ServiceProcess;
+import dev.sluice.cli.secret.PasswordLogins;
 import dev.sluice.embedded.LocalKafkaBroker;
 import dev.sluice.embedded.PortCheck;
 import dev.sluice.embedded.PostgresServer;
@@ -71,7 +72,7 @@ class ConfigFileServicesIT {
             s.execute("INSERT INTO public.items VALUES (1, 'one'), (2, 'two'), (3, 'three')");
             s.execute("CREATE ROLE sluice_src LOGIN SUPERUSER REPLICATION PASSWORD '" + SOURCE_SECRET + "'");
             s.execute("CREATE ROLE sluice_wh LOGIN SUPERUSER PASSWORD '" + WAREHOUSE_SECRET + "'");
-            requirePasswords(s, List.of("sluice_src", "sluice_wh"));
+            PasswordLogins.require(s, List.of("sluice_src", "sluice_wh"));
         }
         // sluice registry from a file of its own: its URL (a free port) goes into the services' file
         Path registryConfig = dir.resolve("registry.yaml");
@@ -110,24 +111,6 @@ class ConfigFileServicesIT {
                   work.dir: %s
                 """.formatted(broker.bootstrapServers(), registryUrl, postgres.port(), secrets,
                 dir.resolve("streams"), postgres.port(), WAREHOUSE_ENV, dir.resolve("connect")));
-    }
-
-    /** Roles named here must log in with their password over TCP; the rest of the server stays on trust. */
-    private static void requirePasswords(Statement s, List<String> roles) throws Exception {
-        Path hba;
-        try (ResultSet r = s.executeQuery("SHOW hba_file")) {
-            r.next();
-            hba = Path.of(r.getString(1));
-        }
-        StringBuilder lines = new StringBuilder();
-        for (String role : roles) {
-            for (String database : List.of("all", "replication")) {
-                lines.append("host ").append(database).append(' ').append(role).append(" 127.0.0.1/32 scram-sha-256\n")
-                        .append("host ").append(database).append(' ').append(role).append(" ::1/128 scram-sha-256\n");
-            }
-        }
-        Files.writeString(hba, lines + Files.readString(hba));
-        s.execute("SELECT pg_reload_conf()");
     }
 
     @AfterAll

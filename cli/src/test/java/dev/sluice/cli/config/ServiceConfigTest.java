@@ -148,8 +148,46 @@ class ServiceConfigTest {
     }
 
     @Test
+    void aPasswordInASourceOrWarehouseUrlIsRefusedNamingWhereAndTheSettingToUse() throws Exception {
+        assertThatThrownBy(() -> ServiceConfig.load(file(BASE.replace("postgresql://app@db", "postgresql://app:s3cret@db")),
+                Map.of(), Map.of(), INGEST))
+                .hasMessage("ingest.source.url in " + dir.resolve("sluice.yaml") + " holds a password (USER:PASSWORD@), which"
+                        + " would be printed and logged with the URL; remove it from the URL and give it as"
+                        + " ingest.source.password in the --config file (best a ${env:VAR} or ${file:PATH:KEY} reference),"
+                        + " SLUICE_INGEST_SOURCE_PASSWORD or PGPASSWORD.");
+        assertThatThrownBy(() -> ServiceConfig.load(file(BASE), Map.of(), Map.of(Section.INGEST,
+                Map.of("source.url", "postgresql://app@db/shop?password=s3cret")), INGEST))
+                .hasMessageStartingWith("--source-url holds a password (a password= parameter)")
+                .hasMessageNotContaining("s3cret");
+        assertThatThrownBy(() -> ServiceConfig.load(file(BASE), Map.of("SLUICE_CONNECT_WAREHOUSE",
+                "jdbc:postgresql://wh/dw?user=u&password=s3cret"), Map.of(), List.of(Section.CONNECT)))
+                .hasMessageStartingWith("SLUICE_CONNECT_WAREHOUSE holds a password (a password= parameter)")
+                .hasMessageContaining("connect.warehouse.password in the --config file")
+                .hasMessageNotContaining("s3cret");
+        assertThatThrownBy(() -> ServiceConfig.load(null, Map.of(), Map.of(Section.LOCAL,
+                Map.of("warehouse", "postgresql://u:s3cret@wh/dw")), List.of(Section.LOCAL)))
+                .hasMessageStartingWith("--warehouse holds a password (USER:PASSWORD@)")
+                .hasMessageContaining("SLUICE_LOCAL_WAREHOUSE_PASSWORD or PGPASSWORD.")
+                .hasMessageNotContaining("s3cret");
+    }
+
+    @Test
+    void aPlainSecretReachesAConnectorAsAReferenceAndAReferenceStaysOne() throws Exception {
+        ServiceConfig plain = ServiceConfig.load(file(BASE.replace("url: http://file:8081",
+                        "url: http://file:8081\n  basic.auth.user.info: u:reg-S3cret")
+                        + "connect:\n  warehouse: jdbc:postgresql://wh:5432/dw\n  warehouse.password: wh-S3cret\n"),
+                Map.of(), Map.of(), List.of(Section.KAFKA, Section.SCHEMA_REGISTRY, Section.CONNECT));
+        assertThat(plain.connectorSecrets().toString()).doesNotContain("S3cret");
+        assertThat(plain.connectorSecrets().get("connection.password")).startsWith("${sluice:password-");
+        ServiceConfig referenced = ServiceConfig.load(file(BASE + "connect:\n  warehouse: jdbc:postgresql://wh:5432/dw\n"
+                + "  warehouse.password: ${env:WH}\n"), Map.of("WH", "wh-S3cret"), Map.of(),
+                List.of(Section.KAFKA, Section.SCHEMA_REGISTRY, Section.CONNECT));
+        assertThat(referenced.connectorSecrets()).containsEntry("connection.password", "${env:WH}");
+    }
+
+    @Test
     void theConnectWorkerGetsTheSameProviders() {
-        assertThat(ServiceConfig.workerConfigProviders()).containsEntry("config.providers", "env,file")
+        assertThat(ServiceConfig.workerConfigProviders()).containsEntry("config.providers", "env,file,sluice")
                 .containsEntry("config.providers.env.class", "org.apache.kafka.common.config.provider.EnvVarConfigProvider");
     }
 

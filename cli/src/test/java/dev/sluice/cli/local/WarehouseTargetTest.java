@@ -9,19 +9,30 @@ import org.junit.jupiter.api.Test;
 class WarehouseTargetTest {
 
     @Test
-    void aPasswordInTheUrlIsNeverShown() {
-        WarehouseTarget target = WarehouseTarget.parse(
-                "jdbc:postgresql://localhost:1/analytics?user=me&password=s3cret&sslmode=require", Path.of("unused"));
-        // moved out of the URL, which is logged and shown by Connect's REST API, into the password setting
+    void aPasswordInTheUrlIsRefusedWithoutRepeatingIt() {
+        for (String url : java.util.List.of("jdbc:postgresql://localhost:1/analytics?user=me&password=s3cret&sslmode=require",
+                "jdbc:postgresql://h:1/db?PASSWORD=s3cret", "postgresql://me:s3cret@h/db", "jdbc:postgresql://me:s3cret@h:1/db")) {
+            assertThatThrownBy(() -> WarehouseTarget.parse(url, Path.of("unused"))).as(url)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("--warehouse holds a password (")
+                    .hasMessageEndingWith("give it as the PGPASSWORD environment variable.")
+                    .hasMessageNotContaining("s3cret");
+        }
+        WarehouseTarget target = WarehouseTarget.parse("jdbc:postgresql://localhost:1/analytics?user=me&sslmode=require",
+                Path.of("unused"));
         assertThat(target.jdbcUrl()).isEqualTo("jdbc:postgresql://localhost:1/analytics?user=me&sslmode=require");
-        assertThat(target.display()).doesNotContain("s3cret");
-        assertThat(target.password()).isEqualTo("s3cret");
-        assertThat(WarehouseTarget.parse("jdbc:postgresql://h:1/db?password=a%26b", Path.of("unused")))
-                .satisfies(t -> assertThat(t.jdbcUrl()).isEqualTo("jdbc:postgresql://h:1/db"))
-                .satisfies(t -> assertThat(t.password()).isEqualTo("a&b"));
-        assertThat(WarehouseTarget.parse("jdbc:postgresql://h:1/db?ssl=true&PASSWORD=x&user=u", Path.of("unused")).jdbcUrl())
-                .isEqualTo("jdbc:postgresql://h:1/db?ssl=true&user=u");
-        assertThatThrownBy(target::check).hasMessageContaining("cannot be opened").hasMessageNotContaining("s3cret");
+        assertThat(WarehouseTarget.parse("jdbc:duckdb:/tmp/me:x@y/w.duckdb", null).isDuckDb()).isTrue();
+    }
+
+    @Test
+    void theSinkConnectorGetsAReferenceNeverThePassword() {
+        WarehouseTarget target = new WarehouseTarget("jdbc:postgresql://h:1/db", "me", "s3cret-Plain");
+        java.util.Map<String, String> config = SinkConnectorConfig.forWarehouse(target, "http://r:8081");
+        assertThat(config.toString()).doesNotContain("s3cret-Plain");
+        assertThat(config.get("connection.password")).matches("\\$\\{sluice:password-\\d+}")
+                .isEqualTo(SinkConnectorConfig.forWarehouse(target, "http://r:8081").get("connection.password"));
+        assertThat(new dev.sluice.cli.secret.ProcessSecrets().get("", java.util.Set.of(config.get("connection.password")
+                .replaceAll("^\\$\\{sluice:|}$", ""))).data()).containsValue("s3cret-Plain");
     }
 
     @Test

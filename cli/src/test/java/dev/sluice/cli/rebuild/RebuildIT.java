@@ -286,7 +286,7 @@ class RebuildIT {
     private static String[] withRebuildOptions(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--bootstrap-servers", infra.kafka.bootstrapServers(), "--registry-url", infra.registry.url(),
-                "--warehouse", warehouse.jdbcUrl() + "?user=" + infra.postgres.user() + "&password=" + infra.postgres.password(),
+                "--warehouse", warehouse.jdbcUrl() + "?user=" + infra.postgres.user(), // trust: no password
                 "--state-dir", work.resolve("state").toString(), "--work-dir", work.resolve("connect").toString()));
         return all.toArray(String[]::new);
     }

@@ -90,7 +90,7 @@ class SlotDropCommandIT {
     }
 
     private static String url() {
-        return "postgresql://" + postgres.user() + ":" + postgres.password() + "@" + postgres.host() + ":" + postgres.port() + "/slots";
+        return "postgresql://" + postgres.user() + "@" + postgres.host() + ":" + postgres.port() + "/slots";
     }
 
     private static String displayUrl() {
