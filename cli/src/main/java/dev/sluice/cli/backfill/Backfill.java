@@ -118,8 +118,11 @@ public final class Backfill {
         }
     }
 
-    private Connection connect() throws SQLException {
-        SourceUrl source = settings.source();
+    private Connection connect() {
+        return connect(settings.source());
+    }
+
+    static Connection connect(SourceUrl source) {
         try {
             return DriverManager.getConnection(source.jdbcUrl(), source.user(), source.password());
         } catch (SQLException e) {

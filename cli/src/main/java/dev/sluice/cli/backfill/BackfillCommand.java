@@ -5,13 +5,12 @@ import dev.sluice.cli.config.ConfigFileOption;
 import dev.sluice.cli.config.Section;
 import dev.sluice.cli.config.ServiceConfig;
 import dev.sluice.cli.service.KafkaOptions;
-import dev.sluice.cli.source.SourceUrl;
-import dev.sluice.ingest.IngestSettings;
 import dev.sluice.ingest.source.TableId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -33,28 +32,11 @@ public final class BackfillCommand implements Callable<Integer> {
     @Mixin
     ConfigFileOption config;
 
-    @Option(names = "--source-url", required = true, paramLabel = "postgresql://USER@HOST:PORT/DB",
-            description = "The captured database (password from PGPASSWORD); the user needs INSERT on the signal table.")
-    String sourceUrl;
+    @Mixin
+    IngestSourceOptions source;
 
     @Option(names = "--table", required = true, paramLabel = "SCHEMA.TABLE", description = "The table to backfill.")
     String table;
-
-    @Option(names = "--slot", defaultValue = IngestSettings.DEFAULT_SLOT_NAME,
-            description = "Slot of the ingest service to ask (default: ${DEFAULT-VALUE}); its signal table is <slot>_signal.")
-    String slot;
-
-    @Option(names = "--publication", defaultValue = IngestSettings.DEFAULT_PUBLICATION_NAME,
-            description = "Publication of that ingest service (default: ${DEFAULT-VALUE}).")
-    String publication;
-
-    @Option(names = "--topic-prefix", defaultValue = IngestSettings.DEFAULT_TOPIC_PREFIX,
-            description = "Topic prefix of that ingest service (default: ${DEFAULT-VALUE}).")
-    String topicPrefix;
-
-    @Option(names = "--control-schema", defaultValue = IngestSettings.DEFAULT_CONTROL_SCHEMA,
-            description = "Schema of Sluice's signal table (default: ${DEFAULT-VALUE}).")
-    String controlSchema;
 
     @Option(names = "--progress-interval", defaultValue = "2s", converter = DurationOption.class,
             description = "How often to print progress (default: ${DEFAULT-VALUE}).")
@@ -66,11 +48,14 @@ public final class BackfillCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!source.given()) {
+            // optional in the shared options (sluice rebuild start backfills only with it), required here
+            throw new ParameterException(spec.commandLine(),
+                    "Missing required option: '--source-url=postgresql://USER@HOST:PORT/DB'");
+        }
         // Kafka and the registry as the services find them: flags, SLUICE_KAFKA_..., or the --config file
         ServiceConfig all = kafka.addTo(new ConfigFileOption.Flags()).load(config.file, Section.KAFKA, Section.SCHEMA_REGISTRY);
-        Backfill backfill = new Backfill(new Backfill.Settings(SourceUrl.parse(sourceUrl), TableId.parse(table), slot,
-                publication, controlSchema, topicPrefix, all.bootstrapServers(), all.registryUrl(), all.kafkaPassThrough(),
-                progressInterval, timeout));
+        Backfill backfill = new Backfill(source.backfill(TableId.parse(table), all, progressInterval, timeout));
         PrintWriter out = spec.commandLine().getOut();
         backfill.run(out);
         return 0;

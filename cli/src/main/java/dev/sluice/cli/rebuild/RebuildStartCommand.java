@@ -1,17 +1,23 @@
 package dev.sluice.cli.rebuild;
 
+import dev.sluice.cli.backfill.IngestSourceOptions;
 import dev.sluice.cli.config.ServiceConfig;
 import dev.sluice.cli.http.Health;
 import dev.sluice.cli.http.Stages;
+import dev.sluice.cli.local.DurationOption;
 import dev.sluice.cli.local.WarehouseTarget;
+import dev.sluice.cli.replay.StreamsApplication;
 import dev.sluice.cli.service.ServiceLifetime;
 import dev.sluice.cli.spec.UserSpecs;
+import dev.sluice.ingest.source.TableId;
 import dev.sluice.schemas.registry.RestSchemaRegistryClient;
 import dev.sluice.schemas.registry.SchemaRegistryConfig;
 import dev.sluice.transforms.pipeline.spec.PipelineSpec;
 import dev.sluice.transforms.replicate.ReplicationSpec;
 import dev.sluice.transforms.runtime.TransformConfig;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,11 +36,14 @@ import picocli.CommandLine.Option;
 /**
  * {@code sluice rebuild start}: runs a pipeline's new version as its own application from the earliest retained
  * offsets into shadow tables, until stopped (Ctrl-C), like the other services. Run it again with the same name to
- * resume; once the rebuild is promoted, the same command keeps the live tables current.
+ * resume; once the rebuild is promoted, the same command keeps the live tables current. When an input change topic
+ * lost records the rebuild has not read (retention) and {@code --source-url} names the captured database, the table
+ * is backfilled first, so the rebuild is complete ({@link HistoryBackfill}).
  */
 @Command(name = "start", mixinStandardHelpOptions = true,
         description = {"Run a spec (--spec FILE) or the replication pipeline (--replication) from the start of retained",
-                "history into shadow tables <table>__NAME, until stopped; the live version keeps serving."})
+                "history into shadow tables <table>__NAME, until stopped; the live version keeps serving.",
+                "With --source-url, the tables of input change topics that lost their start are backfilled first."})
 public final class RebuildStartCommand implements Callable<Integer> {
 
     @Mixin
@@ -60,6 +70,14 @@ public final class RebuildStartCommand implements Callable<Integer> {
                     + " and sluice-warehouse-specs for --spec).")
     String liveConnector;
 
+    @Mixin
+    IngestSourceOptions source;
+
+    @Option(names = "--backfill-timeout", defaultValue = "6h", converter = DurationOption.class,
+            description = "With --source-url: give up (and do not start) when a backfill is not complete after this"
+                    + " long (default: ${DEFAULT-VALUE}).")
+    Duration backfillTimeout;
+
     @Override
     public Integer call() throws Exception {
         Started started = start();
@@ -79,10 +97,11 @@ public final class RebuildStartCommand implements Callable<Integer> {
     }
 
     /**
-     * What {@link #start} started: the rebuild's processes, its names, whether it writes the live tables, and its
-     * input partitions whose start retention deleted ({@link RetainedHistory}).
+     * What {@link #start} started: the rebuild's processes, its names, whether it writes the live tables, the source
+     * tables it backfilled first, and one warning per input partition that lost records the rebuild had not read and no
+     * backfill filled ({@link RetainedHistory}).
      */
-    record Started(ShadowRun run, Shadow shadow, boolean promoted, List<String> truncated) {
+    record Started(ShadowRun run, Shadow shadow, boolean promoted, List<TableId> backfilled, List<String> truncated) {
     }
 
     /**
@@ -90,6 +109,9 @@ public final class RebuildStartCommand implements Callable<Integer> {
      * keeps them running until stopped.
      */
     Started start() throws Exception {
+        if (source.given()) {
+            source.source(); // a password in the URL is refused before anything is written
+        }
         ServiceConfig all = options.all();
         Function<String, String> env = System::getenv;
         PipelineSpec spec = null;
@@ -115,16 +137,21 @@ public final class RebuildStartCommand implements Callable<Integer> {
         TransformConfig base = TransformConfig.of(all.bootstrapServers(), all.registryUrl()).withKafkaOverrides(overrides);
         Map<String, String> worker = all.connectWorker();
         Map<String, String> secrets = all.connectorSecrets();
-        List<String> truncated;
+        HistoryBackfill.Outcome filled;
         try (Admin admin = options.admin()) {
-            truncated = RetainedHistory.truncated(admin, inputs(spec));
+            // from where the application reads on: the earliest retained offsets at its first start
+            Map<TopicPartition, Long> committed = new StreamsApplication(shadow.applicationId(), List.of())
+                    .committedInputs(admin);
+            List<RetainedHistory.Gap> gaps = RetainedHistory.gaps(admin, inputs(spec), committed);
+            filled = HistoryBackfill.run(gaps, source, all, backfillTimeout, name,
+                    new PrintWriter(System.out, true));
         }
         // the tables whose history the live sink keeps keep it in the rebuild too (swapped along at promotion)
         List<String> history = Rebuild.tablesWithHistory(warehouse).stream()
                 .map(t -> promoted ? t : t + "__" + shadow.name()).toList();
         ShadowRun run = ShadowRun.start(shadow, base, options.stateDir(), options.workDir(),
                 history.isEmpty() ? warehouse : warehouse.withHistory(history), promoted, worker, secrets, env);
-        return new Started(run, shadow, promoted, truncated);
+        return new Started(run, shadow, promoted, filled.backfilled(), filled.warnings());
     }
 
     /** The topics the pipeline reads: the spec's topics or pattern, or replication's change topics. */
