@@ -11,6 +11,7 @@ import dev.sluice.cli.local.WarehouseTarget;
 import dev.sluice.cli.replay.StreamsApplication;
 import dev.sluice.cli.source.SourceUrl;
 import dev.sluice.cli.spec.UserSpecs;
+import dev.sluice.ingest.source.TableId;
 import dev.sluice.transforms.pipeline.spec.PipelineSpec;
 import dev.sluice.transforms.runtime.TransformConfig;
 import java.io.PrintWriter;
@@ -23,6 +24,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -50,7 +52,8 @@ import picocli.CommandLine;
  * {@code sluice rebuild} and {@code sluice replay} against the real replication pipeline (KRaft broker, PostgreSQL
  * source, PostgreSQL warehouse): a rebuild into shadow tables while the live tables serve, its promotion under a
  * reader that queries throughout, the rebuild's sink going on into the live table, rollback, abort (the rebuilt
- * table equals the live one); two rebuilds of one spec equal row for row; then a replay of the stopped pipeline.
+ * table equals the live one); two rebuilds of one spec equal row for row; then a replay of the stopped pipeline; last,
+ * a rebuild from a change topic retention emptied, complete because it backfills the table first.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RebuildIT {
@@ -232,7 +235,8 @@ class RebuildIT {
         admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(2))).all().get(30, TimeUnit.SECONDS);
         assertThat(RetainedHistory.truncated(admin, "truncated.input"::equals)).containsExactly("truncated.input-0 starts"
                 + " at offset 2: its first 2 records are gone, so the rebuild misses rows they alone carried; backfill the"
-                + " table first (sluice backfill) or rebuild from a topic that holds the whole history.");
+                + " table first (sluice backfill, or give rebuild start --source-url of the captured database to have it"
+                + " done) or rebuild from a topic that holds the whole history.");
     }
 
     @Test
@@ -268,6 +272,36 @@ class RebuildIT {
                 + SinkConnectorConfig.NAME + "' AND topic = 'replica.public.orders'").stream()
                 .anyMatch(o -> Long.parseLong(o) >= reprocessed));
         assertThat(rows("orders")).isEqualTo(before);
+    }
+
+    @Test
+    @Order(5)
+    void aTruncatedChangeTopicIsBackfilledBeforeTheRebuildReadsIt() throws Exception {
+        // retention took the whole change topic: without a backfill the shadow would hold nothing
+        List<TopicPartition> changes = admin.describeTopics(List.of("sluice.public.orders")).allTopicNames()
+                .get(30, TimeUnit.SECONDS).get("sluice.public.orders").partitions().stream()
+                .map(p -> new TopicPartition("sluice.public.orders", p.partition())).toList();
+        Map<TopicPartition, RecordsToDelete> all = new HashMap<>();
+        for (TopicPartition tp : changes) {
+            all.put(tp, RecordsToDelete.beforeOffset(endOffset(tp)));
+        }
+        admin.deleteRecords(all).all().get(30, TimeUnit.SECONDS);
+        String content = "SELECT id || ' ' || amount || ' ' || coalesce(note, '-') FROM %s WHERE NOT __deleted ORDER BY id";
+        List<String> live = warehouseQuery(content.formatted("orders"));
+        assertThat(live).as("live rows").hasSizeGreaterThan(40);
+
+        RebuildStartCommand command = CommandLine.populateCommand(new RebuildStartCommand(), withRebuildOptions(
+                "--replication", "--as", "fill", "--source-url", "postgresql://" + source.user() + "@" + source.host()
+                        + ":" + source.port() + "/" + source.database(), "--backfill-timeout", "60s"));
+        RebuildStartCommand.Started started = command.start();
+        try (ShadowRun ignored = started.run()) {
+            assertThat(started.backfilled()).containsExactly(TableId.parse("public.orders"));
+            assertThat(started.truncated()).as("partitions left unfilled").isEmpty();
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).ignoreExceptions()
+                    .until(() -> warehouseQuery(content.formatted("orders__fill")).equals(live));
+        }
+        awaitNoMembers("connect-sluice-warehouse__fill");
+        assertThat(run("rebuild", "abort", "fill")).endsWith("Aborted rebuild fill.");
     }
 
     private static ShadowRun shadowRun(Shadow shadow, boolean promoted) {
