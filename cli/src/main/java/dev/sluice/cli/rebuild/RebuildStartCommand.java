@@ -73,7 +73,7 @@ public final class RebuildStartCommand implements Callable<Integer> {
     @Mixin
     IngestSourceOptions source;
 
-    @Option(names = "--backfill-timeout", defaultValue = "6h", converter = DurationOption.class,
+    @Option(names = "--backfill-timeout", defaultValue = "6h", paramLabel = "DURATION", converter = DurationOption.class,
             description = "With --source-url: give up (and do not start) when a backfill is not complete after this"
                     + " long (default: ${DEFAULT-VALUE}).")
     Duration backfillTimeout;
@@ -143,6 +143,7 @@ public final class RebuildStartCommand implements Callable<Integer> {
             Map<TopicPartition, Long> committed = new StreamsApplication(shadow.applicationId(), List.of())
                     .committedInputs(admin);
             List<RetainedHistory.Gap> gaps = RetainedHistory.gaps(admin, inputs(spec), committed);
+            // before the shadow starts, so that it reads the re-read rows; a failed backfill stops here
             filled = HistoryBackfill.run(gaps, source, all, backfillTimeout, name,
                     new PrintWriter(System.out, true));
         }
