@@ -73,7 +73,8 @@ public final class RebuildStartCommand implements Callable<Integer> {
     @Mixin
     IngestSourceOptions source;
 
-    @Option(names = "--backfill-timeout", defaultValue = "6h", paramLabel = "DURATION", converter = DurationOption.class,
+    @Option(names = "--backfill-timeout", defaultValue = "6h", paramLabel = "DURATION",
+            converter = DurationOption.class,
             description = "With --source-url: give up (and do not start) when a backfill is not complete after this"
                     + " long (default: ${DEFAULT-VALUE}).")
     Duration backfillTimeout;
