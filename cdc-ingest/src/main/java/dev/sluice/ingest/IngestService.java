@@ -7,6 +7,7 @@ import dev.sluice.ingest.engine.DebeziumMetrics;
 import dev.sluice.ingest.engine.EngineProperties;
 import dev.sluice.ingest.engine.StoredSourceOffset;
 import dev.sluice.ingest.load.InitialLoad;
+import dev.sluice.ingest.load.Rereads;
 import dev.sluice.ingest.load.RowEstimate;
 import dev.sluice.ingest.publish.ChangePublisher;
 import dev.sluice.ingest.publish.IngestDeadLetters;
@@ -67,6 +68,8 @@ public final class IngestService implements AutoCloseable {
     private SlotLagMonitor slotLag;
     private final DebeziumMetrics debezium;
     private final InitialLoad initialLoad = new InitialLoad();
+    /** Rows read again after their table's load when an update during it left a TOASTed column out. */
+    private final Rereads rereads;
     private volatile boolean closing;
     private volatile boolean engineStarted;
 
@@ -87,6 +90,7 @@ public final class IngestService implements AutoCloseable {
     public IngestService(IngestSettings settings) {
         this.settings = settings;
         this.debezium = new DebeziumMetrics(settings.topicPrefix());
+        this.rereads = new Rereads(initialLoad, ControlTables.of(settings), this::connect);
     }
 
     /**
@@ -344,6 +348,7 @@ public final class IngestService implements AutoCloseable {
     @Override
     public synchronized void close() {
         closing = true;
+        rereads.close();
         if (slotLag != null) {
             slotLag.close();
             slotLag = null;

@@ -105,13 +105,17 @@ public final class ControlTables {
      */
     public String requestBackfill(Connection connection, TableId table) throws SQLException {
         String id = UUID.randomUUID().toString();
+        insertSignal(connection, id, snapshotSignalData(table));
+        return id;
+    }
+
+    private void insertSignal(Connection connection, String id, String data) throws SQLException {
         try (PreparedStatement s = connection.prepareStatement(
                 "INSERT INTO " + quoted(signal) + " (id, type, data) VALUES (?, 'execute-snapshot', ?)")) {
             s.setString(1, id);
-            s.setString(2, snapshotSignalData(table));
+            s.setString(2, data);
             s.executeUpdate();
         }
-        return id;
     }
 
     /**
@@ -123,9 +127,27 @@ public final class ControlTables {
      * start), so Debezium parses it as written, where quotes keep each name whole.
      */
     static String snapshotSignalData(TableId table) {
+        return snapshotSignalData(table, null);
+    }
+
+    /**
+     * As {@link #requestBackfill(Connection, TableId)}, for the rows matching {@code filter} only (Debezium's
+     * {@code additional-conditions}, appended to each chunk's query). Debezium matches the condition's collection, a
+     * regular expression, against the collection as the signal names it, so it is the quoted name, quoted as a pattern.
+     */
+    public void requestReread(Connection connection, String id, TableId table, String filter) throws SQLException {
+        insertSignal(connection, id, snapshotSignalData(table, filter));
+    }
+
+    static String snapshotSignalData(TableId table, String filter) {
         ObjectNode data = JSON.createObjectNode();
         data.putArray("data-collections").add(quoted(table));
         data.put("type", "incremental");
+        if (filter != null) {
+            ObjectNode condition = data.putArray("additional-conditions").addObject();
+            condition.put("data-collection", java.util.regex.Pattern.quote(quoted(table)));
+            condition.put("filter", filter);
+        }
         return data.toString();
     }
 

@@ -82,6 +82,8 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
     private InitialLoad load = new InitialLoad();
     /** Backfill reads and Debezium notifications in the open transaction: told to {@link #load} once it commits. */
     private final Map<TableId, Long> readsInTransaction = new HashMap<>();
+    /** Keys of streamed updates in the open transaction that left a TOASTed column out (see InitialLoad#unchangedToast). */
+    private final List<Map.Entry<TableId, Struct>> unchangedToastInTransaction = new ArrayList<>();
     private final List<Struct> notificationsInTransaction = new ArrayList<>();
     private final Converter keyConverter;
     private final Converter valueConverter;
@@ -211,6 +213,8 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
                         readsInTransaction.merge(table, 1L, Long::sum);
                     } else if (SnapshotReadPosition.isInitialRead(record)) {
                         SnapshotReadPosition.stamp(record, snapshotReadVersion());
+                    } else if (UnchangedToast.leavesOut(record) && record.key() instanceof Struct key) {
+                        unchangedToastInTransaction.add(Map.entry(table, key));
                     }
                     List<String> nanColumns = SpecialNumericConverter.nanColumns(record.value());
                     if (nanColumns.isEmpty()) {
@@ -382,9 +386,11 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
                 metrics.acknowledged(changes.table, Duration.ofMillis(now - changes.commitTime), changes.count);
             }
             readsInTransaction.forEach(load::read);
+            unchangedToastInTransaction.forEach(e -> load.unchangedToast(e.getKey(), e.getValue()));
             notificationsInTransaction.forEach(load::notified);
         }
         readsInTransaction.clear();
+        unchangedToastInTransaction.clear();
         notificationsInTransaction.clear();
         pending.clear();
         changesInTransaction = 0;
@@ -399,6 +405,7 @@ public final class ChangePublisher implements DebeziumEngine.ChangeConsumer<Reco
     private void abort() {
         pending.clear();
         readsInTransaction.clear();
+        unchangedToastInTransaction.clear();
         notificationsInTransaction.clear();
         changesInTransaction = 0;
         bytesInTransaction = 0;

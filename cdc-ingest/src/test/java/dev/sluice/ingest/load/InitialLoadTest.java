@@ -42,6 +42,60 @@ class InitialLoadTest {
     }
 
     @Test
+    void rowsUpdatedDuringTheLoadLeavingToastOutAreReadAgainAndTheLoadEndsWithThatRead() {
+        InitialLoad load = new InitialLoad();
+        java.util.List<java.util.List<Struct>> requested = new java.util.ArrayList<>();
+        load.onRereadNeeded((table, keys) -> requested.add(keys));
+        Schema key = SchemaBuilder.struct().field("id", Schema.INT32_SCHEMA).build();
+        load.unchangedToast(BIG, new Struct(key).put("id", 1)); // not loading: nothing to repair
+        load.loading(BIG, 1_000, true, false);
+        load.unchangedToast(BIG, new Struct(key).put("id", 5));
+        load.unchangedToast(BIG, new Struct(key).put("id", 5));
+        load.unchangedToast(BIG, new Struct(key).put("id", 9));
+
+        load.notified(notification("TABLE_SCAN_COMPLETED", Map.of("scanned_collection", "public.big")));
+        load.notified(withId("load-signal", "COMPLETED"));
+        assertThat(requested).singleElement().satisfies(keys -> assertThat(keys).extracting(k -> k.get("id"))
+                .containsExactly(5, 9));
+        assertThat(load.complete()).as("the re-read is being requested").isFalse();
+        load.rereadSignalled(BIG, "reread-1");
+        load.rereadRequested(BIG, false);
+        assertThat(load.complete()).as("the re-read runs").isFalse();
+        load.unchangedToast(BIG, new Struct(key).put("id", 11)); // during the re-read's own window
+
+        load.notified(withId("reread-1", "COMPLETED"));
+        assertThat(requested).hasSize(2);
+        assertThat(requested.get(1)).extracting(k -> k.get("id")).containsExactly(11);
+        load.rereadSignalled(BIG, "reread-2");
+        load.rereadSignalled(BIG, "reread-3"); // more keys than one signal holds
+        load.rereadRequested(BIG, false);
+        load.notified(withId("someone-else", "COMPLETED"));
+        assertThat(load.complete()).isFalse();
+        // Debezium adds a signal that comes while its snapshot runs to that snapshot, named after the latest signal
+        load.notified(withId("reread-3", "COMPLETED"));
+        assertThat(load.complete()).isTrue();
+        assertThat(load.rereadRows()).isEqualTo(3);
+    }
+
+    @Test
+    void aReReadThatCannotBeRequestedEndsTheLoad() {
+        InitialLoad load = new InitialLoad();
+        Schema key = SchemaBuilder.struct().field("id", Schema.INT32_SCHEMA).build();
+        load.loading(BIG, 1_000, true, false);
+        load.unchangedToast(BIG, new Struct(key).put("id", 5));
+        load.notified(notification("TABLE_SCAN_COMPLETED", Map.of("data_collection", "public.big")));
+        assertThat(load.complete()).isFalse();
+        load.rereadRequested(BIG, true);
+        assertThat(load.complete()).isTrue();
+    }
+
+    private static Struct withId(String id, String type) {
+        Schema schema = SchemaBuilder.struct().field("id", Schema.STRING_SCHEMA)
+                .field("aggregate_type", Schema.STRING_SCHEMA).field("type", Schema.STRING_SCHEMA).build();
+        return new Struct(schema).put("id", id).put("aggregate_type", "Incremental Snapshot").put("type", type);
+    }
+
+    @Test
     void aScanOfAnotherTableWithASimilarNameDoesNotCount() {
         InitialLoad load = new InitialLoad();
         load.loading(BIG, 1_000, true, false);

