@@ -36,6 +36,11 @@ final class BackgroundWrite implements AutoCloseable {
         inFlight = thread.submit(write);
     }
 
+    /** Whether no write is running (none started, or the last one has finished and only waits to be awaited). */
+    boolean idle() {
+        return inFlight == null || inFlight.isDone();
+    }
+
     /** Waits for the write in flight: the next offsets it stored (empty without one). Rethrows its failure. */
     Map<TopicPartition, Long> await() {
         if (inFlight == null) {

@@ -51,10 +51,16 @@ import org.slf4j.LoggerFactory;
  */
 public class WarehouseSinkTask extends SinkTask {
     private static final int CONTROL_TABLE_ATTEMPTS = 5;
+    /** An idle warehouse gets a write as soon as this many records are buffered ... */
+    static final int EARLY_WRITE_RECORDS = 2_000;
+    /** ... or the batch is this old. */
+    static final long EARLY_WRITE_AFTER_NANOS = 100_000_000L;
     private static final Logger LOG = LoggerFactory.getLogger(WarehouseSinkTask.class);
     private static final AtomicInteger TASK_IDS = new AtomicInteger();
 
     private LatestVersionBatch batch;
+    /** When the buffered batch began (the last write's start): how long its oldest records have waited, at most. */
+    private long batchStartedNanos = System.nanoTime();
     /** Next offset per owned partition as stored in the warehouse. */
     private final Map<TopicPartition, Long> stored = new HashMap<>();
     private WarehouseSinkConfig config;
@@ -212,6 +218,12 @@ public class WarehouseSinkTask extends SinkTask {
         }
         if (batch.size() >= config.batchSize()) {
             writeInBackground();
+        } else if (!batch.isEmpty() && writes.idle() && (batch.size() >= EARLY_WRITE_RECORDS
+                || System.nanoTime() - batchStartedNanos >= EARLY_WRITE_AFTER_NANOS)) {
+            // the warehouse is idle: write what arrived rather than wait for the worker's next offset commit, once it
+            // is worth a write (each write costs a transaction and a staging table, so tiny ones at a high rate
+            // would use up the CPU the load needs) or has waited long enough; while a write runs the next batch grows
+            writeInBackground();
         }
     }
 
@@ -280,6 +292,7 @@ public class WarehouseSinkTask extends SinkTask {
         deadLetters.awaitReported();
         LatestVersionBatch full = batch;
         batch = full.empty();
+        batchStartedNanos = System.nanoTime();
         writes.start(() -> writeBatch(full));
     }
 

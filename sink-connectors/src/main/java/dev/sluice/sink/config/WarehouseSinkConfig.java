@@ -65,8 +65,8 @@ public final class WarehouseSinkConfig extends AbstractConfig {
                             + "hard: delete the row when the delete is newer; none: ignore deletes.",
                     WRITES_GROUP, 2, Width.SHORT, "Delete mode")
             .define(BATCH_SIZE, Type.INT, 10_000, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
-                    "Buffered records that trigger a write before the worker's next offset commit "
-                            + "(the worker's offset.flush.interval.ms bounds the latency otherwise).",
+                    "Buffered records at which put() waits for the write in flight and starts the next; below it, "
+                            + "records are written once no write runs and 2,000 are buffered or the oldest waited 100 ms.",
                     WRITES_GROUP, 3, Width.SHORT, "Batch size")
             .define(INSERT_MODE, Type.STRING, "upsert", ConfigDef.CaseInsensitiveValidString.in("upsert", "insert"),
                     Importance.MEDIUM,
