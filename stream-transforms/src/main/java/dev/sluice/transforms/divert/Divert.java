@@ -1,6 +1,5 @@
 package dev.sluice.transforms.divert;
 
-import java.nio.charset.StandardCharsets;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
@@ -11,8 +10,8 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 /**
  * Side exits of a pipeline ({@code <pipeline>.late}, {@code <pipeline>.quarantine}): a step marks a record
- * with a header saying why it leaves; {@link #byHeader} sends marked records to their topic, header included (and
- * {@link Requeue#HEADER_PARTITION}, the task's partition), and lets the rest continue. A header rather than a wrapper value keeps every step's types plain, and the
+ * with a header saying why it leaves; {@link #byHeader} sends marked records to their topic, header included (the
+ * quarantine's also with where they may come back to, {@link Requeue}), and lets the rest continue. A header rather than a wrapper value keeps every step's types plain, and the
  * reason travels with the record to whoever reads the side topic.
  */
 public final class Divert {
@@ -26,12 +25,21 @@ public final class Divert {
      */
     public static <K, V> KStream<K, V> byHeader(KStream<K, V> stream, String header, String name, String topic,
                                                 Produced<K, V> produced) {
-        stream.processValues(gate(header, true), Named.as(name))
-                .to(topic, produced.withName(name + "-sink"));
-        return stream.processValues(gate(header, false), Named.as(name + "-pass"));
+        return byHeader(stream, header, name, topic, produced, false);
     }
 
-    private static <K, V> FixedKeyProcessorSupplier<K, V, V> gate(String header, boolean marked) {
+    /**
+     * As above; a {@code requeueable} exit (the quarantine) also marks each record with where it may come back to
+     * ({@link Requeue}).
+     */
+    public static <K, V> KStream<K, V> byHeader(KStream<K, V> stream, String header, String name, String topic,
+                                                Produced<K, V> produced, boolean requeueable) {
+        stream.processValues(gate(header, true, requeueable), Named.as(name))
+                .to(topic, produced.withName(name + "-sink"));
+        return stream.processValues(gate(header, false, false), Named.as(name + "-pass"));
+    }
+
+    private static <K, V> FixedKeyProcessorSupplier<K, V, V> gate(String header, boolean marked, boolean requeueable) {
         return () -> new FixedKeyProcessor<>() {
             private FixedKeyProcessorContext<K, V> context;
 
@@ -43,15 +51,8 @@ public final class Divert {
             @Override
             public void process(FixedKeyRecord<K, V> record) {
                 if ((record.headers().lastHeader(header) != null) == marked) {
-                    if (marked) {
-                        // where a requeued copy must go back to (Requeue)
-                        record.headers().remove(Requeue.HEADER_PARTITION);
-                        record.headers().add(Requeue.HEADER_PARTITION,
-                                Integer.toString(context.taskId().partition()).getBytes(StandardCharsets.UTF_8));
-                        if (record.headers().lastHeader(Requeue.HEADER_TOPIC) == null) { // a second trip keeps the first
-                            context.recordMetadata().ifPresent(m -> record.headers().add(Requeue.HEADER_TOPIC,
-                                    m.topic().getBytes(StandardCharsets.UTF_8)));
-                        }
+                    if (requeueable) {
+                        Requeue.mark(record.headers(), context);
                     }
                     context.forward(record);
                 }

@@ -72,6 +72,20 @@ public final class Requeue {
         }, Named.as("requeue-unknown-step"));
     }
 
+    /**
+     * Marks a record leaving by a requeueable exit: the partition of its task, and (only when it is a source topic, so
+     * the same input gives the same side topic under any application id) the topic it was read from.
+     */
+    static void mark(Headers headers, org.apache.kafka.streams.processor.api.ProcessingContext context) {
+        headers.remove(HEADER_PARTITION);
+        headers.add(HEADER_PARTITION, Integer.toString(context.taskId().partition()).getBytes(StandardCharsets.UTF_8));
+        if (headers.lastHeader(HEADER_TOPIC) == null) { // a second trip keeps the first
+            context.recordMetadata().map(m -> m.topic())
+                    .filter(topic -> !topic.startsWith(context.applicationId() + "-")) // not an internal topic
+                    .ifPresent(topic -> headers.add(HEADER_TOPIC, topic.getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
     /** The topic a record came from: its {@link #HEADER_TOPIC} when it was requeued, else the topic it was read from. */
     public static String originTopic(org.apache.kafka.streams.processor.RecordContext context) {
         String requeued = text(context.headers(), HEADER_TOPIC);

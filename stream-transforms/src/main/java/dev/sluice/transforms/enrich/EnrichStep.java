@@ -63,7 +63,7 @@ public final class EnrichStep {
                 ? GlobalLookup.apply(builder, facts, name, enrichment, keySerde, valueSerde, quarantined)
                 : TemporalJoin.apply(builder, facts, name, enrichment, keySerde, valueSerde, quarantined);
         return Divert.byHeader(joined, ExpectStep.HEADER_RULE, name + "-quarantine", quarantineTopic,
-                Produced.with(keySerde, valueSerde));
+                Produced.with(keySerde, valueSerde), true);
     }
 
     private static KStream<GenericRecord, GenericRecord> foreignKeyJoin(

@@ -36,7 +36,7 @@ public final class ExpectStep {
         List<Rule> checks = List.copyOf(rules);
         KStream<GenericRecord, GenericRecord> checked = rows.processValues(
                 () -> new Checker(name, checks, quarantined), Named.as(name));
-        return Divert.byHeader(checked, HEADER_RULE, name + "-quarantine", quarantineTopic, produced);
+        return Divert.byHeader(checked, HEADER_RULE, name + "-quarantine", quarantineTopic, produced, true);
     }
 
     private static boolean isDeleted(GenericRecord row) {
