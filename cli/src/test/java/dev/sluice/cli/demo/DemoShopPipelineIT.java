@@ -138,7 +138,7 @@ class DemoShopPipelineIT {
                 assertThat(relay.outOfOrder()).as("records delivered out of order").isPositive();
                 await().atMost(Duration.ofSeconds(30))
                         .until(() -> counter(TransformMetrics.DUPLICATES, "shop") == relay.duplicates());
-                assertThat(relay.duplicates()).isGreaterThan(500);
+                assertThat(relay.duplicates()).as("replays the relay made (about one in six records)").isGreaterThan(200);
                 assertThat(counter(TransformMetrics.LATE, "shop")).isZero();
                 assertThat(counter(TransformMetrics.QUARANTINED, "shop")).isZero();
 
