@@ -1,16 +1,15 @@
 package dev.sluice.sink.write;
 
+import dev.sluice.schemas.toast.UnavailableValue;
 import dev.sluice.sink.config.PkMode;
 import dev.sluice.sink.config.TableNameFormat;
 import dev.sluice.sink.dialect.ColumnType;
 import dev.sluice.sink.dialect.ColumnTypes;
 import dev.sluice.sink.dialect.JdbcValues;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,14 +23,13 @@ import org.apache.kafka.connect.sink.SinkRecord;
 /**
  * Reads a {@link SinkRecord} of a row topic (docs/CONTRACTS.md): key = primary-key Struct, value = Struct of the
  * columns plus {@code __source_ts}, {@code __version}, {@code __deleted}. The primary key follows {@code pk.mode} and
- * {@code pk.fields}. A non-key column holding Debezium's unavailable-value placeholder (text, or its bytes for a binary
- * column) is marked {@link RowRecord.Unchanged}, whatever the column's type. Fails with a {@link DataException}
+ * {@code pk.fields}. A non-key column holding Debezium's unavailable-value placeholder (text, its bytes for a binary
+ * column, or an array holding it: {@link UnavailableValue}) is marked {@link RowRecord.Unchanged}, whatever the column's type. Fails with a {@link DataException}
  * naming the record when it does not follow that contract or lacks a {@code pk.fields} column.
  */
 public final class RowRecordParser {
     private static final ColumnType BIGINT = ColumnType.of(ColumnType.Kind.BIGINT);
     private static final ColumnType BOOLEAN = ColumnType.of(ColumnType.Kind.BOOLEAN);
-    private static final byte[] PLACEHOLDER_BYTES = RowRecord.UNAVAILABLE_PLACEHOLDER.getBytes(StandardCharsets.UTF_8);
 
     private final TableNameFormat tableNames;
     private final PkMode pkMode;
@@ -209,7 +207,7 @@ public final class RowRecordParser {
     }
 
     private RowRecord.Column column(String name, Schema schema, ColumnType type, Object defaultValue, Object value) {
-        if (isPlaceholder(value)) {
+        if (UnavailableValue.isPlaceholder(value)) {
             return new RowRecord.Column(type, RowRecord.Unchanged.VALUE);
         }
         return new RowRecord.Column(type, JdbcValues.toJdbc(name, schema, type, value), defaultValue);
@@ -225,20 +223,6 @@ public final class RowRecordParser {
         } catch (DataException e) {
             return null;
         }
-    }
-
-    /** Debezium sends the placeholder as text for text-like columns (text, json, xml) and as its bytes for bytea. */
-    private static boolean isPlaceholder(Object value) {
-        if (value instanceof String s) {
-            return s.equals(RowRecord.UNAVAILABLE_PLACEHOLDER);
-        }
-        if (value instanceof byte[] b) {
-            return Arrays.equals(b, PLACEHOLDER_BYTES);
-        }
-        if (value instanceof ByteBuffer buffer) {
-            return buffer.remaining() == PLACEHOLDER_BYTES.length && buffer.duplicate().equals(ByteBuffer.wrap(PLACEHOLDER_BYTES));
-        }
-        return false;
     }
 
     private static String where(SinkRecord r) {
