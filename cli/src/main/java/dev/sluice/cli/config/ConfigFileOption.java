@@ -13,7 +13,7 @@ public final class ConfigFileOption {
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "Settings from this YAML file (docs/configuration.md); a flag wins over SLUICE_... in the "
-                    + "environment, which wins over the file. Values may be ${env:VAR} or ${file:/path:key}.")
+                    + "environment, which wins over the file. Values may be $${env:VAR} or $${file:/path:key}.")
     public Path file;
 
     /** Collects the flags a command was given, per section, then loads the layers. */
