@@ -3,6 +3,7 @@ package dev.sluice.sink.bench;
 import dev.sluice.embedded.PostgresServer;
 import dev.sluice.sink.WarehouseSinkTask;
 import dev.sluice.sink.load.ChangeLoad;
+import dev.sluice.sink.load.CpuClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -77,6 +77,13 @@ public final class ChangeLoad {
         return newest.values().stream().map(Change::row).toList();
     }
 
+    /** The newest version of every key: what a version-guarded sink keeps, deleted or not. */
+    public Map<Integer, Long> newestVersions() {
+        Map<Integer, Long> versions = new TreeMap<>();
+        newest.forEach((id, c) -> versions.put(id, c.version()));
+        return versions;
+    }
+
     /** Turns {@link #ROWS} output into the comparable form: a soft-deleted row's other columns do not matter. */
     public static List<String> normalize(List<String> rows) {
         return rows.stream().map(r -> r.split("\\|")).sorted((a, b) -> Integer.compare(Integer.parseInt(a[0]), Integer.parseInt(b[0])))

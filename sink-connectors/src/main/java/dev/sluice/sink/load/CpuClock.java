@@ -1,4 +1,4 @@
-package dev.sluice.sink.bench;
+package dev.sluice.sink.load;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -12,10 +12,11 @@ import java.util.stream.Stream;
 /**
  * CPU seconds spent by a benchmark run, for a machine shared with other work where wall-clock rates vary with the
  * load: this JVM's process (broker, worker, converter, sink, an in-process DuckDB), the Connect task threads
- * ({@code task-thread-<connector>-<n>}: consumer poll, conversion, the sink's put and its JDBC/appender calls), and a PostgreSQL server found by its port (postmaster, its live backends and the reaped ones), from
- * {@code /proc}. Linux only; a figure that cannot be read is NaN.
+ * ({@code task-thread-<connector>-<n>}: consumer poll, conversion, the sink's put and its JDBC/appender calls), and a
+ * PostgreSQL server found by its port (postmaster, its live backends and the reaped ones), from {@code /proc}.
+ * Linux only; a figure that cannot be read is NaN.
  */
-final class CpuClock {
+public final class CpuClock {
     private static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
 
     private final com.sun.management.OperatingSystemMXBean os =
@@ -23,7 +24,7 @@ final class CpuClock {
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
     /** This JVM's CPU seconds so far. */
-    double process() {
+    public double process() {
         return os.getProcessCpuTime() / 1e9;
     }
 
@@ -31,12 +32,12 @@ final class CpuClock {
      * CPU seconds so far of the live Connect task threads ({@code task-thread-...}, the sink's writer thread included).
      * The worker reuses pooled threads across connectors, so take the difference over one connector's run.
      */
-    double taskThreads() {
+    public double taskThreads() {
         return threadsNamed("task-thread-");
     }
 
     /** CPU seconds so far of the live threads whose name starts with {@code prefix}. */
-    double threadsNamed(String prefix) {
+    public double threadsNamed(String prefix) {
         double sum = 0;
         for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
             if (info != null && info.getThreadName().startsWith(prefix)) {
@@ -48,7 +49,7 @@ final class CpuClock {
     }
 
     /** CPU seconds of the PostgreSQL server listening on {@code port}: postmaster with reaped children, plus live children. */
-    double postgres(int port) {
+    public double postgres(int port) {
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             List<Path> pids = procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList();
             String postmaster = null;
