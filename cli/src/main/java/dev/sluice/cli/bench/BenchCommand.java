@@ -1,20 +1,28 @@
 package dev.sluice.cli.bench;
 
+import dev.sluice.cli.bench.sink.SinkBench;
+import dev.sluice.cli.bench.sink.SinkBenchOptions;
+import dev.sluice.cli.bench.sink.SinkBenchReport;
 import dev.sluice.cli.local.DurationOption;
 import dev.sluice.cli.local.WarehouseKind;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code sluice bench}: throughput, freshness, lag, CPU and memory of the pipeline on this machine. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Run the pipeline (embedded Kafka, PostgreSQL, registry, ingest, transforms, sink) against a",
                 "generated OLTP workload and print sustained changes/s, freshness percentiles, consumer lag,",
-                "CPU per 1,000 changes and peak RSS; --stage measures one stage alone."})
+                "CPU per 1,000 changes and peak RSS; --stage measures one stage alone; --sink the sink alone on generated",
+                "row-topic changes, --compare beside Debezium's JDBC sink."})
 public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--rate", defaultValue = "0", description = "Changes per second; 0 = flat out (default: ${DEFAULT-VALUE}).")
@@ -46,12 +54,41 @@ public final class BenchCommand implements Callable<Integer> {
                     + " time to the first row in the warehouse, longest Kafka transaction).")
     Long initialLoad;
 
+    @Option(names = "--sink", description = {"Instead of the pipeline: the sink alone. Produces --records Avro row-topic changes"
+            + " (inserts, updates, soft deletes, redeliveries, each key's versions shuffled), loads them into PostgreSQL and into"
+            + " DuckDB through a Connect worker, prints rows/s and CPU per warehouse, and checks each holds the expected state."})
+    boolean sink;
+
+    @Option(names = "--compare", description = "--sink, and Debezium's JDBC sink beside ours over the same topic into a second"
+            + " PostgreSQL database: its rows/s, the ratio, and the keys it left at an older version (it has no version guard).")
+    boolean compare;
+
+    @Option(names = "--compare-plugin-path", paramLabel = "DIR", description = "The Connect plugin.path holding Debezium's JDBC"
+            + " sink (default: compare-plugins beside sluice.jar, where the build unpacks it).")
+    Path comparePluginPath;
+
+    @Option(names = "--records", defaultValue = "1000000", description = "--sink: changes to produce (default: ${DEFAULT-VALUE}).")
+    int records;
+
+    @Option(names = "--partitions", defaultValue = "10", description = "--sink: partitions of the row topic (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--tasks", defaultValue = "1", description = "--sink: tasks.max of each sink (default: ${DEFAULT-VALUE}).")
+    int tasks;
+
     @Option(names = "--json", defaultValue = "sluice-bench.json", description = "Where to write the figures as JSON (default: ${DEFAULT-VALUE}).")
     Path json;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        SinkBenchOptions.checkMode(spec.commandLine().getParseResult(), sink || compare);
         Path work = Files.createTempDirectory("sluice-bench-");
+        if (sink || compare) {
+            return sinkAlone(work);
+        }
         if (initialLoad != null) {
             if (initialLoad < 1) {
                 throw new IllegalArgumentException("--initial-load must be a positive number of rows, got " + initialLoad + ".");
@@ -65,6 +102,23 @@ public final class BenchCommand implements Callable<Integer> {
         System.out.println(report.text());
         report.writeJson(json);
         System.out.println("  figures written to " + json.toAbsolutePath());
+        return 0;
+    }
+
+    /** {@code --sink}: prints the report, writes the JSON, and fails when one of our warehouses is not as expected. */
+    private int sinkAlone(Path work) throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        SinkBenchReport report = new SinkBench(SinkBenchOptions.settings(records, partitions, tasks, compare, comparePluginPath,
+                work), out).run();
+        out.println(report.text());
+        report.writeJson(json);
+        out.println("  figures written to " + json.toAbsolutePath());
+        out.flush();
+        List<String> wrong = report.sluiceWarehousesNotAsExpected();
+        if (!wrong.isEmpty()) {
+            throw new IllegalStateException("the sink left " + String.join(" and ", wrong) + " different from the expected state;"
+                    + " the lines above say how.");
+        }
         return 0;
     }
 }

@@ -268,9 +268,13 @@ public final class BenchRun {
         }
     }
 
-    /** A new single-node broker in the work directory: a bench starts from empty topics every time. */
     private LocalKafkaBroker freshBroker() throws java.io.IOException {
-        Path logs = java.nio.file.Files.createTempDirectory(java.nio.file.Files.createDirectories(settings.workDir()),
+        return freshBroker(settings.workDir());
+    }
+
+    /** A new single-node broker in the work directory: a bench starts from empty topics every time. */
+    public static LocalKafkaBroker freshBroker(Path workDir) throws java.io.IOException {
+        Path logs = java.nio.file.Files.createTempDirectory(java.nio.file.Files.createDirectories(workDir),
                 "kafka-");
         return LocalKafkaBroker.start(logs, PortCheck.freePort(),
                 dev.sluice.schemas.kafka.RecordSizeLimit.DEFAULT.broker());

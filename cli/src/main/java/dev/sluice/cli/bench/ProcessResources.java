@@ -6,12 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** CPU time and peak resident memory of this JVM, and the machine's load, as the operating system counts them. */
-final class ProcessResources {
+public final class ProcessResources {
 
     private ProcessResources() {
     }
 
-    static double cpuSeconds() {
+    public static double cpuSeconds() {
         var os = ManagementFactory.getOperatingSystemMXBean();
         if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
             return sun.getProcessCpuTime() / 1e9;
@@ -20,7 +20,7 @@ final class ProcessResources {
     }
 
     /** Peak RSS in MiB (Linux VmHWM); NaN where /proc is not available. */
-    static double peakRssMiB() {
+    public static double peakRssMiB() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("VmHWM:")) {
@@ -37,7 +37,7 @@ final class ProcessResources {
      * The machine's one-minute load average: a bench figure means little when other work shared the cores, so the
      * report prints it. NaN where the operating system does not say.
      */
-    static double loadAverage() {
+    public static double loadAverage() {
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         return load < 0 ? Double.NaN : load;
     }

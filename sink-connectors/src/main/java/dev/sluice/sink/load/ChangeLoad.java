@@ -23,7 +23,12 @@ public final class ChangeLoad {
             .field("__source_ts", Schema.INT64_SCHEMA).field("__version", Schema.INT64_SCHEMA)
             .field("__deleted", Schema.BOOLEAN_SCHEMA).build();
     /** Rows as {@link #expected()} spells them; a deleted row keeps only its key, version and flag comparable. */
-    public static final String ROWS = "SELECT \"id\", \"name\", \"amount\", \"__version\", \"__deleted\" FROM \"items\"";
+    public static final String ROWS = rows("items");
+
+    /** {@link #ROWS} from another table holding these columns (another sink's), its name quoted here. */
+    public static String rows(String table) {
+        return "SELECT \"id\", \"name\", \"amount\", \"__version\", \"__deleted\" FROM \"" + table.replace("\"", "\"\"") + "\"";
+    }
 
     /** One change of one key. */
     public record Change(int id, long version, boolean deleted) {
