@@ -76,6 +76,11 @@ public final class SinkBench {
             out.printf("bench: %,d changes of %,d keys on %d partitions, produced in %.1f s%n", settings.records(),
                     load.newestVersions().size(), settings.partitions(), produceSeconds);
             out.flush();
+            if (settings.comparePluginPath() != null) {
+                out.printf("bench: Debezium's JDBC sink from %s (the worker logs an error that Debezium's CloudEventsConverter"
+                        + " cannot load beside Sluice's own Debezium jars: that converter is not used here)%n",
+                        settings.comparePluginPath());
+            }
             List<SinkRun> runs = new ArrayList<>();
             try (ConnectWorker connect = ConnectWorker.start(kafka.bootstrapServers(), settings.workDir().resolve("connect"),
                     worker())) {
