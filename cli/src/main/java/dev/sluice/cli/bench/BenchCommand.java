@@ -14,8 +14,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 /** {@code sluice bench}: throughput, freshness, lag, CPU and memory of the pipeline on this machine. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -85,10 +87,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SinkBenchOptions.checkMode(spec.commandLine().getParseResult(), sink || compare);
-        Path work = Files.createTempDirectory("sluice-bench-");
         if (sink || compare) {
-            return sinkAlone(work);
+            return sinkAlone();
         }
+        Path work = Files.createTempDirectory("sluice-bench-");
         if (initialLoad != null) {
             if (initialLoad < 1) {
                 throw new IllegalArgumentException("--initial-load must be a positive number of rows, got " + initialLoad + ".");
@@ -106,10 +108,19 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** {@code --sink}: prints the report, writes the JSON, and fails when one of our warehouses is not as expected. */
-    private int sinkAlone(Path work) throws Exception {
+    private int sinkAlone() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        SinkBenchReport report = new SinkBench(SinkBenchOptions.settings(records, partitions, tasks, compare, comparePluginPath,
-                work), out).run();
+        SinkBench.Settings settings = SinkBenchOptions.settings(records, partitions, tasks, compare, comparePluginPath);
+        Path work = Files.createTempDirectory("sluice-bench-sink-");
+        SinkBenchReport report;
+        try {
+            report = new SinkBench(settings, work, out).run();
+        } finally {
+            // a throwaway broker log and warehouse files, hundreds of MB at the default size, not needed once measured
+            try (Stream<Path> files = Files.walk(work)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
         out.println(report.text());
         report.writeJson(json);
         out.println("  figures written to " + json.toAbsolutePath());

@@ -42,7 +42,7 @@ public final class SinkBench {
     /**
      * @param comparePluginPath the worker's plugin.path holding Debezium's JDBC sink; null: ours alone
      */
-    public record Settings(int records, int partitions, int tasks, Path comparePluginPath, Path workDir) {
+    public record Settings(int records, int partitions, int tasks, Path comparePluginPath) {
         public Settings {
             atLeastOne("--records", records);
             atLeastOne("--partitions", partitions);
@@ -57,17 +57,20 @@ public final class SinkBench {
     }
 
     private final Settings settings;
+    private final Path workDir;
     private final PrintWriter out;
 
-    public SinkBench(Settings settings, PrintWriter out) {
+    /** @param workDir where the broker's log, the Connect worker's files and the DuckDB file go */
+    public SinkBench(Settings settings, Path workDir, PrintWriter out) {
         this.settings = settings;
+        this.workDir = workDir;
         this.out = out;
     }
 
     public SinkBenchReport run() throws Exception {
         double loadAtStart = ProcessResources.loadAverage();
         ChangeLoad load = new ChangeLoad(settings.records(), 1);
-        try (LocalKafkaBroker kafka = BenchRun.freshBroker(settings.workDir());
+        try (LocalKafkaBroker kafka = BenchRun.freshBroker(workDir);
              PostgresServer pg = PostgresServer.startThrowaway();
              EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), 0);
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
@@ -77,19 +80,18 @@ public final class SinkBench {
                     load.newestVersions().size(), settings.partitions(), produceSeconds);
             out.flush();
             if (settings.comparePluginPath() != null) {
-                out.printf("bench: Debezium's JDBC sink from %s (the worker logs an error that Debezium's CloudEventsConverter"
-                        + " cannot load beside Sluice's own Debezium jars: that converter is not used here)%n",
-                        settings.comparePluginPath());
+                out.printf("bench: Debezium's JDBC sink from %s (the log's error that its CloudEventsConverter cannot load"
+                        + " beside Sluice's own Debezium jars is expected: that converter is not used)%n", settings.comparePluginPath());
             }
             List<SinkRun> runs = new ArrayList<>();
-            try (ConnectWorker connect = ConnectWorker.start(kafka.bootstrapServers(), settings.workDir().resolve("connect"),
+            try (ConnectWorker connect = ConnectWorker.start(kafka.bootstrapServers(), workDir.resolve("connect"),
                     worker())) {
                 pg.createDatabase("sluice");
                 String pgUrl = pg.jdbcUrl("sluice");
                 runs.add(measure(connect, SinkBenchReport.SLUICE_POSTGRES, "postgres", ours(pgUrl, pg.user(), registry),
                         () -> appliedBySluice(pgUrl, pg.user(), SinkBenchReport.SLUICE_POSTGRES), pg.port(),
                         () -> WarehouseState.read(pgUrl, pg.user(), "items", load)));
-                String duckUrl = "jdbc:duckdb:" + settings.workDir().resolve("bench.duckdb");
+                String duckUrl = "jdbc:duckdb:" + workDir.resolve("bench.duckdb");
                 runs.add(measure(connect, SinkBenchReport.SLUICE_DUCKDB, "duckdb", ours(duckUrl, null, registry),
                         () -> appliedBySluice(duckUrl, null, SinkBenchReport.SLUICE_DUCKDB), -1,
                         () -> WarehouseState.read(duckUrl, null, "items", load)));

@@ -31,13 +31,12 @@ public final class SinkBenchOptions {
     }
 
     /** The run's settings; with {@code compare}, the plugin path given or the build's, refused when the plugin is not there. */
-    public static SinkBench.Settings settings(int records, int partitions, int tasks, boolean compare, Path comparePluginPath,
-                                              Path workDir) {
+    public static SinkBench.Settings settings(int records, int partitions, int tasks, boolean compare, Path comparePluginPath) {
         if (!compare && comparePluginPath != null) {
             throw new IllegalArgumentException("--compare-plugin-path applies only with --compare; add --compare or drop it.");
         }
         Path plugins = compare ? DebeziumJdbcSink.checkPluginPath(comparePluginPath == null
                 ? DebeziumJdbcSink.defaultPluginPath() : comparePluginPath) : null;
-        return new SinkBench.Settings(records, partitions, tasks, plugins, workDir);
+        return new SinkBench.Settings(records, partitions, tasks, plugins);
     }
 }

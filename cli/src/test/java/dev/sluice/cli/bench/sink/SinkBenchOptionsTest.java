@@ -43,20 +43,20 @@ class SinkBenchOptionsTest {
 
     @Test
     void countsBelowOneAreRefused() {
-        assertThatThrownBy(() -> SinkBenchOptions.settings(0, 2, 1, false, null, dir))
+        assertThatThrownBy(() -> SinkBenchOptions.settings(0, 2, 1, false, null))
                 .hasMessage("--records must be at least 1, got 0.");
-        assertThatThrownBy(() -> SinkBenchOptions.settings(10, 2, 0, false, null, dir))
+        assertThatThrownBy(() -> SinkBenchOptions.settings(10, 2, 0, false, null))
                 .hasMessage("--tasks must be at least 1, got 0.");
     }
 
     @Test
     void aPluginPathWithoutDebeziumsJdbcSinkIsRefusedWithHowToGetIt() {
         Path missing = dir.resolve("nowhere");
-        assertThatThrownBy(() -> SinkBenchOptions.settings(10, 2, 1, true, missing, dir))
+        assertThatThrownBy(() -> SinkBenchOptions.settings(10, 2, 1, true, missing))
                 .hasMessage("Debezium's JDBC sink plugin is not in " + missing.toAbsolutePath() + ": build Sluice with"
                         + " `mvn -B -o -q -DskipTests package` (it unpacks the plugin into cli/target/compare-plugins) or give"
                         + " --compare-plugin-path the directory holding its debezium-connector-jdbc folder.");
-        assertThatThrownBy(() -> SinkBenchOptions.settings(10, 2, 1, true, dir, dir))
+        assertThatThrownBy(() -> SinkBenchOptions.settings(10, 2, 1, true, dir))
                 .hasMessageStartingWith("Debezium's JDBC sink plugin is not in " + dir.toAbsolutePath());
     }
 
@@ -64,13 +64,13 @@ class SinkBenchOptionsTest {
     void aPluginPathHoldingTheConnectorsFolderIsTheWorkersPluginPath() throws Exception {
         Path plugin = Files.createDirectories(dir.resolve("debezium-connector-jdbc"));
         Files.createFile(plugin.resolve("debezium-connector-jdbc-3.4.0.Final.jar"));
-        assertThat(SinkBenchOptions.settings(10, 2, 1, true, dir, dir).comparePluginPath()).isEqualTo(dir.toAbsolutePath());
-        assertThat(SinkBenchOptions.settings(10, 2, 1, false, null, dir).comparePluginPath()).isNull();
+        assertThat(SinkBenchOptions.settings(10, 2, 1, true, dir).comparePluginPath()).isEqualTo(dir.toAbsolutePath());
+        assertThat(SinkBenchOptions.settings(10, 2, 1, false, null).comparePluginPath()).isNull();
     }
 
     @Test
     void aPluginPathWithoutComparingIsRefused() {
-        assertThatThrownBy(() -> SinkBenchOptions.settings(10, 2, 1, false, dir, dir))
+        assertThatThrownBy(() -> SinkBenchOptions.settings(10, 2, 1, false, dir))
                 .hasMessage("--compare-plugin-path applies only with --compare; add --compare or drop it.");
     }
 
