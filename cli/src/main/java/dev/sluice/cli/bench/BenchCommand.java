@@ -21,10 +21,10 @@ import java.util.stream.Stream;
 
 /** {@code sluice bench}: throughput, freshness, lag, CPU and memory of the pipeline on this machine. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Run the pipeline (embedded Kafka, PostgreSQL, registry, ingest, transforms, sink) against a",
-                "generated OLTP workload and print sustained changes/s, freshness percentiles, consumer lag,",
-                "CPU per 1,000 changes and peak RSS; --stage measures one stage alone; --sink the sink alone on generated",
-                "row-topic changes, --compare beside Debezium's JDBC sink."})
+        description = {"Run the pipeline (embedded Kafka, PostgreSQL, registry, ingest, transforms, sink) against a generated"
+                + " OLTP workload and print sustained changes/s, freshness percentiles, consumer lag, CPU per 1,000 changes and"
+                + " peak RSS; --stage measures one stage alone.",
+                "--sink measures the sink alone on generated row-topic changes; --compare runs Debezium's JDBC sink beside it."})
 public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--rate", defaultValue = "0", description = "Changes per second; 0 = flat out (default: ${DEFAULT-VALUE}).")
