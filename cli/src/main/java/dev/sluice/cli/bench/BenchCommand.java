@@ -46,6 +46,11 @@ public final class BenchCommand implements Callable<Integer> {
                     + " time to the first row in the warehouse, longest Kafka transaction).")
     Long initialLoad;
 
+    @Option(names = "--debezium", paramLabel = "KEY=VALUE",
+            description = "A Debezium connector setting for ingest, to try a tuning (e.g. incremental.snapshot.chunk.size=16384);"
+                    + " repeatable.")
+    java.util.Map<String, String> debezium = new java.util.LinkedHashMap<>();
+
     @Option(names = "--json", defaultValue = "sluice-bench.json", description = "Where to write the figures as JSON (default: ${DEFAULT-VALUE}).")
     Path json;
 
@@ -57,7 +62,7 @@ public final class BenchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--initial-load must be a positive number of rows, got " + initialLoad + ".");
             }
             System.out.println(new BenchRun(new BenchRun.Settings(stage, rate, duration, warmUp, rowWidth, 1, warehouse, work),
-                    System.out).initialLoad(initialLoad).text());
+                    System.out).initialLoad(initialLoad, debezium).text());
             return 0;
         }
         BenchReport report = new BenchRun(new BenchRun.Settings(stage, rate, duration, warmUp, rowWidth, tables,
