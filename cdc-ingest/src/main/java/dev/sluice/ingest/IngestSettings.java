@@ -36,6 +36,12 @@ public final class IngestSettings {
     /** The brokers' default {@code transaction.max.timeout.ms}; the {@link TransactionBound} keeps every transaction well within it. */
     public static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
     public static final String DEFAULT_CONTROL_SCHEMA = "public";
+    /**
+     * Rows per chunk of an initial load or backfill (Debezium's incremental snapshot). Each chunk costs a round trip
+     * of two watermarks through the WAL and one Kafka transaction, so larger chunks load faster; a chunk is held in
+     * memory while its window is open, and is one Kafka transaction unless the transaction bound cuts it.
+     */
+    public static final int DEFAULT_LOAD_CHUNK_SIZE = 16_384;
     /** Slot lag (WAL the source keeps for us) above which a warning is logged: 1 GiB. */
     public static final long DEFAULT_SLOT_LAG_WARNING_BYTES = 1L << 30;
     public static final Duration DEFAULT_SLOT_LAG_CHECK_INTERVAL = Duration.ofSeconds(10);
@@ -66,6 +72,7 @@ public final class IngestSettings {
     private final Duration kafkaTimeout;
     private final Duration transactionTimeout;
     private final TransactionBound transactionBound;
+    private final int loadChunkSize;
     private final String controlSchema;
     private final long slotLagWarningBytes;
     private final Duration slotLagCheckInterval;
@@ -96,6 +103,7 @@ public final class IngestSettings {
         this.kafkaTimeout = b.kafkaTimeout;
         this.transactionTimeout = b.transactionTimeout;
         this.transactionBound = b.transactionBound;
+        this.loadChunkSize = b.loadChunkSize;
         this.controlSchema = b.controlSchema;
         this.slotLagWarningBytes = b.slotLagWarningBytes;
         this.slotLagCheckInterval = b.slotLagCheckInterval;
@@ -133,6 +141,7 @@ public final class IngestSettings {
         b.kafkaTimeout = kafkaTimeout;
         b.transactionTimeout = transactionTimeout;
         b.transactionBound = transactionBound;
+        b.loadChunkSize = loadChunkSize;
         b.controlSchema = controlSchema;
         b.slotLagWarningBytes = slotLagWarningBytes;
         b.slotLagCheckInterval = slotLagCheckInterval;
@@ -180,6 +189,9 @@ public final class IngestSettings {
 
     /** How much one Kafka transaction may hold before it commits, even inside a source transaction. */
     public TransactionBound transactionBound() { return transactionBound; }
+
+    /** Rows per chunk of an initial load or backfill ({@link #DEFAULT_LOAD_CHUNK_SIZE}). */
+    public int loadChunkSize() { return loadChunkSize; }
 
     /**
      * The producer's {@code transactional.id}, stable for a topic prefix and slot: a restarted
@@ -279,6 +291,7 @@ public final class IngestSettings {
         private Duration kafkaTimeout = DEFAULT_KAFKA_TIMEOUT;
         private Duration transactionTimeout = DEFAULT_TRANSACTION_TIMEOUT;
         private TransactionBound transactionBound = TransactionBound.DEFAULT;
+        private int loadChunkSize = DEFAULT_LOAD_CHUNK_SIZE;
         private String controlSchema = DEFAULT_CONTROL_SCHEMA;
         private long slotLagWarningBytes = DEFAULT_SLOT_LAG_WARNING_BYTES;
         private Duration slotLagCheckInterval = DEFAULT_SLOT_LAG_CHECK_INTERVAL;
@@ -325,6 +338,7 @@ public final class IngestSettings {
         public Builder kafkaTimeout(Duration timeout) { this.kafkaTimeout = timeout; return this; }
         public Builder transactionTimeout(Duration timeout) { this.transactionTimeout = timeout; return this; }
         public Builder transactionBound(TransactionBound bound) { this.transactionBound = bound; return this; }
+        public Builder loadChunkSize(int rows) { this.loadChunkSize = rows; return this; }
         public Builder controlSchema(String schema) { this.controlSchema = schema; return this; }
         public Builder slotLagWarningBytes(long bytes) { this.slotLagWarningBytes = bytes; return this; }
         public Builder slotLagCheckInterval(Duration interval) { this.slotLagCheckInterval = interval; return this; }
@@ -365,6 +379,7 @@ public final class IngestSettings {
             checkPositive(transactionTimeout, "Transaction timeout");
             check(transactionTimeout.toMillis() <= Integer.MAX_VALUE,
                     "Transaction timeout " + transactionTimeout + " is too long; Kafka takes at most " + Integer.MAX_VALUE + " ms.");
+            check(loadChunkSize >= 1, "The load chunk size must be at least 1 row, got " + loadChunkSize + ".");
             check(transactionBound != null, "The Kafka transaction bound must be set.");
             check(transactionBound.maxAge().compareTo(transactionTimeout) < 0, "The Kafka transaction bound's age "
                     + transactionBound.maxAge() + " must be shorter than the transaction timeout " + transactionTimeout

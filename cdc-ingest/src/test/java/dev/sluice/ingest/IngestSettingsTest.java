@@ -55,6 +55,12 @@ class IngestSettingsTest {
     }
 
     @Test
+    void loadChunkSizeMustBeAtLeastOneRow() {
+        assertThatThrownBy(() -> minimal().loadChunkSize(0).build())
+                .hasMessage("The load chunk size must be at least 1 row, got 0.");
+    }
+
+    @Test
     void slotNameMustSuitPostgres() {
         assertThatThrownBy(() -> minimal().slotName("My-Slot").build())
                 .hasMessageContaining("lower-case letters, digits and '_'");

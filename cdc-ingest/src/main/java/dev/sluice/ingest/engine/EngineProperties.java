@@ -27,8 +27,6 @@ public final class EngineProperties {
     private static final String NOTIFICATION_TOPIC_SUFFIX = "notifications";
     /** Debezium's heartbeat records arrive on {@code <this>.<topic prefix>}. */
     public static final String HEARTBEAT_TOPIC_PREFIX = "__debezium-heartbeat";
-    /** Rows per incremental-snapshot chunk: larger than Debezium's 1,024, fewer watermark round trips. */
-    static final int INCREMENTAL_CHUNK_SIZE = 4096;
 
     private EngineProperties() {
     }
@@ -80,7 +78,7 @@ public final class EngineProperties {
         // whose watermarks are written to that table too; progress comes back as notifications
         p.setProperty("signal.enabled.channels", "source");
         p.setProperty("signal.data.collection", control.signal().toString());
-        p.setProperty("incremental.snapshot.chunk.size", Integer.toString(INCREMENTAL_CHUNK_SIZE));
+        p.setProperty("incremental.snapshot.chunk.size", Integer.toString(settings.loadChunkSize()));
         p.setProperty("notification.enabled.channels", "sink");
         p.setProperty("notification.sink.topic.name", notificationTopic(settings));
 

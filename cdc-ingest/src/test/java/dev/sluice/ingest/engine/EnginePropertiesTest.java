@@ -59,6 +59,18 @@ class EnginePropertiesTest {
     }
 
     @Test
+    void loadsInChunksOfTheSettingUnlessDebeziumsOwnSettingIsPassedThrough() {
+        List<TableId> orders = List.of(new TableId("public", "orders"));
+        assertThat(EngineProperties.of(settings, orders))
+                .containsEntry("incremental.snapshot.chunk.size", Integer.toString(IngestSettings.DEFAULT_LOAD_CHUNK_SIZE));
+        assertThat(EngineProperties.of(settings.toBuilder().loadChunkSize(1000).build(), orders))
+                .containsEntry("incremental.snapshot.chunk.size", "1000");
+        assertThat(EngineProperties.of(settings.toBuilder().loadChunkSize(1000)
+                .debeziumProperty("incremental.snapshot.chunk.size", "50").build(), orders))
+                .containsEntry("incremental.snapshot.chunk.size", "50");
+    }
+
+    @Test
     void passThroughPropertiesWinOverOurs() {
         Properties p = EngineProperties.of(settings, List.of(new TableId("public", "orders")));
         assertThat(p).containsEntry("snapshot.fetch.size", "512").containsEntry("heartbeat.interval.ms", "0");

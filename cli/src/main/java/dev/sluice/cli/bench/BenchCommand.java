@@ -15,7 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
@@ -78,6 +80,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--tasks", defaultValue = "1", description = "--sink: tasks.max of each sink (default: ${DEFAULT-VALUE}).")
     int tasks;
 
+    @Option(names = "--debezium", paramLabel = "KEY=VALUE",
+            description = "A Debezium connector setting for ingest, to try a tuning (e.g. incremental.snapshot.chunk.size=16384);"
+                    + " repeatable.")
+    Map<String, String> debezium = new LinkedHashMap<>();
+
     @Option(names = "--json", defaultValue = "sluice-bench.json", description = "Where to write the figures as JSON (default: ${DEFAULT-VALUE}).")
     Path json;
 
@@ -96,7 +103,7 @@ public final class BenchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--initial-load must be a positive number of rows, got " + initialLoad + ".");
             }
             System.out.println(new BenchRun(new BenchRun.Settings(stage, rate, duration, warmUp, rowWidth, 1, warehouse, work),
-                    System.out).initialLoad(initialLoad).text());
+                    System.out).initialLoad(initialLoad, debezium).text());
             return 0;
         }
         BenchReport report = new BenchRun(new BenchRun.Settings(stage, rate, duration, warmUp, rowWidth, tables,

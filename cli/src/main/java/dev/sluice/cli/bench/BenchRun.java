@@ -47,7 +47,7 @@ public final class BenchRun {
     }
 
     /** {@code --initial-load ROWS}: the initial load of one table of {@code rows} rows, timed from the pipeline's start. */
-    public InitialLoadBench.Result initialLoad(long rows) throws Exception {
+    public InitialLoadBench.Result initialLoad(long rows, Map<String, String> debezium) throws Exception {
         MeterRegistry meters = BenchMeters.install();
         try (LocalKafkaBroker kafka = freshBroker();
              PostgresServer postgres = PostgresServer.startThrowaway();
@@ -60,6 +60,9 @@ public final class BenchRun {
                     registry.url(),
                     new SourceUrl(postgres.host(), postgres.port(), "bench", postgres.user(), postgres.password()),
                     table, List.of(warehouse), settings.workDir());
+            for (Map.Entry<String, String> e : debezium.entrySet()) {
+                pipeline = pipeline.withDebeziumProperty(e.getKey(), e.getValue());
+            }
             BenchWorkload workload = new BenchWorkload(() -> connect(postgres), 1, settings.rowWidth(), 0);
             workload.createTables();
             out.printf("bench: loading %,d rows into %s before the pipeline starts ...%n", rows, table.get(0));

@@ -19,15 +19,22 @@ import java.util.function.Supplier;
  */
 final class InitialLoadBench {
 
-    /** The figures of one run; {@code loadAverage} is the machine's one-minute load average at the end. */
-    record Result(long rows, double seconds, double firstRowSeconds, double longestTransactionSeconds, double loadAverage) {
+    /**
+     * The figures of one run; {@code ingestSeconds} is how long ingest took to commit the whole table to Kafka (its
+     * own stage), {@code loadAverageStart} and {@code loadAverage} the machine's one-minute load average at the
+     * pipeline's start and at the end.
+     */
+    record Result(long rows, double seconds, double firstRowSeconds, double longestTransactionSeconds, double ingestSeconds,
+                  double loadAverageStart, double loadAverage) {
 
         String text() {
             int cores = Runtime.getRuntime().availableProcessors();
             return String.format("initial load: %,d rows in %.1f s = %,.0f rows/s end to end | first row in the warehouse"
-                            + " after %.1f s | longest Kafka transaction %.2f s | load average %.1f on %d cores%s",
-                    rows, seconds, rows / seconds, firstRowSeconds, longestTransactionSeconds, loadAverage, cores,
-                    loadAverage > cores ? " (machine busy: figures under load)" : "");
+                            + " after %.1f s | longest Kafka transaction %.2f s | ingest alone %.1f s = %,.0f rows/s"
+                            + " | load average %.1f at the start, %.1f at the end on %d cores%s",
+                    rows, seconds, rows / seconds, firstRowSeconds, longestTransactionSeconds, ingestSeconds,
+                    rows / ingestSeconds, loadAverageStart, loadAverage, cores,
+                    Math.max(loadAverageStart, loadAverage) > cores ? " (machine busy: figures under load)" : "");
         }
     }
 
@@ -41,6 +48,7 @@ final class InitialLoadBench {
                     + ") FROM generate_series(1, " + rows + ") g");
             s.execute("ANALYZE " + table); // the row estimate for progress
         }
+        double loadAverageStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         long start = System.nanoTime();
         try (ReplicationPipeline running = ReplicationPipeline.start(pipeline)) {
             long firstRow = awaitFirstRow(meters);
@@ -49,8 +57,10 @@ final class InitialLoadBench {
             }
             long done = System.nanoTime();
             TimeGauge longest = meters.find(IngestMetrics.TRANSACTION_LONGEST).timeGauge();
+            double ingestSeconds = running.initialLoad().progress().stream()
+                    .mapToDouble(p -> p.elapsed().toMillis() / 1000.0).max().orElse(Double.NaN);
             return new Result(rows, (done - start) / 1e9, (firstRow - start) / 1e9,
-                    longest == null ? Double.NaN : longest.value(TimeUnit.SECONDS),
+                    longest == null ? Double.NaN : longest.value(TimeUnit.SECONDS), ingestSeconds, loadAverageStart,
                     ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         }
     }

@@ -88,7 +88,11 @@ public enum Section {
             .define("transaction.max.bytes", Type.LONG, TransactionBound.DEFAULT.maxBytes(), Range.atLeast(1),
                     Importance.LOW, "... or this many serialised bytes.")
             .define("transaction.max.age.ms", Type.LONG, TransactionBound.DEFAULT.maxAge().toMillis(), Range.atLeast(1),
-                    Importance.LOW, "... or once it is this old; keep it well below the brokers' transaction.max.timeout.ms.")),
+                    Importance.LOW, "... or once it is this old; keep it well below the brokers' transaction.max.timeout.ms.")
+            .define("load.chunk.size", Type.INT, IngestSettings.DEFAULT_LOAD_CHUNK_SIZE, Range.atLeast(1), Importance.LOW,
+                    "Rows per chunk of the initial load and of backfills. Each chunk costs two watermark writes read back "
+                            + "through the WAL and one Kafka transaction, so larger chunks load faster; a chunk's rows "
+                            + "are held in memory until it closes (lower it for very wide rows).")),
     TRANSFORM("transform", "sluice transform: change topics into row topics, and pipeline specs.", false, new ConfigDef()
             .define("state.dir", Type.STRING, ".sluice/streams", nonEmpty(), Importance.HIGH, "Local state (RocksDB).")
             .define("specs", Type.LIST, List.of(), null, Importance.MEDIUM,

@@ -127,6 +127,7 @@ public final class IngestCommand implements Callable<Integer> {
                 .heartbeatInterval(Duration.ofMillis(c.getLong("heartbeat.interval.ms")))
                 .transactionBound(new TransactionBound(c.getInt("transaction.max.changes"), c.getLong("transaction.max.bytes"),
                         Duration.ofMillis(c.getLong("transaction.max.age.ms"))))
+                .loadChunkSize(c.getInt("load.chunk.size"))
                 .build();
         IngestService ingest = new IngestService(settings);
         // served before the start: creating the slot waits for open source transactions, and /health/ready says so
