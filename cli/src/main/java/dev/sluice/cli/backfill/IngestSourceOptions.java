@@ -53,6 +53,11 @@ public final class IngestSourceOptions {
         return publication;
     }
 
+    /** The ingest service's change-topic prefix ({@code <prefix>.<schema>.<table>}). */
+    public String topicPrefix() {
+        return topicPrefix;
+    }
+
     /** Change topic -> table for every table the ingest service captures now (its publication's tables). */
     public Map<String, TableId> changeTopics() throws SQLException {
         return CapturedTables.byChangeTopic(source(), publication, topicPrefix, new ControlTables(controlSchema, slot));

@@ -135,7 +135,9 @@ public final class RebuildStartCommand implements Callable<Integer> {
 
         Map<String, Object> overrides = new HashMap<>(all.kafkaPassThrough());
         overrides.putAll(all.registryAccess(true));
-        TransformConfig base = TransformConfig.of(all.bootstrapServers(), all.registryUrl()).withKafkaOverrides(overrides);
+        // --topic-prefix names the change topics the replication pipeline reads, as it names those a backfill fills
+        TransformConfig base = TransformConfig.of(all.bootstrapServers(), all.registryUrl()).withKafkaOverrides(overrides)
+                .withSpec(ReplicationSpec.defaults().withPrefix(source.topicPrefix()));
         Map<String, String> worker = all.connectWorker();
         Map<String, String> secrets = all.connectorSecrets();
         HistoryBackfill.Outcome filled;
@@ -143,7 +145,7 @@ public final class RebuildStartCommand implements Callable<Integer> {
             // from where the application reads on: the earliest retained offsets at its first start
             Map<TopicPartition, Long> committed = new StreamsApplication(shadow.applicationId(), List.of())
                     .committedInputs(admin);
-            List<RetainedHistory.Gap> gaps = RetainedHistory.gaps(admin, inputs(spec), committed);
+            List<RetainedHistory.Gap> gaps = RetainedHistory.gaps(admin, inputs(spec, base.spec()), committed);
             // before the shadow starts, so that it reads the re-read rows; a failed backfill stops here
             filled = HistoryBackfill.run(gaps, source, all, backfillTimeout, name,
                     new PrintWriter(System.out, true));
@@ -157,9 +159,9 @@ public final class RebuildStartCommand implements Callable<Integer> {
     }
 
     /** The topics the pipeline reads: the spec's topics or pattern, or replication's change topics. */
-    private static Predicate<String> inputs(PipelineSpec spec) {
+    private static Predicate<String> inputs(PipelineSpec spec, ReplicationSpec replication) {
         if (spec == null) {
-            return ReplicationSpec.defaults()::isInputTopic;
+            return replication::isInputTopic;
         }
         if (spec.source().pattern() != null) {
             return topic -> spec.source().pattern().matcher(topic).matches();

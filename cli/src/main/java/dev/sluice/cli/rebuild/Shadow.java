@@ -75,9 +75,12 @@ public record Shadow(String name, PipelineSpec spec) {
         return promoted ? "${table}" : "${table}" + suffix();
     }
 
-    /** The replication pipeline under the shadow name: row topics {@code replica__<name>.<schema>.<table>}. */
-    public ReplicationSpec replicationSpec() {
-        return ReplicationSpec.defaults().withPipeline(shadowPipeline());
+    /**
+     * The live replication pipeline under the shadow name: the same change topics in, row topics
+     * {@code replica__<name>.<schema>.<table>} out.
+     */
+    public ReplicationSpec replicationSpec(ReplicationSpec live) {
+        return live.withPipeline(shadowPipeline());
     }
 
     /** The spec under the shadow name, writing {@link #shadowTemplate}. */

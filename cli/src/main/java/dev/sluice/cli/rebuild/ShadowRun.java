@@ -39,7 +39,7 @@ public final class ShadowRun implements AutoCloseable {
                                   WarehouseTarget warehouse, boolean promoted, Map<String, String> worker,
                                   Map<String, String> secrets, Function<String, String> env) {
         TransformConfig config = base.withStateDir(stateDir(stateDir, shadow));
-        config = shadow.replication() ? config.withSpec(shadow.replicationSpec()) : config.withPipeline(shadow.shadowSpec());
+        config = shadow.replication() ? config.withSpec(shadow.replicationSpec(base.spec())) : config.withPipeline(shadow.shadowSpec());
         config = config.withApplicationId(shadow.applicationId());
         TransformService transform = new TransformService(config, env);
         ConnectWorker connect = null;

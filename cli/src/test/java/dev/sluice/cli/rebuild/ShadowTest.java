@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sluice.cli.SluiceCommand;
 import dev.sluice.cli.spec.UserSpecs;
 import dev.sluice.transforms.pipeline.spec.PipelineSpec;
+import dev.sluice.transforms.replicate.ReplicationSpec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -25,7 +26,12 @@ class ShadowTest {
     void theReplicationShadowHasItsOwnApplicationTopicsConnectorAndTables() {
         Shadow shadow = new Shadow("v2", null);
         assertThat(shadow.applicationId()).isEqualTo("sluice-replica__v2");
-        assertThat(shadow.replicationSpec().outputTopicFor("sluice.public.orders")).isEqualTo("replica__v2.public.orders");
+        assertThat(shadow.replicationSpec(ReplicationSpec.defaults()).outputTopicFor("sluice.public.orders"))
+                .isEqualTo("replica__v2.public.orders");
+        ReplicationSpec otherPrefix = shadow.replicationSpec(ReplicationSpec.defaults().withPrefix("erp"));
+        assertThat(otherPrefix.isInputTopic("erp.public.orders")).isTrue();
+        assertThat(otherPrefix.isInputTopic("sluice.public.orders")).isFalse();
+        assertThat(otherPrefix.outputTopicFor("erp.public.orders")).isEqualTo("replica__v2.public.orders");
         assertThat(shadow.connector()).isEqualTo("sluice-warehouse__v2");
         assertThat(shadow.liveConnector()).isEqualTo("sluice-warehouse");
         assertThat(shadow.tableNameFormat(false)).isEqualTo("${table}__v2");
