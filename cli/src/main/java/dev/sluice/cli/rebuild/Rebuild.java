@@ -105,14 +105,15 @@ public final class Rebuild {
      */
     public static List<TableStatus> status(WarehouseTarget warehouse, Admin admin, String name) throws Exception {
         try (WarehouseSession session = WarehouseSession.open(warehouse)) {
-            return status(session.jdbc(), admin, Rebuilds.require(session.jdbc(), name));
+            return status(session.jdbc(), admin, Rebuilds.require(session.jdbc(), name), true);
         }
     }
 
     /** How long {@link ShadowDrain} waits per round for the shadow to reach the ends of its topics. */
     static final java.time.Duration DRAIN_ROUND = java.time.Duration.ofSeconds(2);
 
-    static List<TableStatus> status(Connection c, Admin admin, Rebuilds.Row row) throws Exception {
+    /** As above; {@code through}: see {@link ShadowDrain#behind}. */
+    static List<TableStatus> status(Connection c, Admin admin, Rebuilds.Row row, boolean through) throws Exception {
         String suffix = "__" + row.name();
         Map<String, TableStatus.Progress> progress = progress(c);
         List<TableStatus> result = new ArrayList<>();
@@ -129,7 +130,7 @@ public final class Rebuild {
                 if (drain == null) { // one comparison of the pipelines serves every table of the rebuild
                     String liveApplication = Rebuilds.promotedApplication(c, row.pipeline(), row.name())
                             .orElse("sluice-" + row.pipeline());
-                    drain = new TableStatus.Drain(new ShadowDrain(admin, c, row, liveApplication).behind(DRAIN_ROUND)
+                    drain = new TableStatus.Drain(new ShadowDrain(admin, c, row, liveApplication).behind(DRAIN_ROUND, through)
                             .orElse(null));
                 }
                 status = new TableStatus(table, shadowTable, status.shadowRows(), status.liveRows(), status.shadow(),
@@ -153,7 +154,8 @@ public final class Rebuild {
                         + "; only a running or rolled back rebuild can be promoted.");
             }
             requireSinksStopped(admin, row);
-            List<TableStatus> tables = status(session.jdbc(), admin, row);
+            // the processes are stopped: the inputs read decide (status, run before, followed them to the tables)
+            List<TableStatus> tables = status(session.jdbc(), admin, row, false);
             if (tables.isEmpty()) {
                 throw new IllegalStateException("The rebuild '" + name + "' has written no shadow table yet; let"
                         + " sluice rebuild start run until sluice rebuild status " + name + " says caught up.");
