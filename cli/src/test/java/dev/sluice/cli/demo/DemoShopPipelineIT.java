@@ -308,7 +308,7 @@ class DemoShopPipelineIT {
     }
 
     private static void awaitRevenue(String sourceSql) {
-        await().atMost(WAIT).pollInterval(Duration.ofSeconds(1)).ignoreExceptionsInstanceOf(SQLException.class)
+        await().atMost(CATCH_UP).pollInterval(Duration.ofSeconds(1)).ignoreExceptionsInstanceOf(SQLException.class)
                 .untilAsserted(() -> assertThat(rows(warehouse.open(), WAREHOUSE_SQL))
                         .isEqualTo(rows(infra.postgres.connect("shop"), sourceSql)));
     }
