@@ -251,6 +251,7 @@ class DemoShopPipelineIT {
             // let the shadow pass what the live one read, stop the shadow
             replication.stopSink(SINK);
             revenue.close();
+            revenue = null;
             awaitNoMembers("connect-" + SINK);
             awaitNoMembers("sluice-shop");
             frozen = warehouseRows("revenue");
@@ -290,11 +291,8 @@ class DemoShopPipelineIT {
         awaitNoMembers("connect-sluice-warehouse__net");
 
         assertThat(run("rollback", "net")).startsWith("exit 0: Rolled back rebuild net: revenue hold the rows");
+        // (the old version's sink then goes on from its own offsets, which the promotion left alone: RebuildIT)
         assertThat(warehouseRows("revenue")).as("the gross table as the live version left it").isEqualTo(frozen);
-        // the old version goes on from its own offsets, gross as before
-        revenue = DemoPipelines.start(specs.subList(2, 3), infra.kafka.bootstrapServers(), infra.registry.url(), work, ENV);
-        replication.startSink(SINK, warehouse, DemoPipelines.WAREHOUSE_TOPICS);
-        awaitRevenue(SOURCE_SQL);
     }
 
     /** Polls {@code rebuild status net} until it says caught up; returns what it said. */
