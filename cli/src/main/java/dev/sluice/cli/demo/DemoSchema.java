@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * The demo e-commerce schema of local mode: customers, products, orders and order items (the
- * last with a composite primary key), created once and reused when local mode runs again.
+ * last with a composite primary key and a discount in money off the line), created once and reused when local
+ * mode runs again.
  */
 public final class DemoSchema {
 
@@ -44,7 +45,10 @@ public final class DemoSchema {
             product_id  bigint NOT NULL,
             quantity    integer NOT NULL,
             unit_price  numeric(10,2) NOT NULL,
-            PRIMARY KEY (order_id, line_no))"""
+            discount    numeric(10,2) NOT NULL DEFAULT 0,
+            PRIMARY KEY (order_id, line_no))""",
+        // a demo database created before order items had a discount gets the column (existing rows: 0)
+        "ALTER TABLE order_items ADD COLUMN IF NOT EXISTS discount numeric(10,2) NOT NULL DEFAULT 0"
     };
 
     private DemoSchema() {

@@ -14,7 +14,9 @@ import org.apache.kafka.streams.kstream.Named;
 /**
  * The demo's own step, written with the Java API beside the spec: adds {@code line_revenue = quantity *
  * unit_price} (optional double, null when either is null, as on a key-only delete) to an order-item row. Config
- * {@code quantity}, {@code price} and {@code as} rename the columns.
+ * {@code quantity}, {@code price} and {@code as} rename the columns; config {@code discount} names a column of money
+ * off the line, and the revenue is then net of it ({@code quantity * unit_price - discount}). Without it the revenue
+ * is gross, as the shipped shop-revenue.yaml computes it.
  */
 public final class LineRevenue implements CustomStep {
 
@@ -23,8 +25,10 @@ public final class LineRevenue implements CustomStep {
         String quantity = context.config().getOrDefault("quantity", "quantity");
         String price = context.config().getOrDefault("price", "unit_price");
         String as = context.config().getOrDefault("as", "line_revenue");
+        String discount = context.config().get("discount");
         Schema.Field revenue = new Schema.Field(as, Schema.createUnion(Schema.create(Schema.Type.NULL),
-                Schema.create(Schema.Type.DOUBLE)), "quantity * unit_price", Schema.Field.NULL_DEFAULT_VALUE);
+                Schema.create(Schema.Type.DOUBLE)), discount == null ? "quantity * unit_price"
+                : "quantity * unit_price - " + discount, Schema.Field.NULL_DEFAULT_VALUE);
         Reshape reshape = new Reshape(schema -> {
             List<Reshape.Column> columns = new ArrayList<>();
             for (Schema.Field field : schema.getFields()) {
@@ -34,7 +38,8 @@ public final class LineRevenue implements CustomStep {
             columns.add(new Reshape.Column(new Schema.Field(revenue, revenue.schema()), row -> {
                 BigDecimal q = Fields.number(row, quantity, context.name());
                 BigDecimal p = Fields.number(row, price, context.name());
-                return q == null || p == null ? null : q.multiply(p).doubleValue();
+                BigDecimal off = discount == null ? BigDecimal.ZERO : Fields.number(row, discount, context.name());
+                return q == null || p == null || off == null ? null : q.multiply(p).subtract(off).doubleValue();
             }));
             return columns;
         });

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes a steady mix of inserts, updates and deletes into the demo schema, in small source
- * transactions as a shop would: a new order with its items, a status change, a price change, a
+ * transactions as a shop would: a new order with its items (some discounted), a status change, a price change, a
  * customer moving region, a cancelled order deleted with its items. {@link #changes()} counts
  * rows actually changed, so a reconcile can be judged against it.
  */
@@ -28,6 +28,8 @@ public final class LoadGenerator implements Runnable, AutoCloseable {
     private final Connection connection;
     private final int changesPerSecond;
     private final SplittableRandom random;
+    /** Draws the discounts apart from {@link #random}, so a seed gives the same orders, updates and deletes as before. */
+    private final SplittableRandom discounts;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong changes = new AtomicLong();
     private final Thread thread;
@@ -39,6 +41,7 @@ public final class LoadGenerator implements Runnable, AutoCloseable {
         this.connection = connection;
         this.changesPerSecond = changesPerSecond;
         this.random = new SplittableRandom(seed);
+        this.discounts = new SplittableRandom(~seed);
         connection.setAutoCommit(false);
         seedIfEmpty();
         nextCustomerId = max("customers", "id") + 1;
@@ -119,16 +122,19 @@ public final class LoadGenerator implements Runnable, AutoCloseable {
         int lines = 1 + random.nextInt(3);
         BigDecimal total = BigDecimal.ZERO;
         try (PreparedStatement item = connection.prepareStatement(
-                "INSERT INTO order_items (order_id, line_no, product_id, quantity, unit_price) VALUES (?, ?, ?, ?, ?)")) {
+                "INSERT INTO order_items (order_id, line_no, product_id, quantity, unit_price, discount) VALUES (?, ?, ?, ?, ?, ?)")) {
             for (int line = 1; line <= lines; line++) {
                 BigDecimal price = price();
                 int quantity = 1 + random.nextInt(4);
-                total = total.add(price.multiply(BigDecimal.valueOf(quantity)));
+                BigDecimal gross = price.multiply(BigDecimal.valueOf(quantity));
+                BigDecimal discount = discount(gross);
+                total = total.add(gross).subtract(discount);
                 item.setLong(1, orderId);
                 item.setInt(2, line);
                 item.setLong(3, randomId(nextProductId));
                 item.setInt(4, quantity);
                 item.setBigDecimal(5, price);
+                item.setBigDecimal(6, discount);
                 item.addBatch();
             }
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
@@ -155,6 +161,14 @@ public final class LoadGenerator implements Runnable, AutoCloseable {
                     id, "Product " + id, CATEGORIES[random.nextInt(CATEGORIES.length)], price());
         }
         connection.commit();
+    }
+
+    /** One line in four gets 5 to 30 percent off, to the cent. */
+    private BigDecimal discount(BigDecimal gross) {
+        if (discounts.nextInt(4) != 0) {
+            return BigDecimal.ZERO.setScale(2);
+        }
+        return gross.multiply(BigDecimal.valueOf(5 + discounts.nextInt(26), 2)).setScale(2, RoundingMode.DOWN);
     }
 
     private BigDecimal price() {

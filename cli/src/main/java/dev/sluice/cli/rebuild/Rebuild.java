@@ -90,10 +90,6 @@ public final class Rebuild {
         }
     }
 
-    /**
-     * Per table, the shadow against the live table: the tables with a {@code <table>__<name>} row in
-     * {@code _sluice_progress} (the shadow sink writes one with its first batch), in name order.
-     */
     /** The live tables that keep a history ({@link TableSwap#withHistory}). */
     static List<String> tablesWithHistory(WarehouseTarget warehouse) throws SQLException {
         try (WarehouseSession session = WarehouseSession.open(warehouse)) {
@@ -101,24 +97,46 @@ public final class Rebuild {
         }
     }
 
-    public static List<TableStatus> status(WarehouseTarget warehouse, String name) throws SQLException {
+    /**
+     * Per table, the shadow against the live table: the tables with a {@code <table>__<name>} row in
+     * {@code _sluice_progress} (the shadow sink writes one with its first batch), in name order. A table that has no
+     * frontier on both sides is judged by comparing the pipelines through Kafka ({@link ShadowDrain}), which may wait up
+     * to {@link #DRAIN_ROUND} per internal topic of the shadow.
+     */
+    public static List<TableStatus> status(WarehouseTarget warehouse, Admin admin, String name) throws Exception {
         try (WarehouseSession session = WarehouseSession.open(warehouse)) {
-            Rebuilds.require(session.jdbc(), name);
-            return status(session.jdbc(), "__" + name);
+            return status(session.jdbc(), admin, Rebuilds.require(session.jdbc(), name), true);
         }
     }
 
-    static List<TableStatus> status(Connection c, String suffix) throws SQLException {
+    /** How long {@link ShadowDrain} waits per round for the shadow to reach the ends of its topics. */
+    static final java.time.Duration DRAIN_ROUND = java.time.Duration.ofSeconds(2);
+
+    /** As above; {@code through}: see {@link ShadowDrain#behind}. */
+    static List<TableStatus> status(Connection c, Admin admin, Rebuilds.Row row, boolean through) throws Exception {
+        String suffix = "__" + row.name();
         Map<String, TableStatus.Progress> progress = progress(c);
         List<TableStatus> result = new ArrayList<>();
+        TableStatus.Drain drain = null;
         for (String shadowTable : progress.keySet()) {
             if (!shadowTable.endsWith(suffix) || !TableSwap.exists(c, shadowTable)) {
                 continue;
             }
             String table = shadowTable.substring(0, shadowTable.length() - suffix.length());
             boolean live = TableSwap.exists(c, table);
-            result.add(new TableStatus(table, shadowTable, rows(c, shadowTable), live ? rows(c, table) : null,
-                    progress.get(shadowTable), live ? progress.get(table) : null));
+            TableStatus status = new TableStatus(table, shadowTable, rows(c, shadowTable), live ? rows(c, table) : null,
+                    progress.get(shadowTable), live ? progress.get(table) : null);
+            if (live && status.shadow() != null && !status.frontiers()) {
+                if (drain == null) { // one comparison of the pipelines serves every table of the rebuild
+                    String liveApplication = Rebuilds.promotedApplication(c, row.pipeline(), row.name())
+                            .orElse("sluice-" + row.pipeline());
+                    drain = new TableStatus.Drain(new ShadowDrain(admin, c, row, liveApplication).behind(DRAIN_ROUND, through)
+                            .orElse(null));
+                }
+                status = new TableStatus(table, shadowTable, status.shadowRows(), status.liveRows(), status.shadow(),
+                        status.live(), drain);
+            }
+            result.add(status);
         }
         return result;
     }
@@ -128,7 +146,7 @@ public final class Rebuild {
      *
      * @throws IllegalStateException while a sink still runs, or when a shadow table is behind its live table
      */
-    public static List<String> promote(WarehouseTarget warehouse, Admin admin, String name) throws SQLException {
+    public static List<String> promote(WarehouseTarget warehouse, Admin admin, String name) throws Exception {
         try (WarehouseSession session = WarehouseSession.open(warehouse)) {
             Rebuilds.Row row = Rebuilds.require(session.jdbc(), name);
             if (row.state() != Rebuilds.State.RUNNING && row.state() != Rebuilds.State.ROLLED_BACK) {
@@ -136,7 +154,8 @@ public final class Rebuild {
                         + "; only a running or rolled back rebuild can be promoted.");
             }
             requireSinksStopped(admin, row);
-            List<TableStatus> tables = status(session.jdbc(), "__" + name);
+            // the processes are stopped: the inputs read decide (status, run before, followed them to the tables)
+            List<TableStatus> tables = status(session.jdbc(), admin, row, false);
             if (tables.isEmpty()) {
                 throw new IllegalStateException("The rebuild '" + name + "' has written no shadow table yet; let"
                         + " sluice rebuild start run until sluice rebuild status " + name + " says caught up.");

@@ -4,6 +4,7 @@ import dev.sluice.cli.local.DurationOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -39,13 +40,13 @@ public final class RebuildStatusCommand implements Callable<Integer> {
         if (row.state() == Rebuilds.State.PROMOTED) {
             out.println("  live tables " + String.join(", ", row.tables()) + " are the rebuild's; the ones before are"
                     + " kept as <table>__previous.");
-        } else {
-            List<TableStatus> first = Rebuild.status(options.warehouse(), name);
+        } else try (Admin admin = options.admin()) {
+            List<TableStatus> first = Rebuild.status(options.warehouse(), admin, name);
             List<TableStatus> tables = first;
             long started = System.nanoTime();
             if (!sample.isZero() && !first.isEmpty()) {
                 Thread.sleep(sample.toMillis());
-                tables = Rebuild.status(options.warehouse(), name);
+                tables = Rebuild.status(options.warehouse(), admin, name);
             }
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
             if (tables.isEmpty()) {

@@ -128,6 +128,22 @@ final class Rebuilds {
         }
     }
 
+    /** The application of the promoted rebuild of {@code pipeline} other than {@code except}: it fills the live tables. */
+    static Optional<String> promotedApplication(Connection c, String pipeline, String except) throws SQLException {
+        if (!tableExists(c)) {
+            return Optional.empty();
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + quote("application_id") + " FROM " + T + " WHERE "
+                + quote("pipeline") + " = ? AND " + quote("state") + " = ? AND " + quote("name") + " <> ?")) {
+            ps.setString(1, pipeline);
+            ps.setString(2, State.PROMOTED.name());
+            ps.setString(3, except);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
     /** Marks the other promoted rebuild of {@code pipeline} replaced; call inside the promotion's transaction. */
     static void replacePromoted(Connection c, String pipeline, String except) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + T + " SET " + quote("state") + " = ? WHERE "

@@ -10,7 +10,25 @@ import java.time.Instant;
  * @param live     the live table's progress; null when it has none
  */
 public record TableStatus(String table, String shadowTable, long shadowRows, Long liveRows, Progress shadow,
-                          Progress live) {
+                          Progress live, Drain drain) {
+
+    /** A table both versions give a frontier, or none is compared through Kafka. */
+    public TableStatus(String table, String shadowTable, long shadowRows, Long liveRows, Progress shadow, Progress live) {
+        this(table, shadowTable, shadowRows, liveRows, shadow, live, null);
+    }
+
+    /**
+     * The pipelines compared through Kafka ({@link ShadowDrain}), for a table whose rows carry no source position.
+     *
+     * @param behind where the shadow is behind, one sentence; null when it has caught up
+     */
+    public record Drain(String behind) {
+    }
+
+    /** Whether the shadow and the live table both have a completeness frontier, which then decides. */
+    public boolean frontiers() {
+        return shadow != null && live != null && shadow.completeVersion() != null && live.completeVersion() != null;
+    }
 
     /**
      * A table's row in {@code _sluice_progress}.
@@ -36,7 +54,10 @@ public record TableStatus(String table, String shadowTable, long shadowRows, Lon
         }
     }
 
-    /** The shadow's frontier at or past the live one (the live table's frontier when both have one). */
+    /**
+     * The shadow's frontier at or past the live one when both have one; else, when the pipelines were compared through
+     * Kafka, whether the shadow has gone through everything the live application read; else the newest versions applied.
+     */
     public boolean caughtUp() {
         if (shadow == null) {
             return false;
@@ -44,7 +65,10 @@ public record TableStatus(String table, String shadowTable, long shadowRows, Lon
         if (live == null) {
             return true;
         }
-        boolean frontiers = shadow.completeVersion() != null && live.completeVersion() != null;
+        if (!frontiers() && drain != null) {
+            return drain.behind() == null;
+        }
+        boolean frontiers = frontiers();
         return shadow.position(frontiers) >= live.position(frontiers);
     }
 
@@ -53,6 +77,7 @@ public record TableStatus(String table, String shadowTable, long shadowRows, Lon
         return table + ": shadow " + shadowTable + " " + String.format("%,d", shadowRows) + " rows, "
                 + (shadow == null ? "nothing applied" : shadow.describe()) + "; live "
                 + (liveRows == null ? "(no table)" : table + " " + String.format("%,d", liveRows) + " rows, "
-                + (live == null ? "nothing applied" : live.describe())) + "; caught up: " + (caughtUp() ? "yes" : "no");
+                + (live == null ? "nothing applied" : live.describe())) + "; caught up: " + (caughtUp() ? "yes" : "no")
+                + (drain != null && !frontiers() && drain.behind() != null ? " (" + drain.behind() + ")" : "");
     }
 }

@@ -85,6 +85,34 @@ final class OutputTopics {
                 throw e;
             }
         }
+        awaitLeaders(topic);
+    }
+
+    /**
+     * Returns once every partition of {@code topic} has a leader in the broker's metadata. The pipeline reads the
+     * topic: a creation the controller has committed but the broker not yet applied makes the Streams assignor find
+     * a source topic missing, which stops the application (seen on a loaded machine, MissingSourceTopicException).
+     */
+    private void awaitLeaders(String topic) throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (true) {
+            try {
+                TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames()
+                        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(topic);
+                if (d != null && d.partitions().stream().allMatch(p -> p.leader() != null)) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("topic " + topic + " has no leader for every partition " + TIMEOUT_SECONDS
+                        + " s after its creation");
+            }
+            Thread.sleep(50);
+        }
     }
 
     /** Creates the missing row topics; returns their names. */
