@@ -7,6 +7,9 @@
 #   SLUICE_BASE_IMAGE  a JRE 17 image to build on; default eclipse-temurin:17-jre, else one made with debootstrap
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Images are made from this tree, and their services run as non-root users (kafka, postgres, nobody, sluice): with a
+# tight umask (077) the checkout, the build's outputs and debootstrap's directories would be readable by root alone.
+umask 022
 started=$(date +%s)
 step() { printf '[smoke %4ss] %s\n' "$(( $(date +%s) - started ))" "$*"; }
 fail() { step "FAILED: $*"; exit 1; }
@@ -67,6 +70,9 @@ export SLUICE_BASE_IMAGE=$base
 export SLUICE_POSTGRES_IMAGE=${SLUICE_POSTGRES_IMAGE:-postgres:15-bookworm}
 export SLUICE_PROMETHEUS_IMAGE=${SLUICE_PROMETHEUS_IMAGE:-prom/prometheus:v2.53.3}
 export SLUICE_IMAGE=sluice:smoke SLUICE_KAFKA_IMAGE=sluice-kafka:smoke
+# what the Dockerfiles copy and compose.yaml mounts, readable (its directories and scripts runnable) by every user,
+# whatever the umask was when it was checked out or built
+$SUDO chmod -R a+rX docker cli/target/sluice.jar sink-connectors/target/connect-plugin cli/src/main/resources/dev/sluice/cli/demo
 builds=()
 build() {  # build TAG DOCKERFILE in the background (the four builds share the 2 cores better than in a row)
   docker build -q -f "$2" --build-arg BASE_IMAGE="$base" -t "$1" . > "$logs/build-${1//[\/:]/_}.log" 2>&1 &
