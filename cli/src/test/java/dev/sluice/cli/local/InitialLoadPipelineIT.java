@@ -111,7 +111,7 @@ class InitialLoadPipelineIT {
      * Rows updated while their table loads, by updates that leave a TOASTed column out: Debezium drops a chunk row that
      * changed inside the chunk's window (the streamed change carries it) and the update carries no value for that
      * column, so without reading those rows again the warehouse would hold NULL there. Small chunks (50 rows) and a
-     * steady stream of updates make updates land inside windows.
+     * steady stream of updates aimed at the rows about to be read make updates land inside windows.
      */
     @Test
     void rowsWhoseUnchangedToastedValuesStreamedDuringTheLoadAreReadAgainAndArriveWhole() throws Exception {
@@ -125,34 +125,43 @@ class InitialLoadPipelineIT {
         WarehouseTarget warehouse = infra.postgresWarehouse("warehouse");
         AtomicBoolean updating = new AtomicBoolean(true);
         AtomicLong updates = new AtomicLong();
+        AtomicReference<ReplicationPipeline> running = new AtomicReference<>();
+        // started before the pipeline, so that it already runs when the first chunk is read
+        Thread updater = new Thread(() -> {
+            try (Connection c = infra.postgres.connect("bigload");
+                 PreparedStatement ps = c.prepareStatement("UPDATE public.docs SET n = n + 1 WHERE id = ?")) {
+                java.util.Random random = new java.util.Random(7);
+                while (updating.get()) {
+                    // rows just past what has loaded: the chunk being read now or next, so that updates land inside
+                    // chunk windows however fast a chunk is read (ids are 1..3000, read in id order)
+                    ReplicationPipeline p = running.get();
+                    long loaded = p == null ? 0
+                            : p.initialLoad().progress().stream().mapToLong(TableLoadProgress::rows).sum();
+                    ps.setInt(1, (int) Math.min(3000, loaded + 1 + random.nextInt(100)));
+                    ps.executeUpdate();
+                    updates.incrementAndGet();
+                    Thread.sleep(2); // a few hundred a second: enough for windows, not so many that the load crawls
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        updater.start();
         try (ReplicationPipeline pipeline = ReplicationPipeline.start(ReplicationPipeline.Settings.of(
                 infra.kafka.bootstrapServers(), infra.registry.url(), source, List.of("public.docs"),
                 List.of(warehouse), work.resolve("docs")).withDebeziumProperty("incremental.snapshot.chunk.size", "50"))) {
-            Thread updater = new Thread(() -> {
-                try (Connection c = infra.postgres.connect("bigload");
-                     PreparedStatement ps = c.prepareStatement("UPDATE public.docs SET n = n + 1 WHERE id = ?")) {
-                    java.util.Random random = new java.util.Random(7);
-                    while (updating.get()) {
-                        ps.setInt(1, 1 + random.nextInt(3000));
-                        ps.executeUpdate();
-                        updates.incrementAndGet();
-                        Thread.sleep(2); // a few hundred a second: enough to land inside chunk windows
-                    }
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            updater.start();
+            running.set(pipeline);
+            long atStart = updates.get();
             // updates run while the table scan runs; the re-read of the rows they touched comes after it
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50)).until(() ->
                     pipeline.initialLoad().progress().stream().allMatch(TableLoadProgress::done));
             updating.set(false);
             updater.join();
             boolean drained = pipeline.awaitDrained(Duration.ofMinutes(2));
-            System.out.printf("TOAST re-read: %,d updates during the load, %,d rows read again; load complete %s: %s%n",
-                    updates.get(), pipeline.initialLoad().rereadRows(), pipeline.initialLoad().complete(),
+            System.out.printf("TOAST re-read: %,d updates (%,d after the pipeline started), %,d rows read again; load complete %s: %s%n",
+                    updates.get(), updates.get() - atStart, pipeline.initialLoad().rereadRows(), pipeline.initialLoad().complete(),
                     pipeline.initialLoad().progress().stream().map(TableLoadProgress::line).toList());
             assertThat(drained).as("drained").isTrue();
             try (Connection c = infra.postgres.connect("warehouse"); Statement s = c.createStatement();
