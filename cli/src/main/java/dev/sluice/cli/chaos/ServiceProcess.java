@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServiceProcess implements AutoCloseable {
 
+    static final String JVM_OPTIONS = "sluice.service.jvm.options";
+
     private final String name;
     private final List<String> command;
     private final Path log;
@@ -33,10 +35,21 @@ public final class ServiceProcess implements AutoCloseable {
         this.log = log;
         this.environment = Map.copyOf(environment);
         String java = ProcessHandle.current().info().command().orElse("java");
-        this.command = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC",
-                "-Dsluice.log.file=" + log.resolveSibling(name + ".detail.log"),
+        this.command = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC"));
+        this.command.addAll(extraJvmOptions());
+        this.command.addAll(List.of("-Dsluice.log.file=" + log.resolveSibling(name + ".detail.log"),
                 "-cp", System.getProperty("java.class.path"), "dev.sluice.cli.SluiceCommand"));
         this.command.addAll(sluiceArgs);
+    }
+
+    /**
+     * JVM options added to every service process, from the system property {@value #JVM_OPTIONS} (space-separated).
+     * The test suite sets {@code -XX:TieredStopAtLevel=1}: its many short-lived service JVMs on two cores spend less
+     * CPU compiling than they would gain from C2.
+     */
+    private static List<String> extraJvmOptions() {
+        String options = System.getProperty(JVM_OPTIONS, "").trim();
+        return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
     }
 
     public String name() {
