@@ -53,8 +53,14 @@ public class WarehouseSinkTask extends SinkTask {
     private static final int CONTROL_TABLE_ATTEMPTS = 5;
     /** An idle warehouse gets a write as soon as this many records are buffered ... */
     static final int EARLY_WRITE_RECORDS = 2_000;
-    /** ... or the batch is this old. */
+    /** ... or the batch is this old ... */
     static final long EARLY_WRITE_AFTER_NANOS = 100_000_000L;
+    /**
+     * ... or the poll that brought the records came back short of the consumer's max.poll.records: nothing else was
+     * waiting, so holding the batch would only add latency (Connect's consumer default, 500, unless overridden).
+     */
+    private static final String MAX_POLL_RECORDS = "consumer.override.max.poll.records";
+    private int maxPollRecords;
     private static final Logger LOG = LoggerFactory.getLogger(WarehouseSinkTask.class);
     private static final AtomicInteger TASK_IDS = new AtomicInteger();
 
@@ -91,6 +97,7 @@ public class WarehouseSinkTask extends SinkTask {
     @Override
     public void start(Map<String, String> props) {
         config = new WarehouseSinkConfig(props);
+        maxPollRecords = Integer.parseInt(props.getOrDefault(MAX_POLL_RECORDS, "500").trim());
         batch = new LatestVersionBatch(config.historyTables());
         dialect = Dialects.forUrl(config.connectionUrl());
         offsets = new OffsetStore(props.getOrDefault("name", "warehouse-sink"));
@@ -219,10 +226,11 @@ public class WarehouseSinkTask extends SinkTask {
         if (batch.size() >= config.batchSize()) {
             writeInBackground();
         } else if (!batch.isEmpty() && writes.idle() && (batch.size() >= EARLY_WRITE_RECORDS
-                || System.nanoTime() - batchStartedNanos >= EARLY_WRITE_AFTER_NANOS)) {
+                || System.nanoTime() - batchStartedNanos >= EARLY_WRITE_AFTER_NANOS
+                || records.size() < maxPollRecords)) {
             // the warehouse is idle: write what arrived rather than wait for the worker's next offset commit, once it
-            // is worth a write (each write costs a transaction and a staging table, so tiny ones at a high rate
-            // would use up the CPU the load needs) or has waited long enough; while a write runs the next batch grows
+            // is worth a write, has waited long enough, or nothing more is queued behind it (Nagle off). Writes are
+            // one at a time, so a high rate still makes big batches: while a write runs the next batch grows
             writeInBackground();
         }
     }

@@ -20,7 +20,7 @@ import java.util.Map;
  * @param stateDir            local state directory (RocksDB); null = Kafka Streams' default
  * @param replicationFactor   replication factor of created topics (row topics, changelogs); default 1
  * @param commitInterval      Streams commit interval; with exactly-once it bounds how long rows stay
- *                            invisible to read_committed readers, so it is short (default 100 ms)
+ *                            invisible to read_committed readers, so it is short (default 50 ms)
  * @param topicPollInterval   how often new change topics are checked for a missing row topic (default 5 s);
  *                            the consumer looks for new change topics every twice that, at least every 10 s
  * @param kafkaOverrides      extra Kafka client/Streams settings (TLS, SASL, tuning); they win over ours
@@ -41,7 +41,7 @@ public record TransformConfig(String bootstrapServers, String schemaRegistryUrl,
                               Map<String, Object> kafkaOverrides, long rocksDbMemoryBytes, int standbyReplicas,
                               String groupInstanceId, PipelineSpec pipeline, RecordSizeLimit recordSizeLimit) {
 
-    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
+    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(50);
     public static final Duration DEFAULT_TOPIC_POLL_INTERVAL = Duration.ofSeconds(5);
     /** Session timeout with static membership: long enough for a pod restart, short enough to notice a dead pod. */
     private static final long MIN_ROCKSDB_MEMORY = 16L * 1024 * 1024;
