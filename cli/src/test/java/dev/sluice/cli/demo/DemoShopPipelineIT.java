@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.sluice.cli.PipelineInfrastructure;
+import dev.sluice.cli.rebuild.SteadyReader;
 import dev.sluice.schemas.serde.AvroDeserializer;
 import dev.sluice.transforms.expect.ExpectStep;
 import java.util.HexFormat;
@@ -56,9 +57,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -260,14 +258,14 @@ class DemoShopPipelineIT {
         awaitNoMembers("connect-sluice-warehouse__net");
         awaitNoMembers("sluice-shop__net");
 
-        try (Reader reader = new Reader()) {
-            await().atMost(WAIT).until(() -> reader.reads.get() > 20);
+        try (SteadyReader reader = new SteadyReader(warehouse, "SELECT count(*), sum(revenue) FROM revenue", Duration.ofMillis(50))) {
+            await().atMost(WAIT).until(() -> reader.reads() > 20);
             String promoted = run("promote", "net");
-            long readsAtPromotion = reader.reads.get();
-            await().atMost(WAIT).until(() -> reader.reads.get() > readsAtPromotion + 20);
+            long readsAtPromotion = reader.reads();
+            await().atMost(WAIT).until(() -> reader.reads() > readsAtPromotion + 20);
             reader.close();
             assertThat(promoted).startsWith("exit 0: Promoted rebuild net: revenue now hold the rebuilt rows");
-            assertThat(reader.errors).as("reader errors across the swap").isEmpty();
+            assertThat(reader.errors()).as("reader errors across the swap").isEmpty();
         }
         assertThat(warehouseRows("revenue__previous")).as("the live table, kept as it was").isEqualTo(frozen);
 
@@ -352,42 +350,6 @@ class DemoShopPipelineIT {
             }
         }
         return rows;
-    }
-
-    /** Queries revenue every 50 ms on its own connection until closed, keeping every error. */
-    private static final class Reader implements AutoCloseable {
-        final AtomicLong reads = new AtomicLong();
-        final List<Throwable> errors = new CopyOnWriteArrayList<>();
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final Thread thread = new Thread(this::read, "demo-it-reader");
-
-        Reader() {
-            thread.start();
-        }
-
-        private void read() {
-            try (Connection c = warehouse.open(); Statement st = c.createStatement()) {
-                while (running.get()) {
-                    try (ResultSet rs = st.executeQuery("SELECT count(*), sum(revenue) FROM revenue")) {
-                        rs.next();
-                        reads.incrementAndGet();
-                    } catch (SQLException e) {
-                        errors.add(e);
-                    }
-                    Thread.sleep(50); // the pace of a dashboard, not a wait for a result
-                }
-            } catch (SQLException e) {
-                errors.add(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running.set(false);
-            thread.join();
-        }
     }
 
     /**

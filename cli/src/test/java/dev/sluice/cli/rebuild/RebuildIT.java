@@ -27,10 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -136,14 +133,14 @@ class RebuildIT {
         List<String> liveHistory = historyRows("orders_history");
         List<String> shadowHistory = historyRows("orders__v2_history");
         assertThat(shadowHistory).as("the shadow's own history").hasSameSizeAs(liveHistory);
-        try (Reader reader = new Reader()) {
-            await().atMost(WAIT).until(() -> reader.reads.get() > 20);
+        try (SteadyReader reader = new SteadyReader(warehouse, "SELECT count(*) FROM orders", Duration.ZERO)) {
+            await().atMost(WAIT).until(() -> reader.reads() > 20);
             String promoted = run("rebuild", "promote", "v2");
-            long readsAtPromotion = reader.reads.get();
-            await().atMost(WAIT).until(() -> reader.reads.get() > readsAtPromotion + 20);
+            long readsAtPromotion = reader.reads();
+            await().atMost(WAIT).until(() -> reader.reads() > readsAtPromotion + 20);
             assertThat(promoted).startsWith("exit 0: Promoted rebuild v2: orders now hold the rebuilt rows");
             reader.close();
-            assertThat(reader.errors).as("reader errors across the swap").isEmpty();
+            assertThat(reader.errors()).as("reader errors across the swap").isEmpty();
         }
         assertThat(rows("orders")).isEqualTo(liveBefore);
         assertThat(rows("orders__previous")).isEqualTo(liveBefore);
@@ -380,39 +377,6 @@ class RebuildIT {
             for (String statement : statements) {
                 s.execute(statement);
             }
-        }
-    }
-
-    /** Queries orders on its own connection until closed, keeping every error. */
-    private static final class Reader implements AutoCloseable {
-        final AtomicLong reads = new AtomicLong();
-        final List<Throwable> errors = new CopyOnWriteArrayList<>();
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final Thread thread = new Thread(this::read, "rebuild-it-reader");
-
-        Reader() {
-            thread.start();
-        }
-
-        private void read() {
-            try (Connection c = warehouse.open(); Statement s = c.createStatement()) {
-                while (running.get()) {
-                    try (ResultSet rs = s.executeQuery("SELECT count(*) FROM orders")) {
-                        rs.next();
-                        reads.incrementAndGet();
-                    } catch (SQLException e) {
-                        errors.add(e);
-                    }
-                }
-            } catch (SQLException e) {
-                errors.add(e);
-            }
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running.set(false);
-            thread.join();
         }
     }
 }
