@@ -5,7 +5,7 @@
 set -euo pipefail
 image=${1:-sluice-smoke/bookworm-jre:17}
 # a non-root user must be able to run programs in it (the services run as kafka, postgres, nobody, sluice)
-usable() { docker run --rm --user 65534 "$image" test -x /usr/bin/java; }
+usable() { docker run --rm --network none --user 65534 "$image" test -x /usr/bin/java; }
 if docker image inspect "$image" >/dev/null 2>&1; then
   if usable; then
     echo "base image $image exists, reused"

@@ -13,7 +13,7 @@ import java.util.List;
 public final class SinkBenchOptions {
 
     private static final List<String> PIPELINE_ONLY = List.of("--rate", "--duration", "--warm-up", "--row-width", "--tables",
-            "--warehouse", "--stage", "--initial-load");
+            "--warehouse", "--stage", "--initial-load", "--debezium");
     private static final List<String> SINK_ONLY = List.of("--records", "--partitions", "--tasks", "--compare-plugin-path");
 
     private SinkBenchOptions() {

@@ -26,6 +26,9 @@ class SinkBenchOptionsTest {
         assertThatThrownBy(() -> check(true, "--sink", "--stage", "sink"))
                 .hasMessage("--stage does not apply to --sink or --compare (the sink alone on generated changes); drop one of them.");
         assertThatThrownBy(() -> check(true, "--compare", "--rate", "1000")).hasMessageStartingWith("--rate does not apply");
+        // the sink alone runs no ingest, so a Debezium setting would be silently ignored
+        assertThatThrownBy(() -> check(true, "--sink", "--debezium", "snapshot.fetch.size=1000"))
+                .hasMessageStartingWith("--debezium does not apply");
     }
 
     @Test
