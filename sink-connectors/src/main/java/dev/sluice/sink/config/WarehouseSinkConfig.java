@@ -66,7 +66,7 @@ public final class WarehouseSinkConfig extends AbstractConfig {
                     WRITES_GROUP, 2, Width.SHORT, "Delete mode")
             .define(BATCH_SIZE, Type.INT, 10_000, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
                     "Buffered records at which put() waits for the write in flight and starts the next; below it, "
-                            + "records are written once no write runs and 2,000 are buffered, the oldest waited 100 ms, or the poll came back short.",
+                            + "records are written once no write runs and 2,000 are buffered, the oldest waited 100 ms, or the poll came back short at under 2,000 records/s.",
                     WRITES_GROUP, 3, Width.SHORT, "Batch size")
             .define(INSERT_MODE, Type.STRING, "upsert", ConfigDef.CaseInsensitiveValidString.in("upsert", "insert"),
                     Importance.MEDIUM,
