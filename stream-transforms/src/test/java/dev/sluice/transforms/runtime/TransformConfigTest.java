@@ -8,6 +8,8 @@ import dev.sluice.transforms.errors.DeadLetters;
 import dev.sluice.transforms.errors.DlqDeserializationHandler;
 import dev.sluice.transforms.errors.DlqProcessingHandler;
 import dev.sluice.transforms.errors.DlqProductionHandler;
+import dev.sluice.transforms.pipeline.spec.PipelineSpec;
+import dev.sluice.transforms.replicate.ReplicationSpec;
 import dev.sluice.transforms.state.BoundedRocksDbMemory;
 import java.nio.file.Path;
 import java.util.Properties;
@@ -41,8 +43,19 @@ class TransformConfigTest {
         assertThat(props.get(DeadLetters.PIPELINE_CONFIG)).isEqualTo("replica");
         assertThat(props).doesNotContainKey(StreamsConfig.mainConsumerPrefix("group.instance.id"));
         assertThat(props.get(StreamsConfig.STATE_DIR_CONFIG)).isEqualTo("/tmp/state");
+        // replication never waits for a task's empty partitions
+        assertThat(props.get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)).isEqualTo(-1L);
         // Streams accepts the whole set
         assertThat(new StreamsConfig(props).getInt(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isZero();
+    }
+
+    @Test
+    void specPipelinesKeepStreamsTimestampOrderAcrossPartitions() {
+        Properties props = TransformService.streamsConfig(defaults.withPipeline(
+                PipelineSpec.replication(ReplicationSpec.defaults())));
+
+        assertThat(props).doesNotContainKey(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG);
+        assertThat(new StreamsConfig(props).getLong(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)).isZero();
     }
 
     @Test
