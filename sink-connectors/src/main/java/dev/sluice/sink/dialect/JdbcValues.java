@@ -86,7 +86,7 @@ public final class JdbcValues {
             }
             case TIMESTAMPTZ -> {
                 SpecialValue special = SpecialValues.zonedTimestamp(value.toString());
-                yield special != null ? special : OffsetDateTime.parse(value.toString());
+                yield special != null ? special : ZonedTimestampText.parse(value.toString());
             }
             case TIMETZ -> OffsetTime.parse(value.toString());
             case INTERVAL -> value instanceof Number micros ? interval(0, 0, micros.longValue()) : isoInterval(value.toString());
