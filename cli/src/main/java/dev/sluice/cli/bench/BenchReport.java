@@ -11,12 +11,14 @@ import java.util.Map;
 
 /**
  * The figures of one benchmark run. Latencies in milliseconds, over the warm-up (the first {@code warmUpSeconds}:
- * snapshot, backlog, JIT), the steady state after it and the whole run; {@code lagSamples} is the consumer lag once
- * a second while the workload wrote. {@code keptUp} is null where a stage worked off a backlog.
+ * snapshot, backlog, JIT), the steady state after it, the part after the start's backlog was worked off (from
+ * {@code afterBacklogFromSeconds} into the run, NaN when the lag never came down) and the whole run;
+ * {@code lagSamples} is the consumer lag once a second while the workload wrote. {@code keptUp} is null where a stage worked off a backlog.
  */
 public record BenchReport(String stage, String warehouse, int tables, int rowWidth, int targetRate, double seconds,
                           long changes, double changesPerSecond, double sourceChangesPerSecond, double warmUpSeconds,
-                          Percentiles warmUp, Percentiles steadyState, Percentiles wholeRun, String latencyMeaning,
+                          Percentiles warmUp, Percentiles steadyState, double afterBacklogFromSeconds,
+                          Percentiles afterBacklog, Percentiles wholeRun, String latencyMeaning,
                           List<Long> lagSamples, Boolean keptUp, double cpuSecondsPer1000Changes, double peakRssMiB,
                           double loadAverageAtStart, double loadAverageAtEnd) {
 
@@ -46,6 +48,8 @@ public record BenchReport(String stage, String warehouse, int tables, int rowWid
                         : String.join("\n",
                         String.format("  %-18s warm-up (first %.0f s)  %s", latencyMeaning, warmUpSeconds, warmUp.text()),
                         String.format("  %-18s steady state          %s", "", steadyState.text()),
+                        String.format("  %-18s %-22s%s", "", afterBacklogLabel(), afterBacklog.recorded() ? afterBacklog.text()
+                                : targetRate == 0 ? "n/a (flat out)" : "n/a (the lag stayed above one second of changes)"),
                         String.format("  %-18s whole run             %s", "", wholeRun.text())),
                 String.format("  consumer lag       max %,d records (samples once a second: %s)", maxLag, abbreviated(lagSamples)),
                 keptUp == null ? "  kept up            n/a (a backlog)"
@@ -74,6 +78,10 @@ public record BenchReport(String stage, String warehouse, int tables, int rowWid
         json.put("latency_meaning", latencyMeaning);
         json.put("warm_up", Map.of("seconds", warmUpSeconds, latencyKey, warmUp.json()));
         json.put("steady_state", Map.of(latencyKey, steadyState.json()));
+        Map<String, Object> settled = new LinkedHashMap<>();
+        settled.put("from_s", Double.isNaN(afterBacklogFromSeconds) ? null : afterBacklogFromSeconds);
+        settled.put(latencyKey, afterBacklog.json());
+        json.put("after_backlog", settled);
         json.put("whole_run", Map.of(latencyKey, wholeRun.json()));
         json.put("kept_up", keptUp);
         json.put("lag_samples", lagSamples);
@@ -81,6 +89,11 @@ public record BenchReport(String stage, String warehouse, int tables, int rowWid
         json.put("peak_rss_mib", peakRssMiB);
         json.put("load_average", Map.of("start", loadAverageAtStart, "end", loadAverageAtEnd));
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), json);
+    }
+
+    private String afterBacklogLabel() {
+        return Double.isNaN(afterBacklogFromSeconds) ? "backlog gone" : String.format("backlog gone at %.0f s",
+                afterBacklogFromSeconds);
     }
 
     private static String abbreviated(List<Long> samples) {

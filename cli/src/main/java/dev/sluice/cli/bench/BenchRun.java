@@ -115,7 +115,7 @@ public final class BenchRun {
             double load = ProcessResources.loadAverage();
             long start = System.nanoTime();
             LatencyWindows freshness = new LatencyWindows("sluice.sink.freshness", meters);
-            List<Long> lagSamples = drive(workload, () -> lag.of(pipeline.consumerGroups()), freshness::warmedUp);
+            List<Long> lagSamples = drive(workload, () -> lag.of(pipeline.consumerGroups()), freshness);
             double sourceSeconds = (System.nanoTime() - start) / 1e9;
             // exact: the warehouse is complete up to the source position where the workload stopped ...
             if (!pipeline.awaitDrained(Duration.ofMinutes(10))) {
@@ -137,7 +137,7 @@ public final class BenchRun {
             long start = System.nanoTime();
             LatencyWindows latency = new LatencyWindows("sluice.ingest.latency", meters);
             List<Long> lagSamples = drive(workload, () -> workload.changes() - BenchMeters.count(meters, INGESTED),
-                    latency::warmedUp);
+                    latency);
             double sourceSeconds = (System.nanoTime() - start) / 1e9;
             long done = awaitCount(() -> BenchMeters.count(meters, INGESTED), workload.changes());
             latency.end();
@@ -190,28 +190,39 @@ public final class BenchRun {
     private void fillChangeTopics(ReplicationPipeline.Settings s, BenchWorkload workload, MeterRegistry meters) throws Exception {
         try (IngestService ingest = new IngestService(ReplicationPipeline.ingestSettings(s))) {
             ingest.start();
-            drive(workload, () -> 0, () -> { });
+            drive(workload, () -> 0, null);
             awaitCount(() -> BenchMeters.count(meters, INGESTED), workload.changes());
         }
         out.printf("bench: %,d changes waiting on the change topics%n", workload.changes());
     }
 
-    /** Runs the workload for the set duration, sampling lag once a second and printing progress. */
-    private List<Long> drive(BenchWorkload workload, LongSupplier lag, Runnable warmedUp) throws Exception {
+    /**
+     * Runs the workload for the set duration, sampling lag once a second and printing progress. {@code latency}
+     * (null for none) learns when the warm-up ends and when the lag first came down to one second of the target
+     * rate after it (at least 1,000 records, the slack of "kept up"): the backlog of the start is worked off.
+     */
+    private List<Long> drive(BenchWorkload workload, LongSupplier lag, LatencyWindows latency) throws Exception {
         List<Long> samples = new ArrayList<>();
         workload.start();
         long begin = System.nanoTime();
         long end = begin + settings.duration().toNanos();
         boolean warm = false;
+        long settledLag = Math.max(1000, settings.rate());
         while (System.nanoTime() < end) {
             Thread.sleep(1000);
             if (!warm && System.nanoTime() - begin >= settings.warmUp().toNanos()) {
-                warmedUp.run();
+                if (latency != null) {
+                    latency.warmedUp();
+                }
                 warm = true;
             }
             samples.add(lag.getAsLong());
+            long last = samples.get(samples.size() - 1);
+            if (warm && latency != null && settings.rate() > 0 && last >= 0 && last <= settledLag) {
+                latency.settled((System.nanoTime() - begin) / 1e9);
+            }
             if (samples.size() % 10 == 0) {
-                out.printf("bench: %ds, %,d source changes, lag %,d%n", samples.size(), workload.changes(), samples.get(samples.size() - 1));
+                out.printf("bench: %ds, %,d source changes, lag %,d%n", samples.size(), workload.changes(), last);
             }
         }
         workload.close();
@@ -258,6 +269,8 @@ public final class BenchRun {
                 settings.rate(), seconds, changes, changes / seconds, sourceRate, settings.warmUp().toMillis() / 1000.0,
                 latency == null ? Percentiles.NONE : latency.warmUp(),
                 latency == null ? Percentiles.NONE : latency.steadyState(),
+                latency == null ? Double.NaN : latency.afterBacklogFromSeconds(),
+                latency == null ? Percentiles.NONE : latency.afterBacklog(),
                 latency == null ? Percentiles.NONE : latency.wholeRun(), latencyMeaning, lagSamples,
                 Double.isNaN(sourceRate) ? null : BenchReport.keptUp(lagSamples, sourceRate),
                 cpu / changes * 1000, ProcessResources.peakRssMiB(), loadAtStart, ProcessResources.loadAverage());
