@@ -88,7 +88,9 @@ public class AvroConverter implements Converter {
         String subject = AvroSerializer.subject(topic, isKey);
         try {
             int id = client.register(subject, avro);
-            return WireFormat.encode(id, avro, ConnectToAvroValue.convert(schema, avro, value));
+            // one walk straight to bytes; the generic path for what it does not handle, with its error for bad values
+            byte[] direct = ConnectToAvroBinary.encode(id, schema, avro, value);
+            return direct != null ? direct : WireFormat.encode(id, avro, ConnectToAvroValue.convert(schema, avro, value));
         } catch (SchemaRegistryException | SerializationException e) {
             throw new DataException("cannot convert a record for topic " + topic + " (subject " + subject + "): "
                     + e.getMessage(), e);

@@ -46,6 +46,8 @@ class ConnectAvroRoundTripTest {
         Schema stored = new Schema.Parser().parse(avro.toString());
         assertThat(stored).as("Avro schema survives its JSON form").isEqualTo(avro);
         byte[] bytes = WireFormat.encode(1, avro, ConnectToAvroValue.convert(schema, avro, value));
+        assertThat(ConnectToAvroBinary.encode(1, schema, avro, value)).as("the one-walk encoding, byte for byte")
+                .isEqualTo(bytes);
         Object datum = WireFormat.decode(bytes, stored, stored);
         org.apache.kafka.connect.data.Schema back = new AvroToConnectSchema().convert(stored);
         return new SchemaAndValue(back, AvroToConnectValue.convert(stored, back, datum));
@@ -296,6 +298,20 @@ class ConnectAvroRoundTripTest {
                 .field("a", org.apache.kafka.connect.data.Schema.OPTIONAL_STRING_SCHEMA).optional().build();
         Struct empty = new Struct(optionalStruct);
         assertRoundTrip(optionalStruct, empty);
+    }
+
+    @Test
+    void theOneWalkEncodingLeavesAValueThatDoesNotFitToTheGenericPathAndItsError() {
+        org.apache.kafka.connect.data.Schema schema = SchemaBuilder.struct().name("Required")
+                .field("n", org.apache.kafka.connect.data.Schema.INT32_SCHEMA).build();
+        Schema avro = toAvro.convert(schema);
+        Struct missing = new Struct(schema); // a required field never set
+
+        assertThat(ConnectToAvroBinary.encode(1, schema, avro, missing)).isNull();
+        assertThatThrownBy(() -> WireFormat.encode(1, avro, ConnectToAvroValue.convert(schema, avro, missing)))
+                .hasMessageContaining("cannot encode");
+        assertThat(ConnectToAvroBinary.encode(1, org.apache.kafka.connect.data.Schema.INT32_SCHEMA,
+                Schema.create(Schema.Type.INT), "not a number")).isNull();
     }
 
     @Test
