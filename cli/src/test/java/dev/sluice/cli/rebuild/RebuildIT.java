@@ -48,9 +48,10 @@ import picocli.CommandLine;
 /**
  * {@code sluice rebuild} and {@code sluice replay} against the real replication pipeline (KRaft broker, PostgreSQL
  * source, PostgreSQL warehouse): a rebuild into shadow tables while the live tables serve, its promotion under a
- * reader that queries throughout, the rebuild's sink going on into the live table, rollback, abort (the rebuilt
- * table equals the live one); two rebuilds of one spec equal row for row; then a replay of the stopped pipeline; last,
- * a rebuild from a change topic retention emptied, complete because it backfills the table first.
+ * reader that queries throughout, the rebuild's sink going on into the live table, rollback, a promotion refused
+ * while the shadow is behind, abort (the rebuilt table equals the live one); two rebuilds of one spec equal row for
+ * row; then a replay of the stopped pipeline; last, a rebuild from a change topic retention emptied, complete
+ * because it backfills the table first.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RebuildIT {
@@ -168,6 +169,18 @@ class RebuildIT {
         // the old version's sink goes on from its own offsets
         pipeline.startSink(SinkConnectorConfig.NAME, warehouse, SinkConnectorConfig.DEFAULT_POLICY);
         await().atMost(WAIT).until(() -> warehouseQuery("SELECT count(*) FROM orders WHERE id = 100").equals(List.of("1")));
+
+        // rolled back, the rebuild could be promoted again, but not while its stopped shadow is behind the live table
+        source("INSERT INTO public.orders VALUES (101, 1010, 'after rollback')");
+        await().atMost(WAIT).until(() -> warehouseQuery("SELECT count(*) FROM orders WHERE id = 101").equals(List.of("1")));
+        pipeline.stopSink(SinkConnectorConfig.NAME);
+        awaitNoMembers("connect-sluice-warehouse");
+        assertThat(run("rebuild", "promote", "v2")).startsWith("exit 2: sluice: The rebuild 'v2' has not caught up: orders:")
+                .contains("caught up: no").endsWith(". Run sluice rebuild start --as v2 until sluice rebuild status says"
+                        + " caught up.");
+        assertThat(warehouseQuery("SELECT count(*) FROM orders__v2 WHERE id = 101")).as("nothing swapped").containsExactly("0");
+        assertThat(warehouseQuery("SELECT count(*) FROM orders WHERE id = 101")).containsExactly("1");
+        pipeline.startSink(SinkConnectorConfig.NAME, warehouse, SinkConnectorConfig.DEFAULT_POLICY);
 
         assertThat(run("rebuild", "abort", "v2")).contains("dropped table orders__v2").endsWith("Aborted rebuild v2.");
         assertThat(warehouseQuery("SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'orders\\_\\_%'"))
