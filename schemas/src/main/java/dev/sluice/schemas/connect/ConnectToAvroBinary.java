@@ -3,7 +3,6 @@ package dev.sluice.schemas.connect;
 import dev.sluice.schemas.wire.WireFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.util.Collection;
 import java.util.List;
@@ -12,18 +11,15 @@ import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
-import org.apache.kafka.connect.data.Date;
-import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.data.Time;
-import org.apache.kafka.connect.data.Timestamp;
 
 /**
  * Connect value -> framed Avro binary in one walk, for an Avro schema made by {@link ConnectToAvroSchema}: the same
  * bytes as {@link ConnectToAvroValue} followed by {@link WireFormat#encode}, without the intermediate tree of
  * {@code GenericData.Record}s and the generic writer's dispatch over it. That pair was 58% of ingest's publisher
- * thread at 5,000 changes/s, more than Debezium's own thread. Only the shapes {@link ConnectToAvroSchema} makes are
+ * thread at 5,000 changes/s, more than Debezium's own thread. Scalars go through {@link ConnectToAvroValue#convert}
+ * itself, so logical types have one definition of their encoding. Only the shapes {@link ConnectToAvroSchema} makes are
  * written here; anything else (and any value that does not fit its schema) returns null, and the caller takes the
  * generic path, which gives the usual error.
  */
@@ -36,12 +32,7 @@ public final class ConnectToAvroBinary {
 
     /** The framed bytes, or null when this writer does not handle the value (the generic path must then run). */
     public static byte[] encode(int schemaId, org.apache.kafka.connect.data.Schema connect, Schema avro, Object value) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        out.write(WireFormat.MAGIC_BYTE);
-        out.write(schemaId >>> 24);
-        out.write(schemaId >>> 16);
-        out.write(schemaId >>> 8);
-        out.write(schemaId);
+        ByteArrayOutputStream out = WireFormat.framed(schemaId, 256);
         try {
             BinaryEncoder encoder = ENCODERS.directBinaryEncoder(out, null);
             write(connect, avro, value, encoder);
@@ -84,31 +75,6 @@ public final class ConnectToAvroBinary {
             throw Unsupported.INSTANCE; // a null for a required field: the generic path names it
         }
         switch (connect.type()) {
-            case INT8, INT16 -> out.writeInt(((Number) value).intValue());
-            case INT32 -> {
-                if (Date.LOGICAL_NAME.equals(connect.name()) && value instanceof java.util.Date d) {
-                    out.writeInt(Date.fromLogical(connect, d));
-                } else if (Time.LOGICAL_NAME.equals(connect.name()) && value instanceof java.util.Date d) {
-                    out.writeInt(Time.fromLogical(connect, d));
-                } else {
-                    out.writeInt(((Number) value).intValue());
-                }
-            }
-            case INT64 -> out.writeLong(Timestamp.LOGICAL_NAME.equals(connect.name()) && value instanceof java.util.Date d
-                    ? Timestamp.fromLogical(connect, d) : ((Number) value).longValue());
-            case FLOAT32 -> out.writeFloat(((Number) value).floatValue());
-            case FLOAT64 -> out.writeDouble(((Number) value).doubleValue());
-            case BOOLEAN -> out.writeBoolean((Boolean) value);
-            case STRING -> out.writeString(value.toString());
-            case BYTES -> {
-                if (Decimal.LOGICAL_NAME.equals(connect.name()) && value instanceof BigDecimal d) {
-                    out.writeBytes(Decimal.fromLogical(connect, d));
-                } else if (value instanceof byte[] bytes) {
-                    out.writeBytes(bytes);
-                } else {
-                    out.writeBytes((ByteBuffer) value);
-                }
-            }
             case ARRAY -> {
                 if (type.getType() != Schema.Type.ARRAY) {
                     throw Unsupported.INSTANCE;
@@ -135,6 +101,20 @@ public final class ConnectToAvroBinary {
                     write(field.schema(), avroFields.get(field.index()).schema(), fieldValue, out);
                 }
             }
+            default -> scalar(ConnectToAvroValue.convert(connect, type, value), type, out);
+        }
+    }
+
+    /** A scalar as ConnectToAvroValue gives it (logical types already in their Avro encoding), by its Avro type. */
+    private static void scalar(Object avroValue, Schema type, BinaryEncoder out) throws IOException, Unsupported {
+        switch (type.getType()) {
+            case INT -> out.writeInt((Integer) avroValue);
+            case LONG -> out.writeLong((Long) avroValue);
+            case FLOAT -> out.writeFloat((Float) avroValue);
+            case DOUBLE -> out.writeDouble((Double) avroValue);
+            case BOOLEAN -> out.writeBoolean((Boolean) avroValue);
+            case STRING -> out.writeString((String) avroValue);
+            case BYTES -> out.writeBytes((ByteBuffer) avroValue);
             default -> throw Unsupported.INSTANCE;
         }
     }

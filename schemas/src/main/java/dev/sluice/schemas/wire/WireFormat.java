@@ -63,14 +63,20 @@ public final class WireFormat {
     private WireFormat() {
     }
 
-    /** Frames {@code datum}, encoded with {@code schema}, under {@code schemaId}. */
-    public static byte[] encode(int schemaId, Schema schema, Object datum) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+    /** A buffer holding the frame's header (magic byte, schema id), for the Avro body to follow. */
+    public static ByteArrayOutputStream framed(int schemaId, int expectedSize) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(expectedSize);
         out.write(MAGIC_BYTE);
         out.write(schemaId >>> 24);
         out.write(schemaId >>> 16);
         out.write(schemaId >>> 8);
         out.write(schemaId);
+        return out;
+    }
+
+    /** Frames {@code datum}, encoded with {@code schema}, under {@code schemaId}. */
+    public static byte[] encode(int schemaId, Schema schema, Object datum) {
+        ByteArrayOutputStream out = framed(schemaId, 64);
         try {
             BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
             writerFor(schema).write(datum, encoder);
