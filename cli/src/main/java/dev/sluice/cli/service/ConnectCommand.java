@@ -32,6 +32,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -137,8 +138,7 @@ public final class ConnectCommand implements Callable<Integer> {
         if (!pipelines.isEmpty()) {
             jobs.add(SinkJob.matching(SinkConnectorConfig.NAME + "-specs", UserSpecs.outputTopicsRegex(pipelines), target));
         }
-        ServiceLineage lineage = ServiceLineage.start(all, jobs);
-        lineage.describe().ifPresent(where -> System.out.println("sluice connect sends lineage to " + where));
+        Supplier<ServiceLineage> lineage = () -> ServiceLineage.start(all, jobs);
         return ServiceLifetime.runUntilStopped("sluice connect", () -> {
             connect.close();
             server.close();

@@ -9,6 +9,7 @@ import dev.sluice.cli.http.ServiceHttpServer;
 import dev.sluice.cli.http.ServiceMetrics;
 import dev.sluice.cli.http.Stages;
 import dev.sluice.cli.lineage.IngestJob;
+import dev.sluice.cli.lineage.JobLineage;
 import dev.sluice.cli.lineage.ServiceLineage;
 import dev.sluice.ingest.source.ResolvedTables;
 import dev.sluice.ingest.source.TableId;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Option;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.Callable;
 
 /** {@code sluice ingest}: cdc-ingest as its own process (PostgreSQL changes into Kafka). */
@@ -147,9 +149,8 @@ public final class IngestCommand implements Callable<Integer> {
             throw e;
         }
         List<String> captured = tables.captured().stream().map(TableId::toString).toList();
-        ServiceLineage lineage = ServiceLineage.start(all,
-                List.of(new IngestJob(settings.slotName(), source, () -> captured, settings.topicPrefix())));
-        lineage.describe().ifPresent(where -> System.out.println("sluice ingest sends lineage to " + where));
+        List<JobLineage> jobs = List.of(new IngestJob(settings.slotName(), source, () -> captured, settings.topicPrefix()));
+        Supplier<ServiceLineage> lineage = () -> ServiceLineage.start(all, jobs);
         return ServiceLifetime.runUntilStopped("sluice ingest", () -> {
             ingest.close();
             lease.close(); // after capturing stopped: only then may a standby take over

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * Keeps a service running until the process is asked to stop (SIGTERM, Ctrl-C), then closes it, so every
@@ -27,19 +29,25 @@ public final class ServiceLifetime {
     }
 
     public static int runUntilStopped(String name, AutoCloseable service, Health health) throws InterruptedException {
-        return runUntilStopped(name, service, health, ServiceLineage.off());
+        return runUntilStopped(name, service, health, ServiceLineage::off);
     }
 
     /**
      * As above, and the service's lineage runs end with it: COMPLETE when it is stopped (its {@code close} runs first,
-     * while the service still answers), FAIL with the stop sentence when a stage failed.
+     * while the service still answers), FAIL with the stop sentence when a stage failed. The lineage is started
+     * ({@code startLineage}, which sends START) only once the stop hook is in place, so a SIGTERM that arrives just
+     * after START still ends the runs with COMPLETE.
      */
-    public static int runUntilStopped(String name, AutoCloseable service, Health health, ServiceLineage lineage)
-            throws InterruptedException {
+    public static int runUntilStopped(String name, AutoCloseable service, Health health,
+                                      Supplier<ServiceLineage> startLineage) throws InterruptedException {
         CountDownLatch closed = new CountDownLatch(1);
+        AtomicReference<ServiceLineage> lineage = new AtomicReference<>(ServiceLineage.off());
+        Object starting = new Object();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                lineage.close();
+                synchronized (starting) { // a START being sent is followed by its COMPLETE, never overtaken by it
+                    lineage.getAndSet(null).close();
+                }
                 service.close();
             } catch (Exception e) {
                 System.err.println(name + " did not stop cleanly: " + e.getMessage());
@@ -47,6 +55,13 @@ public final class ServiceLifetime {
                 closed.countDown();
             }
         }, name + "-shutdown"));
+        synchronized (starting) {
+            if (lineage.get() != null) { // null: already stopping, so no run is begun
+                ServiceLineage started = startLineage.get();
+                lineage.set(started);
+                started.describe().ifPresent(where -> System.out.println(name + " sends lineage to " + where));
+            }
+        }
         System.out.println(name + " is running; stop it with Ctrl-C or SIGTERM.");
         while (!closed.await(CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)) {
             Optional<StageStatus> failed = health.firstFailed();
@@ -54,7 +69,10 @@ public final class ServiceLifetime {
                 String sentence = stopSentence(name, failed.get());
                 System.err.println(sentence);
                 haltLater(HALT_AFTER);
-                lineage.fail(sentence, null);
+                ServiceLineage running = lineage.get();
+                if (running != null) {
+                    running.fail(sentence, null);
+                }
                 return 1;
             }
         }

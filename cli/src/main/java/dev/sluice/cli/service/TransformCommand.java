@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -127,8 +128,7 @@ public final class TransformCommand implements Callable<Integer> {
             jobs.add(PipelineJobs.replication());
         }
         pipelines.forEach(spec -> jobs.add(PipelineJob.ofSpec(spec)));
-        ServiceLineage lineage = ServiceLineage.start(all, jobs);
-        lineage.describe().ifPresent(where -> System.out.println("sluice transform sends lineage to " + where));
+        Supplier<ServiceLineage> lineage = () -> ServiceLineage.start(all, jobs);
         return ServiceLifetime.runUntilStopped("sluice transform", () -> {
             closing.set(true);
             closeAll(running);
