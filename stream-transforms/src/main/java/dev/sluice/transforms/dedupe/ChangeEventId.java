@@ -30,16 +30,25 @@ public final class ChangeEventId implements EventIdExtractor {
             throw new IllegalArgumentException("Change envelope " + value.getSchema().getFullName()
                     + " on topic " + topic + " has no 'op'; the change topics must carry Debezium change envelopes.");
         }
+        byte[] keyAvro = key == null ? null : avroOf(key);
+        return of(topic, lsn, op.toString(), keyAvro, 0, keyAvro == null ? 0 : keyAvro.length);
+    }
+
+    /**
+     * The id from its parts: {@code keyAvro[keyOffset, keyOffset + keyLength)} is the key's plain Avro binary (null
+     * for no key), so a caller holding the framed key bytes gets the same id as one holding the decoded key.
+     */
+    public static byte[] of(String topic, long lsn, String op, byte[] keyAvro, int keyOffset, int keyLength) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64);
         out.writeBytes(topic.getBytes(StandardCharsets.UTF_8));
         out.write(0); // topic names never contain NUL, so the topic part cannot run into the rest
         for (int shift = 56; shift >= 0; shift -= 8) {
             out.write((int) (lsn >>> shift));
         }
-        out.writeBytes(op.toString().getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(op.getBytes(StandardCharsets.UTF_8));
         out.write(0);
-        if (key != null) {
-            writeAvro(key, out);
+        if (keyAvro != null) {
+            out.write(keyAvro, keyOffset, keyLength);
         }
         return out.toByteArray();
     }
@@ -55,7 +64,8 @@ public final class ChangeEventId implements EventIdExtractor {
                 + " has no source.lsn; the change topics must carry PostgreSQL change envelopes (docs/CONTRACTS.md).");
     }
 
-    private static void writeAvro(GenericRecord record, ByteArrayOutputStream out) {
+    private static byte[] avroOf(GenericRecord record) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(32);
         try {
             BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
             new GenericDatumWriter<GenericRecord>(record.getSchema()).write(record, encoder);
@@ -63,5 +73,6 @@ public final class ChangeEventId implements EventIdExtractor {
         } catch (IOException e) {
             throw new UncheckedIOException(e); // in-memory stream: cannot happen
         }
+        return out.toByteArray();
     }
 }

@@ -57,6 +57,15 @@ public final class Dedupe {
     public static KStream<GenericRecord, GenericRecord> apply(KStream<GenericRecord, GenericRecord> changes,
                                                               String name, Duration retention,
                                                               EventIdExtractor eventIds, Counter duplicates) {
+        return applyTo(changes, name, retention, eventIds, duplicates);
+    }
+
+    /**
+     * As {@link #apply(KStream, String, Duration, EventIdExtractor, Counter)} for records of any form: the stores,
+     * and so the ids remembered, are the same whatever form {@code eventIds} reads them from.
+     */
+    public static <K, V> KStream<K, V> applyTo(KStream<K, V> changes, String name, Duration retention,
+                                             EventIds<? super K, ? super V> eventIds, Counter duplicates) {
         Objects.requireNonNull(eventIds, "eventIds");
         Objects.requireNonNull(duplicates, "duplicates");
         if (retention == null || retention.isNegative() || retention.isZero()) {
@@ -64,7 +73,7 @@ public final class Dedupe {
                     + "; set it to how long a duplicate may trail the original (default 1h).");
         }
         Duration purgeInterval = clamp(retention.dividedBy(4));
-        return changes.processValues(new Supplier(name + "-seen", name + "-expiry", retention, purgeInterval, eventIds,
+        return changes.processValues(new Supplier<K, V>(name + "-seen", name + "-expiry", retention, purgeInterval, eventIds,
                 duplicates), Named.as(name));
     }
 
@@ -75,13 +84,13 @@ public final class Dedupe {
         return interval.compareTo(MAX_PURGE_INTERVAL) > 0 ? MAX_PURGE_INTERVAL : interval;
     }
 
-    private record Supplier(String seenStore, String expiryStore, Duration retention, Duration purgeInterval,
-                            EventIdExtractor eventIds, Counter duplicates)
-            implements FixedKeyProcessorSupplier<GenericRecord, GenericRecord, GenericRecord> {
+    private record Supplier<K, V>(String seenStore, String expiryStore, Duration retention, Duration purgeInterval,
+                                  EventIds<? super K, ? super V> eventIds, Counter duplicates)
+            implements FixedKeyProcessorSupplier<K, V, V> {
 
         @Override
-        public FixedKeyProcessor<GenericRecord, GenericRecord, GenericRecord> get() {
-            return new DedupeProcessor(seenStore, expiryStore, retention, purgeInterval, eventIds, duplicates);
+        public FixedKeyProcessor<K, V, V> get() {
+            return new DedupeProcessor<>(seenStore, expiryStore, retention, purgeInterval, eventIds, duplicates);
         }
 
         @Override

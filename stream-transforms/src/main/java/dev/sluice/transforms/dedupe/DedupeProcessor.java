@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -22,7 +21,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * (the lookup), {@code expiry} holds (timestamp, event id) in time order so a stream-time punctuation can
  * delete expired ids with one range scan instead of scanning everything.
  */
-final class DedupeProcessor implements FixedKeyProcessor<GenericRecord, GenericRecord, GenericRecord> {
+final class DedupeProcessor<K, V> implements FixedKeyProcessor<K, V, V> {
 
     private static final byte[] EMPTY = new byte[0];
 
@@ -30,15 +29,15 @@ final class DedupeProcessor implements FixedKeyProcessor<GenericRecord, GenericR
     private final String expiryStoreName;
     private final long retentionMs;
     private final Duration purgeInterval;
-    private final EventIdExtractor eventIds;
+    private final EventIds<? super K, ? super V> eventIds;
     private final Counter duplicates;
 
-    private FixedKeyProcessorContext<GenericRecord, GenericRecord> context;
+    private FixedKeyProcessorContext<K, V> context;
     private KeyValueStore<Bytes, Long> seen;
     private KeyValueStore<Bytes, byte[]> expiry;
 
     DedupeProcessor(String seenStoreName, String expiryStoreName, Duration retention, Duration purgeInterval,
-                    EventIdExtractor eventIds, Counter duplicates) {
+                    EventIds<? super K, ? super V> eventIds, Counter duplicates) {
         this.seenStoreName = seenStoreName;
         this.expiryStoreName = expiryStoreName;
         this.retentionMs = retention.toMillis();
@@ -48,7 +47,7 @@ final class DedupeProcessor implements FixedKeyProcessor<GenericRecord, GenericR
     }
 
     @Override
-    public void init(FixedKeyProcessorContext<GenericRecord, GenericRecord> context) {
+    public void init(FixedKeyProcessorContext<K, V> context) {
         this.context = context;
         this.seen = context.getStateStore(seenStoreName);
         this.expiry = context.getStateStore(expiryStoreName);
@@ -57,7 +56,7 @@ final class DedupeProcessor implements FixedKeyProcessor<GenericRecord, GenericR
     }
 
     @Override
-    public void process(FixedKeyRecord<GenericRecord, GenericRecord> record) {
+    public void process(FixedKeyRecord<K, V> record) {
         String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
         Bytes id = Bytes.wrap(eventIds.eventId(topic, record.key(), record.value()));
         long cutoff = cutoff(context.currentStreamTimeMs());

@@ -1,7 +1,6 @@
 package dev.sluice.transforms.replicate;
 
 import dev.sluice.schemas.heartbeat.Heartbeat;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
@@ -32,24 +31,24 @@ public final class HeartbeatRelay {
     }
 
     /** Adds the relay from {@code input}; the heartbeats go to {@code outputTopic}'s every partition. */
-    public static void apply(KStream<GenericRecord, GenericRecord> changes, TopicNameExtractor<GenericRecord, GenericRecord> rowTopic,
-                      Serde<GenericRecord> keySerde, Serde<GenericRecord> valueSerde) {
-        changes.processValues(OnlyHeartbeats::new, Named.as("heartbeats"))
-                .to(rowTopic, Produced.with(keySerde, valueSerde).withStreamPartitioner(new EveryPartition())
+    public static <K, V> void apply(KStream<K, V> changes, TopicNameExtractor<K, V> rowTopic, Serde<K> keySerde,
+                                    Serde<V> valueSerde) {
+        changes.processValues(OnlyHeartbeats<K, V>::new, Named.as("heartbeats"))
+                .to(rowTopic, Produced.with(keySerde, valueSerde).withStreamPartitioner(new EveryPartition<>())
                         .withName("heartbeat-sink"));
     }
 
     /** Forwards heartbeat records and nothing else. */
-    private static final class OnlyHeartbeats implements FixedKeyProcessor<GenericRecord, GenericRecord, GenericRecord> {
-        private FixedKeyProcessorContext<GenericRecord, GenericRecord> context;
+    private static final class OnlyHeartbeats<K, V> implements FixedKeyProcessor<K, V, V> {
+        private FixedKeyProcessorContext<K, V> context;
 
         @Override
-        public void init(FixedKeyProcessorContext<GenericRecord, GenericRecord> context) {
+        public void init(FixedKeyProcessorContext<K, V> context) {
             this.context = context;
         }
 
         @Override
-        public void process(FixedKeyRecord<GenericRecord, GenericRecord> record) {
+        public void process(FixedKeyRecord<K, V> record) {
             if (record.value() == null && Heartbeat.isHeartbeat(record.headers())) {
                 context.forward(record);
             }
@@ -57,9 +56,9 @@ public final class HeartbeatRelay {
     }
 
     /** Multicasts to all partitions of the output topic. */
-    private static final class EveryPartition implements StreamPartitioner<GenericRecord, GenericRecord> {
+    private static final class EveryPartition<K, V> implements StreamPartitioner<K, V> {
         @Override
-        public Optional<Set<Integer>> partitions(String topic, GenericRecord key, GenericRecord value, int numPartitions) {
+        public Optional<Set<Integer>> partitions(String topic, K key, V value, int numPartitions) {
             return Optional.of(IntStream.range(0, numPartitions).boxed().collect(Collectors.toSet()));
         }
     }

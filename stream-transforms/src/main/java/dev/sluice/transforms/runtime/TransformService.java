@@ -12,6 +12,7 @@ import dev.sluice.transforms.pipeline.spec.ColumnCheck;
 import dev.sluice.transforms.pipeline.spec.PipelineSpec;
 import dev.sluice.transforms.pipeline.spec.StepSpec;
 import dev.sluice.transforms.replicate.ReplicationTopology;
+import dev.sluice.transforms.replicate.wire.ReplicationSerdes;
 import dev.sluice.transforms.state.BoundedRocksDbMemory;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Tag;
@@ -98,7 +99,8 @@ public final class TransformService implements AutoCloseable {
         keySerde.configure(registry, true);
         valueSerde.configure(registry, false);
         PipelineSpec pipeline = config.pipeline();
-        Topology topology = pipeline == null ? ReplicationTopology.build(config.spec(), keySerde, valueSerde)
+        Topology topology = pipeline == null
+                ? ReplicationTopology.build(config.spec(), ReplicationSerdes.configured(registry))
                 : PipelineTopology.build(pipeline, keySerde, valueSerde, Metrics.globalRegistry, env);
         this.admin = Admin.create(adminConfig());
         this.outputTopics = pipeline == null

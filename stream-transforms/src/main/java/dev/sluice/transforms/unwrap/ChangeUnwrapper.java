@@ -72,6 +72,14 @@ public final class ChangeUnwrapper {
         return value;
     }
 
+    /**
+     * The row schema the rows of change envelopes written with {@code envelope} get; fails as {@link #unwrap} does
+     * when the envelope's schema breaks the contract.
+     */
+    public static Schema rowSchemaOf(Schema envelope) {
+        return deriveRowSchema(envelope).schema();
+    }
+
     /** Row schema: the image's columns (copied field by field), then the three metadata fields. */
     static RowSchema deriveRowSchema(Schema envelope) {
         Schema image = imageSchema(envelope);

@@ -13,7 +13,9 @@ import dev.sluice.transforms.pipeline.spec.PipelineSpecParser;
 import dev.sluice.transforms.replicate.ReplicationSpec;
 import dev.sluice.transforms.replicate.ReplicationTopology;
 import dev.sluice.transforms.testkit.Envelopes;
-import dev.sluice.transforms.testkit.SelfDescribingAvroSerde;
+import dev.sluice.transforms.testkit.InMemorySchemaRegistry;
+import dev.sluice.schemas.serde.GenericAvroSerde;
+import dev.sluice.transforms.replicate.wire.ReplicationSerdes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,12 +67,13 @@ class PipelineTopologyTest {
             """;
 
     private final Envelopes orders = Envelopes.forTable("public", "orders");
-    private final SelfDescribingAvroSerde serde = new SelfDescribingAvroSerde();
+    private final InMemorySchemaRegistry schemas = new InMemorySchemaRegistry();
+    private final GenericAvroSerde serde = new GenericAvroSerde(schemas, false);
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     @Test
     void defaultReplicationPipelineIsExpressibleAsASpecAndCompilesToTheSameTopology() throws IOException {
-        Topology replication = ReplicationTopology.build(ReplicationSpec.defaults(), serde, serde, registry);
+        Topology replication = ReplicationTopology.build(ReplicationSpec.defaults(), ReplicationSerdes.of(schemas), registry);
         PipelineSpec fromYaml = PipelineSpecParser.parse(resource("/dev/sluice/transforms/pipeline/replica.yaml"),
                 "replica.yaml");
 

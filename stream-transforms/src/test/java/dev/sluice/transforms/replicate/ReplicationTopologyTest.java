@@ -7,7 +7,9 @@ import dev.sluice.schemas.heartbeat.Heartbeat;
 import dev.sluice.transforms.errors.DeadLetters;
 import dev.sluice.transforms.metrics.TransformMetrics;
 import dev.sluice.transforms.testkit.Envelopes;
-import dev.sluice.transforms.testkit.SelfDescribingAvroSerde;
+import dev.sluice.transforms.testkit.InMemorySchemaRegistry;
+import dev.sluice.schemas.serde.GenericAvroSerde;
+import dev.sluice.transforms.replicate.wire.ReplicationSerdes;
 import dev.sluice.transforms.unwrap.ChangeUnwrapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +36,9 @@ class ReplicationTopologyTest {
 
     private final Envelopes orders = Envelopes.forTable("public", "orders");
     private final Envelopes products = Envelopes.forTable("inventory", "products");
-    private final SelfDescribingAvroSerde serde = new SelfDescribingAvroSerde();
+    private final InMemorySchemaRegistry schemas = new InMemorySchemaRegistry();
+    private final GenericAvroSerde keySerde = new GenericAvroSerde(schemas, true);
+    private final GenericAvroSerde serde = new GenericAvroSerde(schemas, false);
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     private TopologyTestDriver driver;
@@ -50,7 +54,7 @@ class ReplicationTopologyTest {
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.putAll(DeadLetters.streamsConfig("replica"));
-        driver = new TopologyTestDriver(ReplicationTopology.build(spec, serde, serde, registry), props,
+        driver = new TopologyTestDriver(ReplicationTopology.build(spec, ReplicationSerdes.of(schemas), registry), props,
                 Instant.ofEpochMilli(T0));
         ordersIn = input(orders);
         ordersOut = output("replica.public.orders");
@@ -226,7 +230,7 @@ class ReplicationTopologyTest {
     @Test
     void topicsOutsideTheChangeTopicPatternAreNotRead() {
         TestInputTopic<GenericRecord, GenericRecord> other =
-                driver.createInputTopic("sluice.orders", serde.serializer(), serde.serializer());
+                driver.createInputTopic("sluice.orders", keySerde.serializer(), serde.serializer());
         GenericRecord insert = orders.insert(1, "1.00", 100L, T0);
 
         // the driver refuses topics no source subscribes to
@@ -235,11 +239,11 @@ class ReplicationTopologyTest {
     }
 
     private TestInputTopic<GenericRecord, GenericRecord> input(Envelopes table) {
-        return driver.createInputTopic(table.topic("sluice"), serde.serializer(), serde.serializer());
+        return driver.createInputTopic(table.topic("sluice"), keySerde.serializer(), serde.serializer());
     }
 
     private TestOutputTopic<GenericRecord, GenericRecord> output(String topic) {
-        return driver.createOutputTopic(topic, serde.deserializer(), serde.deserializer());
+        return driver.createOutputTopic(topic, keySerde.deserializer(), serde.deserializer());
     }
 
     private double counter(String name) {

@@ -3,7 +3,8 @@ package dev.sluice.transforms.replicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.transforms.dedupe.Dedupe;
-import dev.sluice.transforms.testkit.SelfDescribingAvroSerde;
+import dev.sluice.transforms.testkit.InMemorySchemaRegistry;
+import dev.sluice.transforms.replicate.wire.ReplicationSerdes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.Test;
@@ -13,9 +14,8 @@ class TopologyNamingTest {
 
     @Test
     void processorsAndStoresHaveStableNames() {
-        SelfDescribingAvroSerde serde = new SelfDescribingAvroSerde();
-        TopologyDescription description = ReplicationTopology
-                .build(ReplicationSpec.defaults(), serde, serde, new SimpleMeterRegistry()).describe();
+        TopologyDescription description = ReplicationTopology.build(ReplicationSpec.defaults(),
+                ReplicationSerdes.of(new InMemorySchemaRegistry()), new SimpleMeterRegistry()).describe();
 
         assertThat(description.subtopologies()).hasSize(1);
         TopologyDescription.Subtopology only = description.subtopologies().iterator().next();
