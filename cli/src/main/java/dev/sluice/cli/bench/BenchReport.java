@@ -14,13 +14,15 @@ import java.util.Map;
  * snapshot, backlog, JIT), the steady state after it, the part after the start's backlog was worked off (from
  * {@code afterBacklogFromSeconds} into the run, NaN when the lag never came down) and the whole run;
  * {@code lagSamples} is the consumer lag once a second while the workload wrote. {@code keptUp} is null where a stage worked off a backlog.
+ * {@code cpuByStage}: CPU seconds per 1,000 changes by stage (this JVM's threads, and the PostgreSQL server's
+ * processes), in the order printed; empty where not measured.
  */
 public record BenchReport(String stage, String warehouse, int tables, int rowWidth, int targetRate, double seconds,
                           long changes, double changesPerSecond, double sourceChangesPerSecond, double warmUpSeconds,
                           Percentiles warmUp, Percentiles steadyState, double afterBacklogFromSeconds,
                           Percentiles afterBacklog, Percentiles wholeRun, String latencyMeaning,
                           List<Long> lagSamples, Boolean keptUp, double cpuSecondsPer1000Changes, double peakRssMiB,
-                          double loadAverageAtStart, double loadAverageAtEnd) {
+                          double loadAverageAtStart, double loadAverageAtEnd, Map<String, Double> cpuByStage) {
 
     /**
      * Whether the pipeline kept up with the source: at the end of the workload it was at most two seconds of the
@@ -57,6 +59,7 @@ public record BenchReport(String stage, String warehouse, int tables, int rowWid
                         lagSamples.isEmpty() ? 0 : lagSamples.get(lagSamples.size() - 1)),
                 String.format("  CPU                %.2f s per 1,000 changes (this JVM: broker and services; PostgreSQL not included)",
                         cpuSecondsPer1000Changes),
+                stageLines(),
                 String.format("  peak RSS           %.0f MiB (this JVM)", peakRssMiB),
                 String.format("  load average       %.2f at the start, %.2f at the end (1 minute; a busy machine lowers every figure)",
                         loadAverageAtStart, loadAverageAtEnd));
@@ -86,9 +89,19 @@ public record BenchReport(String stage, String warehouse, int tables, int rowWid
         json.put("kept_up", keptUp);
         json.put("lag_samples", lagSamples);
         json.put("cpu_seconds_per_1000_changes", cpuSecondsPer1000Changes);
+        json.put("cpu_seconds_per_1000_changes_by_stage", cpuByStage);
         json.put("peak_rss_mib", peakRssMiB);
         json.put("load_average", Map.of("start", loadAverageAtStart, "end", loadAverageAtEnd));
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), json);
+    }
+
+    private String stageLines() {
+        if (cpuByStage.isEmpty()) {
+            return "  CPU by stage       n/a";
+        }
+        StringBuilder lines = new StringBuilder("  CPU by stage       s per 1,000 changes (thread and process CPU clocks):");
+        cpuByStage.forEach((stage, seconds) -> lines.append(String.format("%n    %-42s %.3f", stage, seconds)));
+        return lines.toString();
     }
 
     private String afterBacklogLabel() {

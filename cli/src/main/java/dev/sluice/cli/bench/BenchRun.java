@@ -24,6 +24,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -76,6 +77,9 @@ public final class BenchRun {
 
     private final Settings settings;
     private final PrintStream out;
+    private Connection serverProbe;
+    private StageCpu stageCpu;
+    private PostgresCpu postgresCpu;
 
     public BenchRun(Settings settings, PrintStream out) {
         this.settings = settings;
@@ -87,9 +91,11 @@ public final class BenchRun {
         try (LocalKafkaBroker kafka = freshBroker();
              PostgresServer postgres = PostgresServer.startThrowaway();
              EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), 0);
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+             Connection probe = postgres.connect("postgres")) {
             postgres.createDatabase("bench");
             postgres.createDatabase("warehouse");
+            serverProbe = probe; // a backend of the server, to find its processes by
             WarehouseTarget warehouse = settings.warehouse().target(postgres, "warehouse", settings.workDir());
             ReplicationPipeline.Settings pipeline = ReplicationPipeline.Settings.of(kafka.bootstrapServers(),
                     registry.url(),
@@ -111,7 +117,7 @@ public final class BenchRun {
 
     private BenchReport all(ReplicationPipeline.Settings s, BenchWorkload workload, ConsumerLag lag, MeterRegistry meters) throws Exception {
         try (ReplicationPipeline pipeline = ReplicationPipeline.start(s)) {
-            double cpu = ProcessResources.cpuSeconds();
+            double cpu = startCpu();
             double load = ProcessResources.loadAverage();
             long start = System.nanoTime();
             LatencyWindows freshness = new LatencyWindows("sluice.sink.freshness", meters);
@@ -132,7 +138,7 @@ public final class BenchRun {
     private BenchReport ingest(ReplicationPipeline.Settings s, BenchWorkload workload, MeterRegistry meters) throws Exception {
         try (IngestService ingest = new IngestService(ReplicationPipeline.ingestSettings(s))) {
             ingest.start();
-            double cpu = ProcessResources.cpuSeconds();
+            double cpu = startCpu();
             double load = ProcessResources.loadAverage();
             long start = System.nanoTime();
             LatencyWindows latency = new LatencyWindows("sluice.ingest.latency", meters);
@@ -151,7 +157,7 @@ public final class BenchRun {
         long backlog = BenchMeters.count(meters, INGESTED);
         try (TransformService transforms = new TransformService(TransformConfig.of(s.bootstrapServers(), s.registryUrl())
                 .withStateDir(s.workDir().resolve("streams")))) {
-            double cpu = ProcessResources.cpuSeconds();
+            double cpu = startCpu();
             double load = ProcessResources.loadAverage();
             transforms.start();
             long start = awaitCount(() -> BenchMeters.count(meters, TRANSFORMED_IN), 1);
@@ -173,7 +179,7 @@ public final class BenchRun {
         out.printf("bench: %,d rows waiting on the row topics; starting the sink alone%n", rows);
         try (ConnectWorker connect = ConnectWorker.start(s.bootstrapServers(), s.workDir().resolve("connect"),
                 benchWorker())) {
-            double cpu = ProcessResources.cpuSeconds();
+            double cpu = startCpu();
             double load = ProcessResources.loadAverage();
             LatencyWindows batches = new LatencyWindows("sluice.sink.batch.latency", meters);
             connect.createConnector(SinkConnectorConfig.NAME, SinkConnectorConfig.forWarehouse(warehouse, s.registryUrl()));
@@ -260,6 +266,26 @@ public final class BenchRun {
         throw new IllegalStateException("the pipeline did not drain within 10 minutes");
     }
 
+    /** Starts the CPU clocks of the run (the process's, each thread's, the PostgreSQL server's); the process's now. */
+    private double startCpu() {
+        stageCpu = StageCpu.start();
+        postgresCpu = serverProbe == null ? null : PostgresCpu.start(serverProbe, "bench", "warehouse");
+        return ProcessResources.cpuSeconds();
+    }
+
+    /** CPU seconds per 1,000 changes by stage since {@link #startCpu()}. */
+    private Map<String, Double> cpuByStage(long changes) {
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        if (stageCpu != null) {
+            seconds.putAll(stageCpu.secondsByStage());
+        }
+        if (postgresCpu != null) {
+            seconds.putAll(postgresCpu.secondsByRole());
+        }
+        seconds.replaceAll((stage, s) -> s / changes * 1000);
+        return seconds;
+    }
+
     /** @param latency the stage's latency over warm-up, steady state and whole run; null where there is none */
     private BenchReport report(long changes, double seconds, double sourceSeconds, double cpuBefore, double loadAtStart,
                                List<Long> lagSamples, LatencyWindows latency, String latencyMeaning) {
@@ -273,7 +299,8 @@ public final class BenchRun {
                 latency == null ? Percentiles.NONE : latency.afterBacklog(),
                 latency == null ? Percentiles.NONE : latency.wholeRun(), latencyMeaning, lagSamples,
                 Double.isNaN(sourceRate) ? null : BenchReport.keptUp(lagSamples, sourceRate),
-                cpu / changes * 1000, ProcessResources.peakRssMiB(), loadAtStart, ProcessResources.loadAverage());
+                cpu / changes * 1000, ProcessResources.peakRssMiB(), loadAtStart, ProcessResources.loadAverage(),
+                cpuByStage(changes));
     }
 
     private static Connection connect(PostgresServer postgres) {

@@ -9,7 +9,9 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -85,7 +87,8 @@ class LatencyWindowsTest {
     void theJsonFileCarriesSteadyStateAndWholeRunFreshness() throws Exception {
         BenchReport report = new BenchReport("all", "postgres", 4, 100, 1000, 60, 60_000, 1000, 1000, 10,
                 new Percentiles(900, 1500, 2000, 2500), new Percentiles(120, 200, 300, 400),
-                31.0, new Percentiles(110, 150, 180, 210), new Percentiles(130, 400, 1800, 2500), "freshness", List.of(10L, 20L), true, 0.5, 700, 1.2, 1.9);
+                31.0, new Percentiles(110, 150, 180, 210), new Percentiles(130, 400, 1800, 2500), "freshness", List.of(10L, 20L), true, 0.5, 700, 1.2, 1.9,
+                new LinkedHashMap<>(Map.of("transforms", 0.125)));
         Path file = Files.createTempFile("bench", ".json");
         report.writeJson(file);
         JsonNode json = new ObjectMapper().readTree(file.toFile());
@@ -97,6 +100,8 @@ class LatencyWindowsTest {
         assertThat(json.at("/kept_up").asBoolean()).isTrue();
         assertThat(report.text()).contains("steady state          p50 120 ms | p95 200 ms | p99 300 ms | max 400 ms")
                 .contains("backlog gone at 31 s  p50 110 ms | p95 150 ms | p99 180 ms | max 210 ms")
-                .contains("load average       1.20 at the start");
+                .contains("load average       1.20 at the start")
+                .contains("    transforms                                 0.125");
+        assertThat(json.at("/cpu_seconds_per_1000_changes_by_stage/transforms").asDouble()).isEqualTo(0.125);
     }
 }
