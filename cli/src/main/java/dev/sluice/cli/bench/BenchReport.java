@@ -96,12 +96,7 @@ public record BenchReport(String stage, String warehouse, int tables, int rowWid
     }
 
     private String stageLines() {
-        if (cpuByStage.isEmpty()) {
-            return "  CPU by stage       n/a";
-        }
-        StringBuilder lines = new StringBuilder("  CPU by stage       s per 1,000 changes (thread and process CPU clocks):");
-        cpuByStage.forEach((stage, seconds) -> lines.append(String.format("%n    %-42s %.3f", stage, seconds)));
-        return lines.toString();
+        return RunCpu.text(cpuByStage, "changes");
     }
 
     private String afterBacklogLabel() {

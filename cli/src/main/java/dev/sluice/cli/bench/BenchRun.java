@@ -67,7 +67,8 @@ public final class BenchRun {
             BenchWorkload workload = new BenchWorkload(() -> connect(postgres), 1, settings.rowWidth(), 0);
             workload.createTables();
             out.printf("bench: loading %,d rows into %s before the pipeline starts ...%n", rows, table.get(0));
-            return InitialLoadBench.run(pipeline, table.get(0), rows, settings.rowWidth(), () -> connect(postgres), meters);
+            return InitialLoadBench.run(pipeline, table.get(0), rows, settings.rowWidth(), () -> connect(postgres), meters,
+                    probe -> RunCpu.start(probe, "bench", "warehouse"));
         }
     }
 
@@ -78,8 +79,7 @@ public final class BenchRun {
     private final Settings settings;
     private final PrintStream out;
     private Connection serverProbe;
-    private StageCpu stageCpu;
-    private PostgresCpu postgresCpu;
+    private RunCpu runCpu;
 
     public BenchRun(Settings settings, PrintStream out) {
         this.settings = settings;
@@ -268,22 +268,8 @@ public final class BenchRun {
 
     /** Starts the CPU clocks of the run (the process's, each thread's, the PostgreSQL server's); the process's now. */
     private double startCpu() {
-        stageCpu = StageCpu.start();
-        postgresCpu = serverProbe == null ? null : PostgresCpu.start(serverProbe, "bench", "warehouse");
+        runCpu = RunCpu.start(serverProbe, "bench", "warehouse");
         return ProcessResources.cpuSeconds();
-    }
-
-    /** CPU seconds per 1,000 changes by stage since {@link #startCpu()}. */
-    private Map<String, Double> cpuByStage(long changes) {
-        Map<String, Double> seconds = new LinkedHashMap<>();
-        if (stageCpu != null) {
-            seconds.putAll(stageCpu.secondsByStage());
-        }
-        if (postgresCpu != null) {
-            seconds.putAll(postgresCpu.secondsByRole());
-        }
-        seconds.replaceAll((stage, s) -> s / changes * 1000);
-        return seconds;
     }
 
     /** @param latency the stage's latency over warm-up, steady state and whole run; null where there is none */
@@ -300,7 +286,7 @@ public final class BenchRun {
                 latency == null ? Percentiles.NONE : latency.wholeRun(), latencyMeaning, lagSamples,
                 Double.isNaN(sourceRate) ? null : BenchReport.keptUp(lagSamples, sourceRate),
                 cpu / changes * 1000, ProcessResources.peakRssMiB(), loadAtStart, ProcessResources.loadAverage(),
-                cpuByStage(changes));
+                runCpu == null ? Map.of() : runCpu.perThousand(changes));
     }
 
     private static Connection connect(PostgresServer postgres) {

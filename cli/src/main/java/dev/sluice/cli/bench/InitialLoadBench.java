@@ -10,6 +10,8 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -25,7 +27,7 @@ final class InitialLoadBench {
      * pipeline's start and at the end.
      */
     record Result(long rows, double seconds, double firstRowSeconds, double longestTransactionSeconds, double ingestSeconds,
-                  double loadAverageStart, double loadAverage) {
+                  double loadAverageStart, double loadAverage, Map<String, Double> cpuByStage) {
 
         String text() {
             int cores = Runtime.getRuntime().availableProcessors();
@@ -34,7 +36,8 @@ final class InitialLoadBench {
                             + " | load average %.1f at the start, %.1f at the end on %d cores%s",
                     rows, seconds, rows / seconds, firstRowSeconds, longestTransactionSeconds, ingestSeconds,
                     rows / ingestSeconds, loadAverageStart, loadAverage, cores,
-                    Math.max(loadAverageStart, loadAverage) > cores ? " (machine busy: figures under load)" : "");
+                    Math.max(loadAverageStart, loadAverage) > cores ? " (machine busy: figures under load)" : "")
+                    + "\n" + RunCpu.text(cpuByStage, "rows");
         }
     }
 
@@ -42,13 +45,22 @@ final class InitialLoadBench {
     }
 
     static Result run(ReplicationPipeline.Settings pipeline, String table, long rows, int rowWidth,
-                      Supplier<Connection> source, MeterRegistry meters) throws Exception {
+                      Supplier<Connection> source, MeterRegistry meters, Function<Connection, RunCpu> clocks)
+            throws Exception {
         try (Connection c = source.get(); Statement s = c.createStatement()) {
             s.execute("INSERT INTO " + table + " (id, revision, payload) SELECT g, 0, repeat('x', " + rowWidth
                     + ") FROM generate_series(1, " + rows + ") g");
             s.execute("ANALYZE " + table); // the row estimate for progress
         }
         double loadAverageStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        try (Connection probe = source.get()) {
+            RunCpu cpu = clocks.apply(probe);
+            return run(pipeline, rows, meters, loadAverageStart, cpu);
+        }
+    }
+
+    private static Result run(ReplicationPipeline.Settings pipeline, long rows, MeterRegistry meters,
+                              double loadAverageStart, RunCpu cpu) throws Exception {
         long start = System.nanoTime();
         try (ReplicationPipeline running = ReplicationPipeline.start(pipeline)) {
             long firstRow = awaitFirstRow(meters);
@@ -61,7 +73,7 @@ final class InitialLoadBench {
                     .mapToDouble(p -> p.elapsed().toMillis() / 1000.0).max().orElse(Double.NaN);
             return new Result(rows, (done - start) / 1e9, (firstRow - start) / 1e9,
                     longest == null ? Double.NaN : longest.value(TimeUnit.SECONDS), ingestSeconds, loadAverageStart,
-                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), cpu.perThousand(rows));
         }
     }
 
