@@ -22,6 +22,8 @@ import java.nio.file.Path;
  */
 final class StageCpu {
 
+    static final String PUBLISHER = "ingest: publisher and producer";
+    static final String SINK = "sink (Connect task)";
     static final String GC = "JVM: garbage collection";
     static final String JIT = "JVM: JIT compilers";
     static final String REST = "JVM: the rest (threads that ended, VM)";
@@ -31,11 +33,11 @@ final class StageCpu {
     /** In order: the first stage whose rule matches a thread's name takes its time. */
     private static final List<Map.Entry<String, Predicate<String>>> STAGES = List.of(
             Map.entry("ingest: Debezium (WAL decoding)", n -> n.startsWith("debezium-")),
-            Map.entry("ingest: publisher and producer", n -> n.startsWith("sluice-ingest") || n.contains("| sluice-ingest")
+            Map.entry(PUBLISHER, n -> n.startsWith("sluice-ingest") || n.contains("| sluice-ingest")
                     || n.startsWith("sluice-slot-lag")),
             Map.entry("transforms", n -> n.contains("StreamThread") || n.contains("StateUpdater")
                     || n.contains("| sluice-replica") || n.startsWith("sluice-transforms") || n.contains("CleanupThread")),
-            Map.entry("sink (Connect task)", n -> n.startsWith("task-thread-") || n.startsWith("connector-")
+            Map.entry(SINK, n -> n.startsWith("task-thread-") || n.startsWith("connector-")
                     || n.contains("| connector-") || n.contains("| connect-") || n.startsWith("qtp")),
             Map.entry("schema registry", n -> n.startsWith("schema-registry") || n.contains("| sluice-schema-registry")
                     || n.startsWith("HttpClient-")),
@@ -68,14 +70,15 @@ final class StageCpu {
         STAGES.forEach(stage -> seconds.put(stage.getKey(), 0.0));
         double attributed = 0;
         long[] ids = threads.getAllThreadIds();
-        ThreadInfo[] infos = threads.getThreadInfo(ids);
+        // whole stacks: pooled threads (Connect's task threads, Debezium's engine) are known by what they run
+        ThreadInfo[] infos = threads.getThreadInfo(ids, Integer.MAX_VALUE);
         for (int i = 0; i < ids.length; i++) {
             long now = threads.getThreadCpuTime(ids[i]);
             if (infos[i] == null || now < 0) {
                 continue; // ended, or not measurable
             }
             double delta = (now - cpuAtStart.getOrDefault(ids[i], 0L)) / 1e9;
-            seconds.merge(stageOf(infos[i].getThreadName()), delta, Double::sum);
+            seconds.merge(stageOf(infos[i].getThreadName(), infos[i].getStackTrace()), delta, Double::sum);
             attributed += delta;
         }
         Map<String, Long> jvmTicks = jvmThreadTicks();
@@ -91,6 +94,22 @@ final class StageCpu {
         }
         seconds.put(REST, Math.max(0, ProcessResources.cpuSeconds() - processAtStart - attributed));
         return seconds;
+    }
+
+    /** As {@link #stageOf(String)}; a thread of an anonymous pool is placed by the code on its stack. */
+    static String stageOf(String threadName, StackTraceElement[] stack) {
+        if (threadName.startsWith("pool-")) {
+            for (StackTraceElement frame : stack) {
+                String type = frame.getClassName();
+                if (type.startsWith("org.apache.kafka.connect.runtime.Worker")) {
+                    return SINK;
+                }
+                if (type.startsWith("io.debezium.embedded") || type.startsWith("dev.sluice.ingest")) {
+                    return PUBLISHER;
+                }
+            }
+        }
+        return stageOf(threadName);
     }
 
     static String stageOf(String threadName) {

@@ -21,6 +21,11 @@ class StageCpuTest {
                 .isEqualTo("transforms");
         assertThat(StageCpu.stageOf("task-thread-sluice-warehouse-0-writer")).isEqualTo("sink (Connect task)");
         assertThat(StageCpu.stageOf("data-plane-kafka-request-handler-3")).isEqualTo("broker");
+        StackTraceElement sinkTask = new StackTraceElement("org.apache.kafka.connect.runtime.WorkerSinkTask", "poll",
+                null, 1);
+        assertThat(StageCpu.stageOf("pool-7-thread-1", new StackTraceElement[] {sinkTask})).isEqualTo(StageCpu.SINK);
+        StackTraceElement engine = new StackTraceElement("io.debezium.embedded.async.AsyncEmbeddedEngine", "run", null, 1);
+        assertThat(StageCpu.stageOf("pool-3-thread-2", new StackTraceElement[] {engine})).isEqualTo(StageCpu.PUBLISHER);
     }
 
     @Test
