@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 /**
  * CPU time of the bench's PostgreSQL server by role, from Linux's {@code /proc}: the WAL sender (logical decoding
  * for ingest), the backends of the source database (the load's writes) and of the warehouse database (the sink's
- * COPY and upserts), and the server's own background processes. Sampled twice a second, so a backend that ends
+ * COPY and upserts), and the server's own background processes. Sampled every two seconds, so a backend that ends
  * during the run (the load's connections close when it stops) keeps the time it had at its last sample. Null from
  * {@link #start} where {@code /proc} is not there.
  */
@@ -52,7 +52,7 @@ final class PostgresCpu implements AutoCloseable {
         this.sourceDatabase = sourceDatabase;
         this.warehouseDatabase = warehouseDatabase;
         sample(true);
-        sampler.scheduleAtFixedRate(() -> sample(false), 500, 500, TimeUnit.MILLISECONDS);
+        sampler.scheduleAtFixedRate(() -> sample(false), 2, 2, TimeUnit.SECONDS);
     }
 
     /** Starts counting the server {@code anyBackend} is connected to; null where it cannot be measured. */
