@@ -30,6 +30,14 @@ public final class AvroCursor {
         return position == end;
     }
 
+    /** Fails when bytes are left after the value read: {@code writer} (id {@code schemaId}) did not write them. */
+    public void requireEnd(int schemaId, Schema writer) {
+        if (position != end) {
+            throw new WireFormatException("record with schema id " + schemaId + " has bytes left after its Avro body;"
+                    + " it was not written with schema " + writer.getFullName());
+        }
+    }
+
     public long readLong() {
         long value = 0;
         for (int shift = 0; shift < 64; shift += 7) {

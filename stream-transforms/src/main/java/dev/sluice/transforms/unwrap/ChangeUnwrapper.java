@@ -119,7 +119,8 @@ public final class ChangeUnwrapper {
                 + " has no record-typed 'after' or 'before' field; is the topic a Debezium change topic?");
     }
 
-    private static Schema recordBranch(Schema schema) {
+    /** {@code schema} itself when a record, else the first record branch of a union; null when neither. */
+    public static Schema recordBranch(Schema schema) {
         if (schema.getType() == Schema.Type.RECORD) {
             return schema;
         }

@@ -1,7 +1,6 @@
 package dev.sluice.transforms.replicate.wire;
 
 import dev.sluice.schemas.registry.SchemaRegistryClient;
-import dev.sluice.schemas.registry.SchemaRegistryConfig;
 import dev.sluice.schemas.serde.AvroDeserializer;
 import dev.sluice.schemas.wire.WireFormat;
 import java.util.Map;
@@ -18,21 +17,10 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class ChangeBytesSerde implements Serde<ChangeBytes> {
 
     private final Map<Integer, EnvelopeLayout> layouts = new ConcurrentHashMap<>();
-    private SchemaRegistryClient client;
+    private final SchemaRegistryClient client;
 
     public ChangeBytesSerde(SchemaRegistryClient client) {
         this.client = client;
-    }
-
-    /** For {@link #configure}: the client comes from {@value SchemaRegistryConfig#SCHEMA_REGISTRY_URL}. */
-    public ChangeBytesSerde() {
-    }
-
-    @Override
-    public void configure(Map<String, ?> configs, boolean isKey) {
-        if (client == null || configs.containsKey(SchemaRegistryConfig.SCHEMA_REGISTRY_URL)) {
-            client = SchemaRegistryConfig.clientFrom(configs);
-        }
     }
 
     @Override

@@ -38,7 +38,7 @@ public final class EnvelopeLayout {
         this.after = isRecord ? indexOf(envelope, "after") : -1;
         this.source = isRecord ? indexOf(envelope, "source") : -1;
         this.op = isRecord ? indexOf(envelope, "op") : -1;
-        this.sourceSchema = source < 0 ? null : recordOf(envelope.getFields().get(source).schema());
+        this.sourceSchema = source < 0 ? null : ChangeUnwrapper.recordBranch(envelope.getFields().get(source).schema());
         this.lsn = sourceSchema == null ? -1 : indexOf(sourceSchema, "lsn");
         this.tsMs = sourceSchema == null ? -1 : indexOf(sourceSchema, "ts_ms");
         this.rowSchema = derivedRowSchema(envelope).orElse(null);
@@ -124,10 +124,7 @@ public final class EnvelopeLayout {
     }
 
     private ChangeBytes finished(AvroCursor cursor, ChangeBytes change) {
-        if (!cursor.atEnd()) {
-            throw new WireFormatException("record with schema id " + schemaId
-                    + " has bytes left after its Avro body; it was not written with schema " + envelope.getFullName());
-        }
+        cursor.requireEnd(schemaId, envelope);
         return change;
     }
 
@@ -154,7 +151,7 @@ public final class EnvelopeLayout {
         if (image < 0) {
             return true;
         }
-        Schema record = recordOf(envelope.getFields().get(image).schema());
+        Schema record = ChangeUnwrapper.recordBranch(envelope.getFields().get(image).schema());
         return record == null || sameColumns(record, rowSchema);
     }
 
@@ -184,19 +181,5 @@ public final class EnvelopeLayout {
     private static int indexOf(Schema record, String name) {
         Schema.Field field = record.getField(name);
         return field == null ? -1 : field.pos();
-    }
-
-    private static Schema recordOf(Schema schema) {
-        if (schema.getType() == Schema.Type.RECORD) {
-            return schema;
-        }
-        if (schema.getType() == Schema.Type.UNION) {
-            for (Schema branch : schema.getTypes()) {
-                if (branch.getType() == Schema.Type.RECORD) {
-                    return branch;
-                }
-            }
-        }
-        return null;
     }
 }

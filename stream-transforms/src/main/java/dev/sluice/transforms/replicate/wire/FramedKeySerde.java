@@ -1,13 +1,10 @@
 package dev.sluice.transforms.replicate.wire;
 
 import dev.sluice.schemas.registry.SchemaRegistryClient;
-import dev.sluice.schemas.registry.SchemaRegistryConfig;
 import dev.sluice.schemas.serde.AvroDeserializer;
 import dev.sluice.schemas.serde.AvroSerializer;
 import dev.sluice.schemas.wire.AvroCursor;
 import dev.sluice.schemas.wire.WireFormat;
-import dev.sluice.schemas.wire.WireFormatException;
-import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -20,21 +17,10 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class FramedKeySerde implements Serde<byte[]> {
 
-    private SchemaRegistryClient client;
+    private final SchemaRegistryClient client;
 
     public FramedKeySerde(SchemaRegistryClient client) {
         this.client = client;
-    }
-
-    /** For {@link #configure}: the client comes from {@value SchemaRegistryConfig#SCHEMA_REGISTRY_URL}. */
-    public FramedKeySerde() {
-    }
-
-    @Override
-    public void configure(Map<String, ?> configs, boolean isKey) {
-        if (client == null || configs.containsKey(SchemaRegistryConfig.SCHEMA_REGISTRY_URL)) {
-            client = SchemaRegistryConfig.clientFrom(configs);
-        }
     }
 
     @Override
@@ -47,10 +33,7 @@ public final class FramedKeySerde implements Serde<byte[]> {
             Schema schema = AvroDeserializer.writerSchema(client, id, topic);
             AvroCursor cursor = new AvroCursor(bytes, WireFormat.HEADER_SIZE, bytes.length);
             cursor.skip(schema);
-            if (!cursor.atEnd()) {
-                throw new WireFormatException("record with schema id " + id + " has bytes left after its Avro body;"
-                        + " it was not written with schema " + schema.getFullName());
-            }
+            cursor.requireEnd(id, schema);
             return bytes;
         };
     }

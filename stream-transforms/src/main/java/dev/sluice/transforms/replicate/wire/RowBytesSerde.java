@@ -1,12 +1,10 @@
 package dev.sluice.transforms.replicate.wire;
 
 import dev.sluice.schemas.registry.SchemaRegistryClient;
-import dev.sluice.schemas.registry.SchemaRegistryConfig;
 import dev.sluice.schemas.registry.SchemaRegistryException;
 import dev.sluice.schemas.serde.AvroDeserializer;
 import dev.sluice.schemas.serde.AvroSerializer;
 import dev.sluice.schemas.wire.WireFormat;
-import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -20,21 +18,10 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class RowBytesSerde implements Serde<RowBytes> {
 
-    private SchemaRegistryClient client;
+    private final SchemaRegistryClient client;
 
     public RowBytesSerde(SchemaRegistryClient client) {
         this.client = client;
-    }
-
-    /** For {@link #configure}: the client comes from {@value SchemaRegistryConfig#SCHEMA_REGISTRY_URL}. */
-    public RowBytesSerde() {
-    }
-
-    @Override
-    public void configure(Map<String, ?> configs, boolean isKey) {
-        if (client == null || configs.containsKey(SchemaRegistryConfig.SCHEMA_REGISTRY_URL)) {
-            client = SchemaRegistryConfig.clientFrom(configs);
-        }
     }
 
     @Override
